@@ -1,0 +1,59 @@
+// Store: what the user dropped and the patients found in it. State plus the actions that change
+// it; the scanning itself happens in workers (workers/scan.worker.ts).
+import { create } from 'zustand';
+import type { PatientScan, Problem } from '../dicom/types';
+import type { DroppedFile } from '../dicom/blobSource';
+import { naturalCompare } from '../dicom/layout';
+import { scanDrop, demoFiles } from '../workers/scanClient';
+
+export type IngestPhase = 'idle' | 'scanning' | 'ready';
+
+export interface IngestState {
+  phase: IngestPhase;
+  /** Files seen so far in the running scan, and the total when known. */
+  progress: { done: number; total: number | null };
+  patients: PatientScan[];
+  /** Problems not tied to one patient (unreadable zips, stray files). */
+  problems: Problem[];
+  /** The files behind the patients, kept so preprocessing can read pixels without a re-drop. */
+  sources: DroppedFile[];
+  lastScanMs: number | null;
+  ingest(files: DroppedFile[]): Promise<void>;
+  loadDemo(): Promise<void>;
+  clear(): void;
+}
+
+export const useIngestStore = create<IngestState>((set, get) => ({
+  phase: 'idle',
+  progress: { done: 0, total: null },
+  patients: [],
+  problems: [],
+  sources: [],
+  lastScanMs: null,
+
+  async ingest(files) {
+    if (files.length === 0) return;
+    const t0 = performance.now();
+    set({ phase: 'scanning', progress: { done: 0, total: files.length } });
+    const result = await scanDrop(files, (done, total) => set({ progress: { done, total: total ?? null } }));
+    const names = new Set(result.patients.map((p) => p.name));
+    const kept = get().patients.filter((p) => !names.has(p.name));
+    set({
+      phase: 'ready',
+      patients: [...kept, ...result.patients].sort((a, b) => naturalCompare(a.name, b.name)),
+      problems: [...get().problems, ...result.problems],
+      sources: [...get().sources.filter((s) => !result.patients.some((p) => s.path.startsWith(p.name + '/'))), ...files],
+      lastScanMs: performance.now() - t0,
+    });
+  },
+
+  async loadDemo() {
+    set({ phase: 'scanning', progress: { done: 0, total: null } });
+    const files = await demoFiles({ count: 3, size: 128, slices: 40, seed: 2026 });
+    await get().ingest(files);
+  },
+
+  clear() {
+    set({ phase: 'idle', patients: [], problems: [], sources: [], progress: { done: 0, total: null }, lastScanMs: null });
+  },
+}));

@@ -1,0 +1,68 @@
+// A small pool of comlink-wrapped Web Workers: jobs wait for a free worker, so N jobs on a
+// pool of size k use k threads. Thin shell: the work itself is the pure core inside the worker.
+import { wrap, releaseProxy, type Remote } from 'comlink';
+
+interface Slot<T> {
+  worker: Worker;
+  api: Remote<T>;
+  busy: boolean;
+}
+
+export function defaultPoolSize(): number {
+  const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
+  return Math.max(1, Math.min(cores, 8));
+}
+
+export class WorkerPool<T> {
+  private slots: Slot<T>[] = [];
+  private waiting: ((slot: Slot<T>) => void)[] = [];
+  private readonly create: () => Worker;
+  readonly size: number;
+
+  constructor(create: () => Worker, size = defaultPoolSize()) {
+    this.create = create;
+    this.size = size;
+  }
+
+  /** Runs `job` on a free worker (waiting for one when all are busy). */
+  async use<R>(job: (api: Remote<T>) => Promise<R>): Promise<R> {
+    const slot = await this.acquire();
+    try {
+      return await job(slot.api);
+    } finally {
+      this.release(slot);
+    }
+  }
+
+  /** Stops every worker at once (cancel): running jobs reject, waiting jobs never start. */
+  terminate(): void {
+    for (const s of this.slots) {
+      s.api[releaseProxy]();
+      s.worker.terminate();
+    }
+    this.slots = [];
+    this.waiting = [];
+  }
+
+  private acquire(): Promise<Slot<T>> {
+    const free = this.slots.find((s) => !s.busy);
+    if (free) {
+      free.busy = true;
+      return Promise.resolve(free);
+    }
+    if (this.slots.length < this.size) {
+      const worker = this.create();
+      const slot: Slot<T> = { worker, api: wrap<T>(worker), busy: true };
+      this.slots.push(slot);
+      return Promise.resolve(slot);
+    }
+    return new Promise((resolve) => this.waiting.push(resolve));
+  }
+
+  private release(slot: Slot<T>): void {
+    if (!this.slots.includes(slot)) return;
+    const next = this.waiting.shift();
+    if (next) next(slot);
+    else slot.busy = false;
+  }
+}

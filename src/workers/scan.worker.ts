@@ -1,0 +1,32 @@
+// Worker: discovers patients in dropped files (unzip, DICOM headers, mask extents) off the main
+// thread, and generates the demo phantom. Only a shell around dicom/ and phantom/.
+import { expose, transfer } from 'comlink';
+import { scanPatients } from '../dicom/discover';
+import { blobSource, type DroppedFile } from '../dicom/blobSource';
+import { generatePhantomDataset } from '../phantom/phantom';
+
+export interface DemoOptions {
+  count: number;
+  size: number;
+  slices: number;
+  seed: number;
+}
+
+const scanApi = {
+  async scan(files: DroppedFile[], onProgress?: (done: number, total?: number) => void) {
+    return scanPatients(files.map(blobSource), { onProgress });
+  },
+
+  /** The demo dataset: phantom patients as DICOM files, handed back as Blobs to go through the normal ingest. */
+  async demoFiles(opts: DemoOptions): Promise<DroppedFile[]> {
+    const patients = generatePhantomDataset(opts);
+    const out: DroppedFile[] = [];
+    for (const p of patients) {
+      for (const f of p.files) out.push({ path: f.path, file: new Blob([f.bytes as Uint8Array<ArrayBuffer>]) });
+    }
+    return transfer(out, []);
+  },
+};
+
+export type ScanApi = typeof scanApi;
+expose(scanApi);
