@@ -1,0 +1,14 @@
+// binarise: a mask slice as 0/1 bytes (> 0 → 1), the reference `(masks > 0).astype(np.uint8)`.
+// Pure: no DOM, no IndexedDB, no workers. Never thresholds anywhere but at zero.
+
+import type { PixelArray } from '../dicom/types';
+
+export function binarise(mask: PixelArray, out?: Uint8Array): Uint8Array {
+  const n = mask.length;
+  if (out !== undefined && out.length !== n) {
+    throw new RangeError(`binarise: out has ${out.length} values, the mask has ${n}`);
+  }
+  const bin = out ?? new Uint8Array(n);
+  for (let i = 0; i < n; i++) bin[i] = mask[i] > 0 ? 1 : 0;
+  return bin;
+}

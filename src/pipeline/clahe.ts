@@ -1,0 +1,209 @@
+// clahe: Contrast Limited Adaptive Histogram Equalisation on one 8-bit slice, bit-identical to
+// OpenCV 4.6 `cv2.createCLAHE(clipLimit, (tilesX, tilesY)).apply(img)` (the reference pipeline's
+// step). Hand-written because no JavaScript library we keep reproduces OpenCV's CLAHE bit for bit:
+// the exactness rests on OpenCV's padding quirk (BORDER_REFLECT_101 at right/bottom, both axes
+// once either needs it), its single-pass clip redistribution, float32 arithmetic without FMA and
+// cvRound's ties-to-even. The algorithm is written out in shared/reference/clahe/README.md.
+// Pure: no DOM, no IndexedDB, no workers; no per-pixel allocation. Never "improve" the maths
+// (double precision or Math.round change hundreds of pixels per slice).
+
+export interface ClaheSettings {
+  /** OpenCV clipLimit; ≤ 0 disables clipping. Reference: 2.0. */
+  clipLimit?: number;
+  /** Tiles across the columns (OpenCV tileGridSize.width). Reference: 8. */
+  tilesX?: number;
+  /** Tiles down the rows (OpenCV tileGridSize.height). Reference: 8. */
+  tilesY?: number;
+}
+
+const fround = Math.fround;
+/** Adding then subtracting 1.5·2^52 rounds a double to an integer with ties to even (cvRound). */
+const RINT_MAGIC = 6755399441055744;
+
+/** BORDER_REFLECT_101 index: … c b | a b c d | c b a … (the edge is not repeated). */
+function reflect101(p: number, n: number): number {
+  if (n === 1) return 0;
+  while (p < 0 || p >= n) p = p < 0 ? -p : 2 * (n - 1) - p;
+  return p;
+}
+
+/** Everything that depends only on (width, height, tilesX, tilesY): computed once and cached. */
+interface ClaheGeometry {
+  width: number;
+  height: number;
+  tilesX: number;
+  tilesY: number;
+  tileW: number;
+  tileH: number;
+  /** Padded column → source column (length tilesX·tileW). */
+  colSource: Int32Array;
+  /** Padded row → source row·width (length tilesY·tileH). */
+  rowSource: Int32Array;
+  /** Scratch for one padded row (used only when padding is needed). */
+  rowBuffer: Uint8Array;
+  /** Per output column: LUT offsets of the left/right tile (tile column·256) and float32 weights. */
+  xLo: Int32Array;
+  xHi: Int32Array;
+  xa: Float32Array;
+  xa1: Float32Array;
+  /** Per output row: LUT offsets of the upper/lower tile row (tile row·tilesX·256) and float32 weights. */
+  yLo: Int32Array;
+  yHi: Int32Array;
+  ya: Float32Array;
+  ya1: Float32Array;
+  /** Scratch: histograms then LUTs, tilesX·tilesY·256 each. */
+  hist: Int32Array;
+  lut: Uint8Array;
+}
+
+/** Geometries of the last few (size, grid) combinations, most recent last. */
+const geometryCache = new Map<string, ClaheGeometry>();
+const GEOMETRY_CACHE_SIZE = 4;
+
+function axisWeights(n: number, tile: number, tiles: number, stride: number) {
+  const lo = new Int32Array(n);
+  const hi = new Int32Array(n);
+  const a = new Float32Array(n);
+  const a1 = new Float32Array(n);
+  const inv = fround(1 / tile);
+  for (let p = 0; p < n; p++) {
+    const tf = fround(fround(p * inv) - 0.5);
+    const t1 = Math.floor(tf);
+    const frac = fround(tf - t1);
+    a[p] = frac;
+    a1[p] = fround(1 - frac);
+    lo[p] = Math.max(t1, 0) * stride;
+    hi[p] = Math.min(t1 + 1, tiles - 1) * stride;
+  }
+  return { lo, hi, a, a1 };
+}
+
+function geometryFor(width: number, height: number, tilesX: number, tilesY: number): ClaheGeometry {
+  const key = `${width}x${height}/${tilesX}x${tilesY}`;
+  const cached = geometryCache.get(key);
+  if (cached !== undefined) return cached;
+  // OpenCV quirk: once either axis is not divisible, both are padded by tiles − size % tiles.
+  const padded = width % tilesX !== 0 || height % tilesY !== 0;
+  const paddedW = padded ? width + tilesX - (width % tilesX) : width;
+  const paddedH = padded ? height + tilesY - (height % tilesY) : height;
+  const tileW = paddedW / tilesX;
+  const tileH = paddedH / tilesY;
+  const colSource = new Int32Array(paddedW);
+  for (let c = 0; c < paddedW; c++) colSource[c] = reflect101(c, width);
+  const rowSource = new Int32Array(paddedH);
+  for (let r = 0; r < paddedH; r++) rowSource[r] = reflect101(r, height) * width;
+  const x = axisWeights(width, tileW, tilesX, 256);
+  const y = axisWeights(height, tileH, tilesY, tilesX * 256);
+  const geometry: ClaheGeometry = {
+    width, height, tilesX, tilesY, tileW, tileH, colSource, rowSource, rowBuffer: new Uint8Array(paddedW),
+    xLo: x.lo, xHi: x.hi, xa: x.a, xa1: x.a1,
+    yLo: y.lo, yHi: y.hi, ya: y.a, ya1: y.a1,
+    hist: new Int32Array(tilesX * tilesY * 256),
+    lut: new Uint8Array(tilesX * tilesY * 256),
+  };
+  if (geometryCache.size >= GEOMETRY_CACHE_SIZE) geometryCache.delete(geometryCache.keys().next().value as string);
+  geometryCache.set(key, geometry);
+  return geometry;
+}
+
+/** Tile histograms over the (virtually) padded image, clipped, turned into LUTs in `g.lut`. */
+function computeTileLuts(src: Uint8Array, g: ClaheGeometry, clipLimit: number): void {
+  const { width, tilesX, tilesY, tileW, tileH, colSource, rowSource, rowBuffer, hist, lut } = g;
+  const paddedW = tilesX * tileW;
+  const padded = paddedW !== width || tilesY * tileH !== g.height;
+  hist.fill(0);
+  for (let ty = 0; ty < tilesY; ty++) {
+    for (let r = ty * tileH, rEnd = r + tileH; r < rEnd; r++) {
+      // One padded row, either straight from the source or gathered through the reflect map.
+      let row: Uint8Array = src;
+      let rowStart = rowSource[r];
+      if (padded) {
+        for (let c = 0; c < paddedW; c++) rowBuffer[c] = src[rowStart + colSource[c]];
+        row = rowBuffer;
+        rowStart = 0;
+      }
+      for (let tx = 0; tx < tilesX; tx++) {
+        const base = (ty * tilesX + tx) * 256;
+        for (let c = rowStart + tx * tileW, cEnd = c + tileW; c < cEnd; c++) hist[base + row[c]]++;
+      }
+    }
+  }
+  const area = tileW * tileH;
+  const lutScale = fround(255 / area);
+  const limit = clipLimit > 0 ? Math.max(1, Math.trunc((clipLimit * area) / 256)) : 0;
+  for (let t = 0, tiles = tilesX * tilesY; t < tiles; t++) {
+    const base = t * 256;
+    if (limit > 0) {
+      let excess = 0;
+      for (let i = base; i < base + 256; i++) {
+        if (hist[i] > limit) {
+          excess += hist[i] - limit;
+          hist[i] = limit;
+        }
+      }
+      const batch = Math.floor(excess / 256);
+      let residual = excess - batch * 256;
+      if (batch > 0) for (let i = base; i < base + 256; i++) hist[i] += batch;
+      if (residual > 0) {
+        const step = Math.max(Math.floor(256 / residual), 1);
+        for (let i = 0; i < 256 && residual > 0; i += step, residual--) hist[base + i]++;
+      }
+    }
+    let cdf = 0;
+    for (let i = 0; i < 256; i++) {
+      cdf += hist[base + i];
+      const v = fround(fround(cdf) * lutScale);
+      const rounded = v + RINT_MAGIC - RINT_MAGIC;
+      lut[base + i] = rounded > 255 ? 255 : rounded; // v ≥ 0 always
+    }
+  }
+}
+
+/**
+ * CLAHE of one 8-bit slice (row-major, `width` columns × `height` rows), bit-identical to
+ * OpenCV 4.6. `out` may be `src` itself (each output pixel reads only its own input value once
+ * the tile LUTs are built). Throws a RangeError for inconsistent sizes or a non-positive/non-integer grid.
+ */
+export function clahe(
+  src: Uint8Array,
+  width: number,
+  height: number,
+  { clipLimit = 2.0, tilesX = 8, tilesY = 8 }: ClaheSettings = {},
+  out?: Uint8Array,
+): Uint8Array {
+  if (!Number.isInteger(width) || !Number.isInteger(height) || width < 1 || height < 1 || src.length !== width * height) {
+    throw new RangeError(`clahe: ${src.length} pixels do not make a ${width}×${height} image`);
+  }
+  if (!Number.isInteger(tilesX) || !Number.isInteger(tilesY) || tilesX < 1 || tilesY < 1) {
+    throw new RangeError(`clahe: the tile grid must be positive integers (got ${tilesX}×${tilesY})`);
+  }
+  if (Number.isNaN(clipLimit)) throw new RangeError('clahe: clipLimit is NaN');
+  if (out !== undefined && out.length !== src.length) {
+    throw new RangeError(`clahe: out has ${out.length} values, the image has ${src.length}`);
+  }
+  const dst = out ?? new Uint8Array(src.length);
+  const g = geometryFor(width, height, tilesX, tilesY);
+  computeTileLuts(src, g, clipLimit);
+
+  const { lut, xLo, xHi, xa, xa1, yLo, yHi, ya, ya1 } = g;
+  for (let y = 0; y < height; y++) {
+    const upper = yLo[y];
+    const lower = yHi[y];
+    const wy = ya[y];
+    const wy1 = ya1[y];
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const v = src[row + x];
+      const left = xLo[x] + v;
+      const right = xHi[x] + v;
+      const wx = xa[x];
+      const wx1 = xa1[x];
+      const top = fround(fround(lut[upper + left] * wx1) + fround(lut[upper + right] * wx));
+      const bot = fround(fround(lut[lower + left] * wx1) + fround(lut[lower + right] * wx));
+      const res = fround(fround(top * wy1) + fround(bot * wy));
+      const rounded = res + RINT_MAGIC - RINT_MAGIC;
+      dst[row + x] = rounded > 255 ? 255 : rounded;
+    }
+  }
+  return dst;
+}
