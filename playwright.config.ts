@@ -34,9 +34,10 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: `npx vite --port ${port} --strictPort`,
+    // The production build, as users get it (and with its Content-Security-Policy); E2E_DEV=1 uses the dev server.
+    command: process.env.E2E_DEV ? `npx vite --port ${port} --strictPort` : `npx vite build --logLevel warn && npx vite preview --port ${port} --strictPort`,
     url: `http://localhost:${port}`,
     reuseExistingServer: !process.env.CI,
-    timeout: 120_000,
+    timeout: 300_000,
   },
 });

@@ -8,6 +8,13 @@ interface Slot<T> {
   busy: boolean;
 }
 
+export class PoolCancelled extends Error {
+  constructor() {
+    super('cancelled');
+    this.name = 'PoolCancelled';
+  }
+}
+
 export function defaultPoolSize(): number {
   const cores = typeof navigator !== 'undefined' ? navigator.hardwareConcurrency || 2 : 2;
   return Math.max(1, Math.min(cores, 8));
@@ -17,6 +24,7 @@ export class WorkerPool<T> {
   private slots: Slot<T>[] = [];
   private waiting: ((slot: Slot<T>) => void)[] = [];
   private readonly create: () => Worker;
+  private cancelers = new Set<(e: Error) => void>();
   readonly size: number;
 
   constructor(create: () => Worker, size = defaultPoolSize()) {
@@ -26,16 +34,25 @@ export class WorkerPool<T> {
 
   /** Runs `job` on a free worker (waiting for one when all are busy). */
   async use<R>(job: (api: Remote<T>) => Promise<R>): Promise<R> {
-    const slot = await this.acquire();
+    let cancel: (e: Error) => void = () => {};
+    const cancelled = new Promise<never>((_, reject) => (cancel = reject));
+    this.cancelers.add(cancel);
     try {
-      return await job(slot.api);
+      const slot = await Promise.race([this.acquire(), cancelled]);
+      try {
+        return await Promise.race([job(slot.api), cancelled]);
+      } finally {
+        this.release(slot);
+      }
     } finally {
-      this.release(slot);
+      this.cancelers.delete(cancel);
     }
   }
 
   /** Stops every worker at once (cancel): running jobs reject, waiting jobs never start. */
   terminate(): void {
+    for (const cancel of this.cancelers) cancel(new PoolCancelled());
+    this.cancelers.clear();
     for (const s of this.slots) {
       s.api[releaseProxy]();
       s.worker.terminate();

@@ -1,0 +1,299 @@
+// Expands the zips of a drop (the official `3Dircadb1.N/PATIENT_DICOM.zip`, a zipped patient, a zipped
+// dataset holding per-patient zips) into files with drop-relative paths, one entry at a time.
+// Streams with fflate's `Unzip`: the compressed file is read in chunks, only wanted entries are
+// inflated, and an entry's bytes are handed out as soon as it is complete. Nested zips are expanded
+// recursively. It must never throw across a drop nor trust the archive: corrupt entries, truncated
+// zips and zip bombs (per-entry and total caps) become problems naming the zip and the entry.
+// Pure: no DOM, no Node APIs; runs in Node, workers and the CLI.
+import { Unzip, UnzipInflate, type AsyncFlateStreamHandler, type UnzipDecoder, type UnzipFile } from 'fflate';
+import { isZipPath, normalisePath } from './layout';
+import type { Problem, SourceFile } from './types';
+
+/** 1 MiB: large enough for fflate to run at full speed, small enough to keep memory flat. */
+const READ_CHUNK_BYTES = 1 << 20;
+/** One entry is held in memory whole: a slice is ~0.5 MiB, a nested PATIENT_DICOM.zip up to ~100 MiB. */
+export const DEFAULT_MAX_ENTRY_BYTES = 256 * 2 ** 20;
+/**
+ * Total inflated bytes (nested zips count twice: as an entry and as their content). The whole
+ * 3D-IRCADb-01 download inflates to several GiB; nothing is held, so this only bounds the time a bomb wastes.
+ */
+export const DEFAULT_MAX_TOTAL_BYTES = 32 * 2 ** 30;
+/** Zips inside zips inside zips: the official layout needs 2 levels; a recursive bomb gets 4. */
+const MAX_NESTING = 4;
+
+export interface ExpandZipOptions {
+  /**
+   * Asked for every entry, nested zips included, with its drop-relative path
+   * (`3Dircadb1.17/PATIENT_DICOM/image_0`, `3Dircadb1/3Dircadb1.17/MASKS_DICOM.zip`):
+   * false skips it without inflating it.
+   */
+  filter?: (entryPath: string) => boolean;
+  maxEntryBytes?: number;
+  maxTotalBytes?: number;
+}
+
+/** A complete entry, a problem (with the entry's drop-relative path when known), or a folder entry. */
+export type ZipItem =
+  | { path: string; bytes: Uint8Array }
+  | { problem: Problem; path?: string }
+  | { folder: string };
+
+interface Budget {
+  maxEntryBytes: number;
+  maxTotalBytes: number;
+  inflated: number;
+  exhausted: boolean;
+}
+
+type Pending = ZipItem | { nestedZip: { path: string; bytes: Uint8Array } };
+
+/** Expands `zip` (and the zips it holds) entry by entry; never throws, problems are items. */
+export function expandZip(zip: SourceFile, opts: ExpandZipOptions = {}): AsyncIterable<ZipItem> {
+  const budget: Budget = {
+    maxEntryBytes: opts.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES,
+    maxTotalBytes: opts.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES,
+    inflated: 0,
+    exhausted: false,
+  };
+  return expandWithin(zip, opts.filter, budget, 0);
+}
+
+/**
+ * Drop-relative path of an entry: `<zip folder>/<entry>` when the entry already starts with a folder
+ * named like the zip (`3Dircadb1.17.zip` ∋ `3Dircadb1.17/…`, `PATIENT_DICOM.zip` ∋ `PATIENT_DICOM/…`),
+ * else `<zip folder>/<zip name>/<entry>` (`3Dircadb1.17.zip` ∋ `PATIENT_DICOM/…`).
+ */
+export function zipEntryPath(zipPath: string, entryName: string): string {
+  const zip = normalisePath(zipPath);
+  const entry = normalisePath(entryName);
+  const slash = zip.lastIndexOf('/');
+  const folder = slash < 0 ? '' : zip.slice(0, slash + 1);
+  const base = zip.slice(slash + 1).replace(/\.zip$/i, '');
+  const firstSegment = entry.split('/')[0];
+  const alreadyInside = entry.includes('/') && firstSegment.toLowerCase() === base.toLowerCase();
+  return alreadyInside ? folder + entry : `${folder}${base}/${entry}`;
+}
+
+async function* expandWithin(
+  zip: SourceFile,
+  filter: ((entryPath: string) => boolean) | undefined,
+  budget: Budget,
+  depth: number,
+): AsyncGenerator<ZipItem> {
+  const zipPath = normalisePath(zip.path);
+  const problem = (message: string, entryName?: string): ZipItem => ({
+    problem: { file: zipPath, message: entryName === undefined ? message : `entry ${entryName}: ${message}`, severity: 'error' },
+    ...(entryName === undefined ? {} : { path: zipEntryPath(zipPath, entryName) }),
+  });
+  const pending: Pending[] = [];
+  let entries = 0;
+  let current: string | undefined;
+
+  const onEntry = (entry: UnzipFile): void => {
+    entries++;
+    current = entry.name;
+    if (budget.exhausted) return skip(entry);
+    if (entry.name.endsWith('/') || entry.name.endsWith('\\')) {
+      pending.push({ folder: zipEntryPath(zipPath, entry.name) });
+      return skip(entry);
+    }
+    const path = zipEntryPath(zipPath, entry.name);
+    if (filter && !filter(path)) return skip(entry);
+    const nested = isZipPath(entry.name);
+    if (nested && depth + 1 >= MAX_NESTING) {
+      pending.push(problem(`zip nested more than ${MAX_NESTING} levels deep; not opened`, entry.name));
+      return skip(entry);
+    }
+    if (entry.originalSize !== undefined && entry.originalSize > budget.maxEntryBytes) {
+      pending.push(problem(overEntryCap(`inflates to ${formatBytes(entry.originalSize)}`, budget), entry.name));
+      return skip(entry);
+    }
+    inflateEntry(entry, (outcome) => {
+      if ('message' in outcome) pending.push(problem(outcome.message, entry.name));
+      else if (nested) pending.push({ nestedZip: { path, bytes: outcome.bytes } });
+      else pending.push({ path, bytes: outcome.bytes });
+    });
+  };
+
+  const inflateEntry = (entry: UnzipFile, done: (outcome: { bytes: Uint8Array } | { message: string }) => void): void => {
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (outcome: { bytes: Uint8Array } | { message: string }): void => {
+      if (settled) return;
+      settled = true;
+      chunks.length = 0;
+      if ('message' in outcome) entry.terminate(); // the rest of a bad entry is dropped, not inflated
+      done(outcome);
+    };
+    entry.ondata = (error, data, final) => {
+      if (settled) return;
+      if (error) return settle({ message: `corrupt data (${error.message})` });
+      size += data.length;
+      budget.inflated += data.length;
+      if (size > budget.maxEntryBytes) return settle({ message: overEntryCap('inflates to more than that', budget) });
+      if (budget.inflated > budget.maxTotalBytes) {
+        budget.exhausted = true;
+        return settle({
+          message: `the drop inflates past ${formatBytes(budget.maxTotalBytes)} in total (zip bomb?); stopped reading`,
+        });
+      }
+      if (data.length > 0) chunks.push(data);
+      if (final) settle({ bytes: joinChunks(chunks, size) });
+    };
+    try {
+      entry.start();
+    } catch (error) {
+      settle({ message: `cannot be inflated (${reasonOf(error)})` });
+    }
+  };
+
+  const unzip = new Unzip(onEntry);
+  unzip.register(StoppableInflate);
+  unzip.register(StoppableStored);
+
+  let bytesRead = 0;
+  for await (const chunk of readInChunks(zip)) {
+    if (!startsLikeZip(chunk, bytesRead)) {
+      yield problem('not a zip file');
+      return;
+    }
+    bytesRead += chunk.length;
+    try {
+      unzip.push(chunk, false);
+    } catch (error) {
+      yield* drain(pending, filter, budget, depth);
+      yield problem(`corrupt zip (${reasonOf(error)}); the entries after it are lost`, current);
+      return;
+    }
+    yield* drain(pending, filter, budget, depth);
+    if (budget.exhausted) return;
+  }
+  try {
+    unzip.push(new Uint8Array(0), true);
+  } catch (error) {
+    yield* drain(pending, filter, budget, depth);
+    yield problem(`zip ends inside this entry, truncated? (${reasonOf(error)})`, current);
+    return;
+  }
+  yield* drain(pending, filter, budget, depth);
+  if (bytesRead === 0) yield problem('empty file, not a zip');
+  else if (entries === 0) yield problem('no entries found: not a zip file or a corrupt one');
+}
+
+async function* drain(
+  pending: Pending[],
+  filter: ((entryPath: string) => boolean) | undefined,
+  budget: Budget,
+  depth: number,
+): AsyncGenerator<ZipItem> {
+  while (pending.length > 0) {
+    const item = pending.shift() as Pending;
+    if ('nestedZip' in item) {
+      const { path, bytes } = item.nestedZip;
+      const nested: SourceFile = { path, size: bytes.length, bytes: async () => bytes };
+      yield* expandWithin(nested, filter, budget, depth + 1);
+    } else {
+      yield item;
+    }
+  }
+}
+
+/**
+ * An entry nobody wants is still started, then terminated: its data then goes to a decoder that drops it.
+ * (An entry never started would have its compressed chunks kept by fflate until the end of the zip.)
+ */
+function skip(entry: UnzipFile): void {
+  entry.ondata = () => {};
+  try {
+    entry.start();
+  } catch {
+    // unknown compression method: nothing was set up, nothing to drop
+  }
+  entry.terminate();
+}
+
+/** fflate's inflate, plus a `terminate()` after which pushed data is dropped instead of inflated. */
+class StoppableInflate implements UnzipDecoder {
+  static compression = 8;
+  ondata: AsyncFlateStreamHandler = () => {};
+  private inflate: UnzipInflate | null = null;
+  private stopped = false;
+
+  push(chunk: Uint8Array, final: boolean): void {
+    if (this.stopped) return;
+    if (!this.inflate) {
+      this.inflate = new UnzipInflate();
+      this.inflate.ondata = (error, data, last) => this.ondata(error, data, last);
+    }
+    this.inflate.push(chunk, final);
+  }
+
+  terminate(): void {
+    this.stopped = true;
+    this.inflate = null;
+  }
+}
+
+/** Stored entries (method 0): passed through, or dropped after `terminate()`. */
+class StoppableStored implements UnzipDecoder {
+  static compression = 0;
+  ondata: AsyncFlateStreamHandler = () => {};
+  private stopped = false;
+
+  push(chunk: Uint8Array, final: boolean): void {
+    if (!this.stopped) this.ondata(null, chunk as Uint8Array<ArrayBuffer>, final);
+  }
+
+  terminate(): void {
+    this.stopped = true;
+  }
+}
+
+/** Zips start with `PK` (a local header, or an empty archive's end record); checks the bytes of this chunk among the first two. */
+function startsLikeZip(chunk: Uint8Array, offset: number): boolean {
+  const signature = [0x50, 0x4b];
+  for (let i = offset; i < signature.length && i - offset < chunk.length; i++) {
+    if (chunk[i - offset] !== signature[i]) return false;
+  }
+  return true;
+}
+
+/** The zip's own stream when it has one (browser File, Node file), else its bytes in views (no copy). */
+async function* readInChunks(zip: SourceFile): AsyncGenerator<Uint8Array> {
+  if (zip.stream) {
+    yield* zip.stream();
+    return;
+  }
+  const all = await zip.bytes();
+  for (let offset = 0; offset < all.length; offset += READ_CHUNK_BYTES) {
+    yield all.subarray(offset, Math.min(offset + READ_CHUNK_BYTES, all.length));
+  }
+}
+
+/** One buffer of its own (stored entries arrive as views of the read chunk; those are copied). */
+function joinChunks(chunks: Uint8Array[], size: number): Uint8Array {
+  if (chunks.length === 1 && chunks[0].byteOffset === 0 && chunks[0].buffer.byteLength === size) return chunks[0];
+  const joined = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    joined.set(chunk, offset);
+    offset += chunk.length;
+  }
+  return joined;
+}
+
+function overEntryCap(size: string, budget: Budget): string {
+  return `over the ${formatBytes(budget.maxEntryBytes)} per-entry cap: ${size} (zip bomb?); skipped`;
+}
+
+function formatBytes(bytes: number): string {
+  if (bytes >= 2 ** 30) return `${+(bytes / 2 ** 30).toFixed(1)} GiB`;
+  if (bytes >= 2 ** 20) return `${+(bytes / 2 ** 20).toFixed(1)} MiB`;
+  if (bytes >= 2 ** 10) return `${+(bytes / 2 ** 10).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,154 @@
+// Store: the processed-data cache as the user sees it (datasets, storage use) and the running
+// preprocessing job (per-patient progress, slices/s, time left, cancel). Work happens in workers.
+import { create } from 'zustand';
+import type { PatientScan, Problem } from '../dicom/types';
+import type { DroppedFile } from '../dicom/blobSource';
+import { patientSourceFiles } from '../dicom/patientSources';
+import { DEFAULT_PIPELINE_PARAMS, PIPELINE_VERSION, type PipelineParams } from '../pipeline/params';
+import { openCache, type CachedDataset } from '../storage/schema';
+import { commitDataset, deleteDataset, listDatasets, renameDataset, sweepOrphans, whileIngesting } from '../storage/datasets';
+import { requestPersistence, storageFigures, type StorageFigures } from '../storage/quota';
+import { sha256Hex } from '../storage/hash';
+import { cancelPreprocessing, preprocessOnPool } from '../workers/preprocessClient';
+
+export interface PatientProgress {
+  name: string;
+  slices: number;
+  stage: 'waiting' | 'hash' | 'read' | 'process' | 'store' | 'done' | 'failed' | 'cancelled';
+  fraction: number;
+  fromCache?: boolean;
+  message?: string;
+}
+
+export interface PreprocessRun {
+  running: boolean;
+  startedAt: number;
+  finishedAt: number | null;
+  patients: PatientProgress[];
+  datasetId: string | null;
+  problems: Problem[];
+  cancelled: boolean;
+}
+
+export interface CacheState {
+  datasets: CachedDataset[];
+  storage: StorageFigures;
+  params: PipelineParams;
+  run: PreprocessRun | null;
+  error: string | null;
+  refresh(): Promise<void>;
+  setParams(p: Partial<PipelineParams>): void;
+  preprocess(patients: PatientScan[], files: DroppedFile[], name?: string): Promise<void>;
+  cancel(): void;
+  rename(id: string, name: string): Promise<void>;
+  remove(id: string): Promise<void>;
+}
+
+export const useCacheStore = create<CacheState>((set, get) => ({
+  datasets: [],
+  storage: { usage: null, quota: null, persisted: null },
+  params: { ...DEFAULT_PIPELINE_PARAMS },
+  run: null,
+  error: null,
+
+  async refresh() {
+    const db = await openCache();
+    const [datasets, storage] = await Promise.all([listDatasets(db), storageFigures()]);
+    set({ datasets, storage });
+  },
+
+  setParams(p) {
+    set({ params: { ...get().params, ...p } });
+  },
+
+  async preprocess(patients, files, name) {
+    const params = { ...get().params };
+    const usable = patients.filter((p) => p.usable);
+    if (usable.length === 0) return;
+    const progress: PatientProgress[] = usable.map((p) => ({ name: p.name, slices: p.ct.length, stage: 'waiting', fraction: 0 }));
+    const update = (i: number, patch: Partial<PatientProgress>) => {
+      const run = get().run;
+      if (!run) return;
+      const list = run.patients.slice();
+      list[i] = { ...list[i], ...patch };
+      set({ run: { ...run, patients: list } });
+    };
+    set({ error: null, run: { running: true, startedAt: performance.now(), finishedAt: null, patients: progress, datasetId: null, problems: [], cancelled: false } });
+    void requestPersistence();
+    const db = await openCache();
+    try {
+      await whileIngesting(async () => {
+        const outcomes = await Promise.all(
+          usable.map((p, i) =>
+            preprocessOnPool(
+              { patient: p.name, files: patientSourceFiles(files, p), params, spacing: p.spacing },
+              (stage, fraction) => update(i, { stage, fraction }),
+            ).then((o) => {
+              if (o.ok) update(i, { stage: 'done', fraction: 1, fromCache: o.fromCache });
+              else update(i, { stage: 'failed', message: o.problem.message });
+              return o;
+            }),
+          ),
+        );
+        const done = outcomes.flatMap((o) => (o.ok ? [o.meta] : []));
+        const problems = outcomes.flatMap((o) => (o.ok ? [] : [o.problem]));
+        let datasetId: string | null = null;
+        if (done.length > 0) {
+          const keys = done.map((m) => m.key);
+          datasetId = (await sha256Hex(keys.join('\n'))).slice(0, 16);
+          const existing = get().datasets.find((d) => d.id === datasetId);
+          await commitDataset(db, {
+            id: datasetId,
+            name: existing?.name ?? name ?? defaultName(done.map((m) => m.name)),
+            createdAt: existing?.createdAt ?? Date.now(),
+            params,
+            pipelineVersion: PIPELINE_VERSION,
+            patientKeys: keys,
+            patientNames: done.map((m) => m.name),
+            slices: done.reduce((a, m) => a + m.kept, 0),
+            bytes: done.reduce((a, m) => a + m.bytes, 0),
+          });
+        }
+        const run = get().run!;
+        set({ run: { ...run, running: false, finishedAt: performance.now(), datasetId, problems } });
+      });
+    } catch (e) {
+      const run = get().run;
+      if (run?.cancelled) return;
+      set({ error: e instanceof Error ? e.message : String(e), run: run ? { ...run, running: false, finishedAt: performance.now() } : null });
+    } finally {
+      await sweepOrphans(db).catch(() => -1);
+      await get().refresh();
+    }
+  },
+
+  cancel() {
+    const run = get().run;
+    if (!run?.running) return;
+    cancelPreprocessing();
+    set({
+      run: {
+        ...run,
+        running: false,
+        cancelled: true,
+        finishedAt: performance.now(),
+        patients: run.patients.map((p) => (p.stage === 'done' || p.stage === 'failed' ? p : { ...p, stage: 'cancelled' })),
+      },
+    });
+  },
+
+  async rename(id, name) {
+    await renameDataset(await openCache(), id, name);
+    await get().refresh();
+  },
+
+  async remove(id) {
+    await deleteDataset(await openCache(), id);
+    await get().refresh();
+  },
+}));
+
+function defaultName(names: string[]): string {
+  if (names.length === 1) return names[0];
+  return `${names[0]} … ${names[names.length - 1]} (${names.length} patients)`;
+}

@@ -1,0 +1,139 @@
+// Reading and writing the processed-data cache. Atomic by construction: a patient (metadata and
+// every slice) is one IndexedDB transaction, so a crash, reload or quota error leaves either all
+// of it or none; a dataset record is written last, so a dataset is visible only when complete;
+// patients no dataset refers to are swept (never while another tab is still writing them).
+import type { Db, CachedDataset, CachedPatient, CachedSlice } from './schema';
+import { describeStorageError } from './quota';
+
+const INGEST_LOCK = 'liverlab-ingest';
+
+/** Runs `work` while holding the shared ingest lock, so no sweep deletes what it writes. */
+export async function whileIngesting<T>(work: () => Promise<T>): Promise<T> {
+  if (typeof navigator === 'undefined' || !navigator.locks) return work();
+  return navigator.locks.request(INGEST_LOCK, { mode: 'shared' }, work);
+}
+
+export async function findPatient(db: Db, key: string): Promise<CachedPatient | undefined> {
+  return db.get('patients', key);
+}
+
+/** Writes one processed patient, metadata and slices, in a single transaction. */
+export async function putPatient(db: Db, meta: CachedPatient, images: Uint8Array, masks: Uint8Array): Promise<void> {
+  const px = meta.width * meta.height;
+  if (images.length !== meta.kept * px || masks.length !== meta.kept * px) {
+    throw new Error(`${meta.name}: ${meta.kept} slices of ${meta.width}×${meta.height} expected, got ${images.length} image and ${masks.length} mask bytes`);
+  }
+  const tx = db.transaction(['patients', 'slices'], 'readwrite');
+  try {
+    const slices = tx.objectStore('slices');
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < meta.kept; i++) {
+      // slice() copies each slice into its own small buffer, so a record never drags the whole volume along.
+      writes.push(slices.put({ patientKey: meta.key, index: i, image: images.slice(i * px, (i + 1) * px), mask: masks.slice(i * px, (i + 1) * px) }));
+    }
+    writes.push(tx.objectStore('patients').put(meta));
+    await Promise.all([...writes, tx.done]);
+  } catch (e) {
+    try {
+      tx.abort();
+    } catch {
+      /* already aborted */
+    }
+    throw new Error(describeStorageError(e, meta.bytes, `caching ${meta.name}`));
+  }
+}
+
+export async function readSlices(db: Db, patientKey: string, from = 0, to = Infinity): Promise<CachedSlice[]> {
+  const range = IDBKeyRange.bound([patientKey, from], [patientKey, Math.min(to, Number.MAX_SAFE_INTEGER)]);
+  return db.getAll('slices', range);
+}
+
+export async function readSlice(db: Db, patientKey: string, index: number): Promise<CachedSlice | undefined> {
+  return db.get('slices', [patientKey, index]);
+}
+
+export async function commitDataset(db: Db, dataset: CachedDataset): Promise<void> {
+  const tx = db.transaction(['datasets', 'patients'], 'readwrite');
+  for (const key of dataset.patientKeys) {
+    if (!(await tx.objectStore('patients').get(key))) {
+      tx.abort();
+      throw new Error(`dataset ${dataset.name}: patient ${key.slice(0, 12)} is not in the cache`);
+    }
+  }
+  await tx.objectStore('datasets').put(dataset);
+  await tx.done;
+}
+
+export async function listDatasets(db: Db): Promise<CachedDataset[]> {
+  const all = await db.getAll('datasets');
+  return all.sort((a, b) => b.createdAt - a.createdAt);
+}
+
+export async function getDataset(db: Db, id: string): Promise<CachedDataset | undefined> {
+  return db.get('datasets', id);
+}
+
+export async function listPatients(db: Db, keys: string[]): Promise<CachedPatient[]> {
+  const out: CachedPatient[] = [];
+  for (const k of keys) {
+    const p = await db.get('patients', k);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+export async function renameDataset(db: Db, id: string, name: string): Promise<void> {
+  const tx = db.transaction('datasets', 'readwrite');
+  const d = await tx.store.get(id);
+  if (!d) throw new Error(`no dataset ${id}`);
+  await tx.store.put({ ...d, name: name.trim() || d.name });
+  await tx.done;
+}
+
+/** Deletes a dataset and every patient no other dataset uses, in one transaction. */
+export async function deleteDataset(db: Db, id: string): Promise<void> {
+  const tx = db.transaction(['datasets', 'patients', 'slices'], 'readwrite');
+  const datasets = tx.objectStore('datasets');
+  const gone = await datasets.get(id);
+  if (!gone) return;
+  await datasets.delete(id);
+  const stillUsed = new Set((await datasets.getAll()).flatMap((d) => d.patientKeys));
+  for (const key of gone.patientKeys) {
+    if (stillUsed.has(key)) continue;
+    await tx.objectStore('patients').delete(key);
+    await tx.objectStore('slices').delete(IDBKeyRange.bound([key, 0], [key, Number.MAX_SAFE_INTEGER]));
+  }
+  await tx.done;
+}
+
+/**
+ * Removes patients that no dataset refers to (left by a cancelled or crashed ingest). Skipped,
+ * returning -1, while any tab holds the ingest lock; `keep` protects this tab's own work.
+ */
+export async function sweepOrphans(db: Db, keep: ReadonlySet<string> = new Set()): Promise<number> {
+  const sweep = async () => {
+    const tx = db.transaction(['datasets', 'patients', 'slices'], 'readwrite');
+    const used = new Set((await tx.objectStore('datasets').getAll()).flatMap((d) => d.patientKeys));
+    let removed = 0;
+    for (const key of await tx.objectStore('patients').getAllKeys()) {
+      if (used.has(key) || keep.has(key)) continue;
+      await tx.objectStore('patients').delete(key);
+      await tx.objectStore('slices').delete(IDBKeyRange.bound([key, 0], [key, Number.MAX_SAFE_INTEGER]));
+      removed++;
+    }
+    // Slices whose patient record is missing cannot come from an atomic write, but sweep them too.
+    let cursor = await tx.objectStore('slices').openKeyCursor();
+    const known = new Set(await tx.objectStore('patients').getAllKeys());
+    while (cursor) {
+      const [pk] = cursor.key;
+      if (!known.has(pk) && !keep.has(pk)) {
+        await tx.objectStore('slices').delete(IDBKeyRange.bound([pk, 0], [pk, Number.MAX_SAFE_INTEGER]));
+        cursor = await cursor.continue([pk, Number.MAX_SAFE_INTEGER]);
+      } else cursor = await cursor.continue();
+    }
+    await tx.done;
+    return removed;
+  };
+  if (typeof navigator === 'undefined' || !navigator.locks) return sweep();
+  return navigator.locks.request(INGEST_LOCK, { mode: 'exclusive', ifAvailable: true }, (lock) => (lock ? sweep() : -1));
+}

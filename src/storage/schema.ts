@@ -1,0 +1,88 @@
+// The IndexedDB schema of the processed-data cache (one database, three stores) and its opener.
+// Patients are content-addressed (input hash + pipeline parameters + version), so re-dropping the
+// same files finds them, and a dataset is only a named list of patient keys written last.
+// Thin: no pixel processing here; runs in the page and in workers (IndexedDB exists in both).
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { PipelineParams } from '../pipeline/params';
+
+export const DB_NAME = 'liverlab';
+export const DB_VERSION = 1;
+
+/** One preprocessed patient: metadata; its slices live in `slices` under the same key. */
+export interface CachedPatient {
+  /** Content key: sha256 of (input files, parameters, pipeline version). */
+  key: string;
+  name: string;
+  inputHash: string;
+  params: PipelineParams;
+  pipelineVersion: string;
+  width: number;
+  height: number;
+  /** Slices in the CT series, and the organ's first/last non-empty slice (0-based, sorted). */
+  sliceCount: number;
+  start: number;
+  end: number;
+  keptFrom: number;
+  keptTo: number;
+  kept: number;
+  /** [row, column, slice] spacing in mm. */
+  spacing: [number, number, number] | null;
+  /** The source files it was made from (paths relative to the drop) and their sizes. */
+  sources: { path: string; size: number }[];
+  /** Bytes of pixel data stored (images + masks, one byte per pixel). */
+  bytes: number;
+  createdAt: number;
+}
+
+/** One kept slice: uint8 image after CLAHE (before /255) and its 0/1 mask. */
+export interface CachedSlice {
+  patientKey: string;
+  index: number;
+  image: Uint8Array;
+  mask: Uint8Array;
+}
+
+/** A named, complete dataset: visible only once every patient in it has been written. */
+export interface CachedDataset {
+  id: string;
+  name: string;
+  createdAt: number;
+  params: PipelineParams;
+  pipelineVersion: string;
+  patientKeys: string[];
+  /** Denormalised for the list view. */
+  patientNames: string[];
+  slices: number;
+  bytes: number;
+}
+
+export interface LiverLabDB extends DBSchema {
+  datasets: { key: string; value: CachedDataset };
+  patients: { key: string; value: CachedPatient; indexes: { byInput: string } };
+  slices: { key: [string, number]; value: CachedSlice };
+}
+
+export type Db = IDBPDatabase<LiverLabDB>;
+
+let opening: Promise<Db> | null = null;
+
+export function openCache(name = DB_NAME): Promise<Db> {
+  if (name !== DB_NAME) return openAt(name);
+  opening ??= openAt(name);
+  return opening;
+}
+
+function openAt(name: string): Promise<Db> {
+  return openDB<LiverLabDB>(name, DB_VERSION, {
+    upgrade(db) {
+      db.createObjectStore('datasets', { keyPath: 'id' });
+      const patients = db.createObjectStore('patients', { keyPath: 'key' });
+      patients.createIndex('byInput', 'inputHash');
+      db.createObjectStore('slices', { keyPath: ['patientKey', 'index'] });
+    },
+    blocking() {
+      // Another tab wants a newer schema: let it, and reopen on next use.
+      opening = null;
+    },
+  });
+}
