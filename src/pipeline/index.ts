@@ -17,6 +17,7 @@ export {
   type CtSliceInput,
   type PatientInput,
   type ProcessedPatient,
+  type PipelineTiming,
 } from './preprocessPatient';
 export { affineMatrix, applyAffine, applyAffineU8, type AffineParams, type AffineMap } from './affine';
 export {

@@ -49,6 +49,12 @@ export interface ProcessedPatient {
   masks: Uint8Array;
 }
 
+/** Milliseconds spent per step, accumulated when a caller passes one (benchmarks, progress). */
+export interface PipelineTiming {
+  windowMs: number;
+  claheMs: number;
+}
+
 /** Step 1+2 for one slice: stored values → HU → windowed uint8. `scratch` (int16, one slice) avoids an allocation. */
 export function windowSlice(
   ct: CtSliceInput,
@@ -91,6 +97,7 @@ export function checkPipelineParams(params: PipelineParams): string | null {
 export function preprocessPatient(
   input: PatientInput,
   params: PipelineParams = DEFAULT_PIPELINE_PARAMS,
+  timing?: PipelineTiming,
 ): Result<ProcessedPatient> {
   const file = input.patient ?? 'patient';
   const fail = (message: string): Result<ProcessedPatient> => {
@@ -135,8 +142,14 @@ export function preprocessPatient(
   const windowed = new Uint8Array(sliceSize);
   for (let i = 0; i < count; i++) {
     const k = kept.from + i;
+    const t0 = timing ? performance.now() : 0;
     windowSlice(ct[k], params, windowed, hu);
+    const t1 = timing ? performance.now() : 0;
     claheSlice(windowed, width, height, params, images.subarray(i * sliceSize, (i + 1) * sliceSize));
+    if (timing) {
+      timing.windowMs += t1 - t0;
+      timing.claheMs += performance.now() - t1;
+    }
     binarise(masks[k], binMasks.subarray(i * sliceSize, (i + 1) * sliceSize));
   }
   return {
