@@ -44,7 +44,7 @@ export function storedSliceHashes(page: Page, patientKey: string): Promise<{ ima
     });
     db.close();
     const hex = async (b: Uint8Array) =>
-      Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', b)), (x) => x.toString(16).padStart(2, '0')).join('');
+      Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", b as Uint8Array<ArrayBuffer>)), (x) => x.toString(16).padStart(2, '0')).join('');
     rows.sort((a, b) => a.index - b.index);
     return { images: await Promise.all(rows.map((r) => hex(r.image))), masks: await Promise.all(rows.map((r) => hex(r.mask))) };
   }, patientKey);

@@ -23,6 +23,8 @@ export interface PatientProgress {
 export interface PreprocessRun {
   running: boolean;
   startedAt: number;
+  /** Last progress report (performance.now()), so the UI computes rates without reading the clock. */
+  updatedAt: number;
   finishedAt: number | null;
   patients: PatientProgress[];
   datasetId: string | null;
@@ -71,9 +73,9 @@ export const useCacheStore = create<CacheState>((set, get) => ({
       if (!run) return;
       const list = run.patients.slice();
       list[i] = { ...list[i], ...patch };
-      set({ run: { ...run, patients: list } });
+      set({ run: { ...run, patients: list, updatedAt: performance.now() } });
     };
-    set({ error: null, run: { running: true, startedAt: performance.now(), finishedAt: null, patients: progress, datasetId: null, problems: [], cancelled: false } });
+    set({ error: null, run: { running: true, startedAt: performance.now(), updatedAt: performance.now(), finishedAt: null, patients: progress, datasetId: null, problems: [], cancelled: false } });
     void requestPersistence();
     const db = await openCache();
     try {

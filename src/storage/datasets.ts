@@ -39,7 +39,7 @@ export async function putPatient(db: Db, meta: CachedPatient, images: Uint8Array
     } catch {
       /* already aborted */
     }
-    throw new Error(describeStorageError(e, meta.bytes, `caching ${meta.name}`));
+    throw new Error(describeStorageError(e, meta.bytes, `caching ${meta.name}`), { cause: e });
   }
 }
 

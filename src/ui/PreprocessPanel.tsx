@@ -80,7 +80,7 @@ function RunProgress() {
   const run = useCacheStore((s) => s.run)!;
   const total = run.patients.reduce((a, p) => a + p.slices, 0);
   const done = run.patients.reduce((a, p) => a + p.slices * (p.stage === 'failed' || p.stage === 'cancelled' ? 1 : p.fraction), 0);
-  const elapsed = ((run.finishedAt ?? performance.now()) - run.startedAt) / 1000;
+  const elapsed = ((run.finishedAt ?? run.updatedAt) - run.startedAt) / 1000;
   const rate = elapsed > 0 ? done / elapsed : 0;
   const left = rate > 0 ? (total - done) / rate : Infinity;
   const status = run.cancelled
