@@ -3,7 +3,7 @@
 // The only place that reads the disk for discovery; files are read (or streamed, for zips) on demand,
 // never all at once. Node only: the browser builds its SourceFiles from File objects instead.
 import { createReadStream } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { open, readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { isIgnoredPath, naturalCompare } from '../dicom/layout';
 import type { SourceFile } from '../dicom/types';
@@ -68,6 +68,16 @@ function nodeFile(absolute: string, relative: string, size: number): SourceFile 
     async bytes() {
       const buffer = await readFile(absolute);
       return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+    },
+    async slice(start: number, end: number) {
+      const handle = await open(absolute, 'r');
+      try {
+        const out = new Uint8Array(Math.max(0, Math.min(end, size) - start));
+        const { bytesRead } = await handle.read(out, 0, out.length, start);
+        return bytesRead === out.length ? out : out.subarray(0, bytesRead);
+      } finally {
+        await handle.close();
+      }
     },
     async *stream() {
       for await (const chunk of createReadStream(absolute, { highWaterMark: READ_CHUNK_BYTES })) {

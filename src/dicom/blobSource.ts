@@ -14,6 +14,7 @@ export function blobSource({ path, file }: DroppedFile): SourceFile {
     size: file.size,
     bytes: async () => new Uint8Array(await file.arrayBuffer()),
     stream: () => streamChunks(file),
+    slice: async (start, end) => new Uint8Array(await file.slice(start, end).arrayBuffer()),
   };
 }
 

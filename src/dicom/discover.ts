@@ -586,17 +586,28 @@ function memoryFile(path: string, bytes: Uint8Array): SourceFile {
 /** The same file under its normalised path (methods kept: a SourceFile may be a class instance). */
 function atPath(source: SourceFile, path: string): SourceFile {
   const file: SourceFile = { path, size: source.size, bytes: () => source.bytes() };
-  const { stream } = source;
+  const { stream, slice } = source;
   if (stream) file.stream = () => stream.call(source);
+  if (slice) file.slice = (start, end) => slice.call(source, start, end);
   return file;
 }
 
 /** The same zip, read as a stream whose chunks are counted for progress. */
 function countingReads(zip: SourceFile, advance: (bytes: number) => void): SourceFile {
+  const { slice } = zip;
   return {
     path: zip.path,
     size: zip.size,
     bytes: () => zip.bytes(),
+    ...(slice
+      ? {
+          async slice(start: number, end: number) {
+            const bytes = await slice.call(zip, start, end);
+            advance(bytes.length);
+            return bytes;
+          },
+        }
+      : {}),
     async *stream() {
       if (zip.stream) {
         for await (const chunk of zip.stream()) {

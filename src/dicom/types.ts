@@ -102,4 +102,6 @@ export interface SourceFile {
   bytes(): Promise<Uint8Array>;
   /** Optional chunked reading (browser `File.stream()`, Node read streams), so big zips need no whole copy. */
   stream?(): AsyncIterable<Uint8Array>;
+  /** Optional random access (`Blob.slice`, a positioned file read): lets zips be read entry by entry. */
+  slice?(start: number, end: number): Promise<Uint8Array>;
 }

@@ -1,15 +1,19 @@
 // Zips as users drop them: the official per-series zips, a zipped patient, a dataset zip of zips,
 // read in small chunks; and the broken ones: corrupt entries, truncated files, bombs.
 import { zipSync, type Zippable } from 'fflate';
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { SourceFile } from './types';
 import { expandZip, zipEntryPath, type ExpandZipOptions, type ZipItem } from './zip';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
 
+/** Which reading path the `expandZip` tests exercise: streaming (fflate's Unzip) or random access (central directory). */
+let randomAccess = false;
+
 function memoryFile(path: string, bytes: Uint8Array, chunkBytes?: number): SourceFile {
   const file: SourceFile = { path, size: bytes.length, bytes: async () => bytes };
+  if (randomAccess) file.slice = async (start, end) => bytes.slice(start, end);
   if (chunkBytes) {
     file.stream = async function* () {
       for (let offset = 0; offset < bytes.length; offset += chunkBytes) yield bytes.slice(offset, offset + chunkBytes);
@@ -55,7 +59,10 @@ describe('zipEntryPath', () => {
   });
 });
 
-describe('expandZip', () => {
+describe.each(['streaming', 'random access'])('expandZip (%s)', (mode) => {
+  beforeEach(() => {
+    randomAccess = mode === 'random access';
+  });
   const patientZip = zipSync({
     'PATIENT_DICOM/image_0': text('ct 0'),
     'PATIENT_DICOM/image_1': [text('ct 1 '.repeat(2000)), { level: 0 }],
@@ -156,6 +163,8 @@ describe('expandZip', () => {
     const bomb = zipSync({ 'x/big': new Uint8Array(1 << 20), 'x/small': text('fine') });
     const view = new DataView(bomb.buffer);
     view.setUint32(22, 10, true); // local header: uncompressed size of x/big claims 10 bytes
+    const central = bomb.findLastIndex((_, i) => i + 4 <= bomb.length && view.getUint32(i, true) === 0x02014b50 && decode(bomb.subarray(i + 46, i + 51)) === 'x/big');
+    view.setUint32(central + 24, 10, true); // … and so does the central directory
     const items = await expandAll(memoryFile('x.zip', bomb, 512), { maxEntryBytes: 64 * 1024 });
     expect(Object.keys(filesOf(items))).toEqual(['x/small']);
     expect(problemsOf(items)[0].problem.message).toMatch(/^entry x\/big: over the 64 KiB per-entry cap: inflates to more than that/);

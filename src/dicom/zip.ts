@@ -8,6 +8,11 @@
 import { Unzip, UnzipInflate, type AsyncFlateStreamHandler, type UnzipDecoder, type UnzipFile } from 'fflate';
 import { isZipPath, normalisePath } from './layout';
 import type { Problem, SourceFile } from './types';
+import { readEntryData, readZipIndex, type ZipEntryInfo } from './zipIndex';
+import { inflateRaw, InflateCapExceeded } from './inflate';
+
+/** Entries inflated at once on the random-access path (overlaps reading with native inflation). */
+const ENTRIES_IN_FLIGHT = 4;
 
 /** 1 MiB: large enough for fflate to run at full speed, small enough to keep memory flat. */
 const READ_CHUNK_BYTES = 1 << 20;
@@ -85,6 +90,10 @@ async function* expandWithin(
     problem: { file: zipPath, message: entryName === undefined ? message : `entry ${entryName}: ${message}`, severity: 'error' },
     ...(entryName === undefined ? {} : { path: zipEntryPath(zipPath, entryName) }),
   });
+  if (zip.slice) {
+    yield* expandRandomAccess(zip as SourceFile & Required<Pick<SourceFile, 'slice'>>, zipPath, filter, budget, depth, problem);
+    return;
+  }
   const pending: Pending[] = [];
   let entries = 0;
   let current: string | undefined;
@@ -181,6 +190,97 @@ async function* expandWithin(
   else if (entries === 0) yield problem('no entries found: not a zip file or a corrupt one');
 }
 
+/**
+ * The fast path, for sources with random access (browser File, Node file, a nested zip in memory):
+ * read the central directory, then only the wanted entries, a few inflating at once, in order.
+ */
+async function* expandRandomAccess(
+  zip: SourceFile & Required<Pick<SourceFile, 'slice'>>,
+  zipPath: string,
+  filter: ((entryPath: string) => boolean) | undefined,
+  budget: Budget,
+  depth: number,
+  problem: (message: string, entryName?: string) => ZipItem,
+): AsyncGenerator<ZipItem> {
+  const read = (start: number, end: number) => zip.slice(start, end);
+  let entries: ZipEntryInfo[];
+  try {
+    entries = await readZipIndex(read, zip.size);
+  } catch (error) {
+    // A zip cut short has no central directory: streaming from the start still recovers the complete entries.
+    if (/truncated|corrupt|Zip64/.test(reasonOf(error))) {
+      const { slice: _unused, ...streamOnly } = zip;
+      yield* expandWithin(streamOnly, filter, budget, depth);
+    } else yield problem(reasonOf(error));
+    return;
+  }
+  if (entries.length === 0) {
+    yield problem('no entries found: an empty zip');
+    return;
+  }
+  type Job = { entry: ZipEntryInfo; path: string; nested: boolean; result: Promise<{ bytes: Uint8Array } | { message: string }> };
+  const wanted: { entry: ZipEntryInfo; path: string; nested: boolean }[] = [];
+  const early: ZipItem[] = [];
+  for (const entry of entries) {
+    const path = zipEntryPath(zipPath, entry.name);
+    if (entry.name.endsWith('/') || entry.name.endsWith('\\')) {
+      early.push({ folder: path });
+      continue;
+    }
+    if (filter && !filter(path)) continue;
+    const nested = isZipPath(entry.name);
+    if (nested && depth + 1 >= MAX_NESTING) early.push(problem(`zip nested more than ${MAX_NESTING} levels deep; not opened`, entry.name));
+    else if (entry.encrypted) early.push(problem('encrypted entry; not supported', entry.name));
+    else if (entry.method !== 0 && entry.method !== 8) early.push(problem(`compression method ${entry.method} is not supported (only stored and deflate)`, entry.name));
+    else if (entry.size > budget.maxEntryBytes) early.push(problem(overEntryCap(`inflates to ${formatBytes(entry.size)}`, budget), entry.name));
+    else wanted.push({ entry, path, nested });
+  }
+  yield* early;
+
+  const start = (w: (typeof wanted)[number]): Job => ({
+    ...w,
+    result: (async () => {
+      try {
+        const data = await readEntryData(read, zip.size, w.entry);
+        const bytes = w.entry.method === 0 ? data.slice() : await inflateRaw(data, w.entry.size, budget.maxEntryBytes);
+        if (bytes.length !== w.entry.size) return { message: `corrupt data (inflated to ${bytes.length} bytes, the zip says ${w.entry.size})` };
+        return { bytes };
+      } catch (error) {
+        if (error instanceof InflateCapExceeded) return { message: overEntryCap('inflates to more than that', budget) };
+        return { message: `corrupt data (${reasonOf(error)})` };
+      }
+    })(),
+  });
+  const inFlight: Job[] = [];
+  let next = 0;
+  while (next < wanted.length || inFlight.length > 0) {
+    while (inFlight.length < ENTRIES_IN_FLIGHT && next < wanted.length) inFlight.push(start(wanted[next++]));
+    const job = inFlight.shift() as Job;
+    const outcome = await job.result;
+    if ('message' in outcome) {
+      yield problem(outcome.message, job.entry.name);
+      continue;
+    }
+    budget.inflated += outcome.bytes.length;
+    if (budget.inflated > budget.maxTotalBytes) {
+      budget.exhausted = true;
+      yield problem(`the drop inflates past ${formatBytes(budget.maxTotalBytes)} in total (zip bomb?); stopped reading`, job.entry.name);
+      return;
+    }
+    if (job.nested) {
+      const bytes = outcome.bytes;
+      yield* expandWithin(memoryZip(job.path, bytes), filter, budget, depth + 1);
+    } else {
+      yield { path: job.path, bytes: outcome.bytes };
+    }
+    if (budget.exhausted) return;
+  }
+}
+
+function memoryZip(path: string, bytes: Uint8Array): SourceFile {
+  return { path, size: bytes.length, bytes: async () => bytes, slice: async (s, e) => bytes.subarray(s, e) };
+}
+
 async function* drain(
   pending: Pending[],
   filter: ((entryPath: string) => boolean) | undefined,
@@ -191,8 +291,7 @@ async function* drain(
     const item = pending.shift() as Pending;
     if ('nestedZip' in item) {
       const { path, bytes } = item.nestedZip;
-      const nested: SourceFile = { path, size: bytes.length, bytes: async () => bytes };
-      yield* expandWithin(nested, filter, budget, depth + 1);
+      yield* expandWithin(memoryZip(path, bytes), filter, budget, depth + 1);
     } else {
       yield item;
     }

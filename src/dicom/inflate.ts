@@ -1,0 +1,74 @@
+// Raw-deflate decompression of one zip entry, as fast as the platform allows: the browser's
+// native DecompressionStream('deflate-raw') (zlib in C++), Node's zlib when the CLI installs it,
+// fflate (pure JS) otherwise. The output is capped: a lying header cannot make it inflate a bomb.
+// Pure: no DOM, no Node imports (Node's zlib is injected by the CLI with `useInflateRaw`).
+import { Inflate } from 'fflate';
+
+export type InflateRaw = (compressed: Uint8Array, expectedSize: number, maxBytes: number) => Promise<Uint8Array>;
+
+export class InflateCapExceeded extends Error {
+  constructor(maxBytes: number) {
+    super(`inflates past ${maxBytes} bytes`);
+    this.name = 'InflateCapExceeded';
+  }
+}
+
+/** Entries smaller than this inflate faster in JS than through a stream's set-up cost. */
+const NATIVE_MIN_BYTES = 32 * 1024;
+
+let injected: InflateRaw | null = null;
+
+/** Installs a faster platform inflater (the CLI passes Node's zlib). */
+export function useInflateRaw(fn: InflateRaw | null): void {
+  injected = fn;
+}
+
+export function inflateRaw(compressed: Uint8Array, expectedSize: number, maxBytes: number): Promise<Uint8Array> {
+  if (expectedSize > maxBytes) return Promise.reject(new InflateCapExceeded(maxBytes));
+  if (injected) return injected(compressed, expectedSize, maxBytes);
+  if (typeof DecompressionStream !== 'undefined' && compressed.length >= NATIVE_MIN_BYTES) {
+    return inflateNative(compressed, expectedSize, maxBytes);
+  }
+  return Promise.resolve().then(() => inflateJs(compressed, expectedSize, maxBytes));
+}
+
+function inflateJs(compressed: Uint8Array, expectedSize: number, maxBytes: number): Uint8Array {
+  // Streaming inflate, so the cap is checked as the output grows, whatever the header claimed.
+  let out = new Uint8Array(Math.max(expectedSize, 1));
+  let size = 0;
+  const inflate = new Inflate((chunk) => {
+    if (size + chunk.length > maxBytes) throw new InflateCapExceeded(maxBytes);
+    if (size + chunk.length > out.length) {
+      const grown = new Uint8Array(Math.min(maxBytes, Math.max(out.length * 2, size + chunk.length)));
+      grown.set(out.subarray(0, size));
+      out = grown;
+    }
+    out.set(chunk, size);
+    size += chunk.length;
+  });
+  inflate.push(compressed, true);
+  return size === out.length ? out : out.slice(0, size);
+}
+
+async function inflateNative(compressed: Uint8Array, expectedSize: number, maxBytes: number): Promise<Uint8Array> {
+  const stream = new Blob([compressed as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
+  const reader = stream.getReader();
+  let out = new Uint8Array(Math.max(expectedSize, 1));
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    if (size + value.length > maxBytes) {
+      await reader.cancel();
+      throw new InflateCapExceeded(maxBytes);
+    }
+    if (size + value.length > out.length) {
+      const grown = new Uint8Array(Math.min(maxBytes, Math.max(out.length * 2, size + value.length)));
+      grown.set(out.subarray(0, size));
+      out = grown;
+    }
+    out.set(value, size);
+    size += value.length;
+  }
+  return size === out.length ? out : out.slice(0, size);
+}
