@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspectCommand } from './inspect';
-import { useInflateRaw } from '../dicom/inflate';
+import { setInflateRaw } from '../dicom/inflate';
 import { nodeInflateRaw } from './nodeInflate';
 
 export interface CliIo {
@@ -57,7 +57,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 
 const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
-  useInflateRaw(nodeInflateRaw);
+  setInflateRaw(nodeInflateRaw);
   const io: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
   process.exitCode = await main(process.argv.slice(2), io);
 }

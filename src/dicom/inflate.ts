@@ -1,7 +1,7 @@
 // Raw-deflate decompression of one zip entry, as fast as the platform allows: the browser's
 // native DecompressionStream('deflate-raw') (zlib in C++), Node's zlib when the CLI installs it,
 // fflate (pure JS) otherwise. The output is capped: a lying header cannot make it inflate a bomb.
-// Pure: no DOM, no Node imports (Node's zlib is injected by the CLI with `useInflateRaw`).
+// Pure: no DOM, no Node imports (Node's zlib is injected by the CLI with `setInflateRaw`).
 import { Inflate } from 'fflate';
 
 export type InflateRaw = (compressed: Uint8Array, expectedSize: number, maxBytes: number) => Promise<Uint8Array>;
@@ -19,7 +19,7 @@ const NATIVE_MIN_BYTES = 32 * 1024;
 let injected: InflateRaw | null = null;
 
 /** Installs a faster platform inflater (the CLI passes Node's zlib). */
-export function useInflateRaw(fn: InflateRaw | null): void {
+export function setInflateRaw(fn: InflateRaw | null): void {
   injected = fn;
 }
 

@@ -93,8 +93,14 @@ export async function readZipIndex(read: ReadRange, size: number): Promise<ZipEn
       const len = dv.getUint16(e + 2, true);
       if (id === 0x0001) {
         let q = e + 4;
-        if (uncompressed === 0xffffffff) (uncompressed = u64(dv, q)), (q += 8);
-        if (compressedSize === 0xffffffff) (compressedSize = u64(dv, q)), (q += 8);
+        if (uncompressed === 0xffffffff) {
+          uncompressed = u64(dv, q);
+          q += 8;
+        }
+        if (compressedSize === 0xffffffff) {
+          compressedSize = u64(dv, q);
+          q += 8;
+        }
         if (localHeaderOffset === 0xffffffff) localHeaderOffset = u64(dv, q);
       }
       e += 4 + len;
