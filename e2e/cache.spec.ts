@@ -43,7 +43,7 @@ test('3Dircadb1.17 from its zips: the cached slices equal the reference pipeline
   const t0 = Date.now();
   await page.getByRole('button', { name: /Preprocess and cache 1 patient/ }).click();
   await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 180_000 });
-  console.log(`[measure] 3Dircadb1.17 preprocessed and cached in the browser: ${Date.now() - t0} ms`);
+  console.log(`[measure] 3Dircadb1.17 preprocessed and cached in the browser: ${Date.now() - t0} ms; worker steps (ms): ${await page.getByTestId('preprocess-patient').getAttribute('data-times')}`);
   const stored = await storedSummary(page);
   expect(stored.patients).toHaveLength(1);
   const p = stored.patients[0];

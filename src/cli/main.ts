@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspectCommand } from './inspect';
+import { preprocessCommand } from './preprocess';
 import { setInflateRaw } from '../dicom/inflate';
 import { nodeInflateRaw } from './nodeInflate';
 
@@ -23,6 +24,7 @@ export interface CliCommand {
 
 export const COMMANDS: Record<string, CliCommand> = {
   inspect: inspectCommand,
+  preprocess: preprocessCommand,
 };
 
 export const EXIT_USAGE = 2;

@@ -10,6 +10,7 @@ import { commitDataset, deleteDataset, listDatasets, renameDataset, sweepOrphans
 import { requestPersistence, storageFigures, type StorageFigures } from '../storage/quota';
 import { sha256Hex } from '../storage/hash';
 import { cancelPreprocessing, preprocessOnPool } from '../workers/preprocessClient';
+import type { StepTimes } from '../workers/preprocessPatientJob';
 
 export interface PatientProgress {
   name: string;
@@ -18,6 +19,8 @@ export interface PatientProgress {
   fraction: number;
   fromCache?: boolean;
   message?: string;
+  /** Where the worker spent its time (ms), once done. */
+  times?: StepTimes;
 }
 
 export interface PreprocessRun {
@@ -86,8 +89,8 @@ export const useCacheStore = create<CacheState>((set, get) => ({
               { patient: p.name, files: patientSourceFiles(files, p), params, spacing: p.spacing },
               (stage, fraction) => update(i, { stage, fraction }),
             ).then((o) => {
-              if (o.ok) update(i, { stage: 'done', fraction: 1, fromCache: o.fromCache });
-              else update(i, { stage: 'failed', message: o.problem.message });
+              if (o.ok) update(i, { stage: 'done', fraction: 1, fromCache: o.fromCache, times: o.times });
+              else update(i, { stage: 'failed', message: o.problem.message, times: o.times });
               return o;
             }),
           ),

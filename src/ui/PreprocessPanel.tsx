@@ -116,9 +116,22 @@ const STAGE_LABEL: Record<PatientProgress['stage'], string> = {
   cancelled: 'cancelled',
 };
 
+function describeTimes(t: PatientProgress['times']): string | undefined {
+  if (!t) return undefined;
+  const s = (ms: number) => formatSeconds(ms / 1000);
+  return `check cache ${s(t.hashMs)} · read ${s(t.readMs)} · window ${s(t.windowMs)} · CLAHE ${s(t.claheMs)} · store ${s(t.storeMs)}`;
+}
+
 function PatientLine({ p }: { p: PatientProgress }) {
   return (
-    <li data-testid="preprocess-patient" data-patient={p.name} data-stage={p.stage} className={p.stage}>
+    <li
+      data-testid="preprocess-patient"
+      data-patient={p.name}
+      data-stage={p.stage}
+      data-times={p.times ? JSON.stringify(p.times) : undefined}
+      title={describeTimes(p.times)}
+      className={p.stage}
+    >
       <span className="name">{p.name}</span>
       <progress max={1} value={p.fraction} />
       <span>

@@ -25,7 +25,7 @@ export interface StepTimes {
 }
 
 export type PreprocessOutcome =
-  | { ok: true; meta: CachedPatient; fromCache: boolean; times: StepTimes }
+  | { ok: true; meta: CachedPatient; fromCache: boolean; times: StepTimes; pixels?: { images: Uint8Array; masks: Uint8Array } }
   | { ok: false; problem: Problem; times: StepTimes };
 
 export type ProgressFn = (stage: 'hash' | 'read' | 'process' | 'store' | 'done', fraction: number) => void;
@@ -41,8 +41,9 @@ export async function runPreprocessJob(db: Db | null, job: PreprocessJob, onProg
   };
 
   onProgress('hash', 0);
-  const input = await inputHash(job.sources);
-  const key = await patientKey(job.patient, input, job.params, PIPELINE_VERSION);
+  // Without a cache (the CLI) there is nothing to look up, so the inputs need no hash.
+  const input = db ? await inputHash(job.sources) : '';
+  const key = db ? await patientKey(job.patient, input, job.params, PIPELINE_VERSION) : job.patient;
   times.hashMs = lap();
   const cached = db ? await findPatient(db, key) : undefined;
   if (cached) {
@@ -99,5 +100,6 @@ export async function runPreprocessJob(db: Db | null, job: PreprocessJob, onProg
   }
   times.storeMs = lap();
   onProgress('done', 1);
-  return { ok: true, meta, fromCache: false, times };
+  // Without a cache the caller gets the pixels; with one they stay in IndexedDB (no copy to the page).
+  return { ok: true, meta, fromCache: false, times, ...(db ? {} : { pixels: { images: p.images, masks: p.masks } }) };
 }
