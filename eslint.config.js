@@ -5,7 +5,7 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'bench-results', 'public/vendor'] },
+  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'bench-results', 'public/vendor', '.e2e-dist'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -35,7 +35,10 @@ export default defineConfig({
   },
   webServer: {
     // The production build, as users get it (and with its Content-Security-Policy); E2E_DEV=1 uses the dev server.
-    command: process.env.E2E_DEV ? `npx vite --port ${port} --strictPort` : `npx vite build --logLevel warn && npx vite preview --port ${port} --strictPort`,
+    // Each port builds into its own folder, so two runs at once never serve each other's half-built files.
+    command: process.env.E2E_DEV
+      ? `npx vite --port ${port} --strictPort`
+      : `npx vite build --logLevel error --outDir .e2e-dist/${port} && npx vite preview --outDir .e2e-dist/${port} --port ${port} --strictPort`,
     url: `http://localhost:${port}`,
     reuseExistingServer: !process.env.CI,
     timeout: 300_000,
