@@ -56,7 +56,7 @@ export const TISSUE_HU = {
   air: -1000,
   fat: -100,
   muscle: 50,
-  softTissue: 35,
+  softTissue: 15,
   liver: 60,
   liverTextureAmplitude: 8,
   spleen: 45,
@@ -131,7 +131,7 @@ export function drawAnatomy(random: Random, slices: number): PhantomAnatomy {
         hu: uniform(random, 20, 35),
       })),
     },
-    noiseSigma: uniform(random, 10, 15),
+    noiseSigma: uniform(random, 8, 12),
   };
 }
 

@@ -1,0 +1,188 @@
+// The training run as a small object, like Keras's fit: epochs of shuffled (augmented) batches,
+// validation on every validation slice after each epoch, callbacks for progress and checkpoints,
+// pause / resume / stop between steps, and a state that can be saved and restored so a run
+// resumes after a reload. Batches come from a BatchSource (a worker pool in the tab, inline in
+// Node), prefetched so the model never waits. Pure tfjs: no DOM, no IndexedDB.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { batchIndices, batchesPerEpoch, epochOrder, makeBatch, type AugmentSettings, type Batch } from './batches';
+import { evaluate } from './evaluate';
+import type { SliceSet } from './sliceSet';
+import { trainStep } from './train';
+
+export interface TrainerSettings {
+  baseFilters: number;
+  size: number;
+  batchSize: number;
+  learningRate: number;
+  epochs: number;
+  seed: number;
+  augment: AugmentSettings;
+  /** Probability above which a pixel counts as organ in validation Dice. */
+  threshold: number;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  loss: number;
+  /** Training soft Dice (−loss), mean over the epoch's batches. */
+  dice: number;
+  valLoss: number | null;
+  /** Mean over validation patients of the volume Dice. */
+  valDice: number | null;
+  perPatientDice: Record<string, number>;
+  seconds: number;
+}
+
+export interface StepRecord {
+  epoch: number;
+  step: number;
+  loss: number;
+  ms: number;
+}
+
+export interface TrainerState {
+  /** Completed epochs. */
+  epoch: number;
+  history: EpochRecord[];
+  /** The most recent steps (capped), for the live chart. */
+  steps: StepRecord[];
+  bestValDice: number | null;
+  bestEpoch: number | null;
+}
+
+export interface BatchSource {
+  batch(epoch: number, indices: number[]): Promise<Batch>;
+}
+
+export interface StepInfo {
+  step: StepRecord;
+  batchesPerEpoch: number;
+  samplesPerSecond: number;
+  numTensors: number;
+  numBytes: number;
+}
+
+export interface TrainerCallbacks {
+  onStep?(info: StepInfo): void;
+  /** Awaited before the next epoch starts: the place to checkpoint. `improved` when valDice is the best so far. */
+  onEpochEnd?(record: EpochRecord, state: TrainerState, improved: boolean): Promise<void> | void;
+}
+
+export const MAX_STEPS_KEPT = 5000;
+const PREFETCH = 2;
+
+export function emptyTrainerState(): TrainerState {
+  return { epoch: 0, history: [], steps: [], bestValDice: null, bestEpoch: null };
+}
+
+/** Builds batches in this thread (Node, tests, or a tab without workers). */
+export function inlineBatchSource(set: SliceSet, settings: Pick<TrainerSettings, 'seed' | 'augment'>): BatchSource {
+  return {
+    batch: async (epoch, indices) => makeBatch(set, indices, settings.augment.mode === 'online' ? { seed: settings.seed, epoch, settings: settings.augment } : null),
+  };
+}
+
+export class Trainer {
+  private paused: { promise: Promise<void>; resolve: () => void } | null = null;
+  private stopped = false;
+  readonly state: TrainerState;
+
+  constructor(
+    private readonly model: tfl.LayersModel,
+    private readonly optimizer: tf.Optimizer,
+    private readonly train: SliceSet,
+    private readonly val: SliceSet | null,
+    private readonly settings: TrainerSettings,
+    private readonly batches: BatchSource,
+    state: TrainerState = emptyTrainerState(),
+  ) {
+    this.state = state;
+  }
+
+  pause(): void {
+    if (this.paused) return;
+    let resolve = () => {};
+    const promise = new Promise<void>((r) => (resolve = r));
+    this.paused = { promise, resolve };
+  }
+
+  resume(): void {
+    this.paused?.resolve();
+    this.paused = null;
+  }
+
+  /** Ends the run after the current step; the state stays at the last completed epoch. */
+  stop(): void {
+    this.stopped = true;
+    this.resume();
+  }
+
+  get isPaused(): boolean {
+    return this.paused !== null;
+  }
+
+  /** Trains from the state's epoch to settings.epochs; resolves with the state ('stopped' when stop() was called). */
+  async fit(callbacks: TrainerCallbacks = {}): Promise<{ state: TrainerState; stopped: boolean }> {
+    const { batchSize, epochs, seed } = this.settings;
+    const perEpoch = batchesPerEpoch(this.train.count, batchSize);
+    if (this.train.count === 0) throw new Error('no training slices');
+    for (let epoch = this.state.epoch; epoch < epochs && !this.stopped; epoch++) {
+      const t0 = performance.now();
+      const order = epochOrder(this.train.count, seed, epoch);
+      const queue: Promise<Batch>[] = [];
+      const request = (b: number) => queue.push(this.batches.batch(epoch, batchIndices(order, b, batchSize)));
+      for (let b = 0; b < Math.min(PREFETCH, perEpoch); b++) request(b);
+      let lossSum = 0;
+      let stepsDone = 0;
+      let samples = 0;
+      for (let b = 0; b < perEpoch; b++) {
+        if (this.paused) await this.paused.promise;
+        if (this.stopped) break;
+        const batch = await queue.shift()!;
+        if (b + PREFETCH < perEpoch) request(b + PREFETCH);
+        const ts = performance.now();
+        const x = tf.tensor4d(batch.x, [batch.n, this.train.size, this.train.size, 1]);
+        const y = tf.tensor4d(batch.y, [batch.n, this.train.size, this.train.size, 1]);
+        let loss: number;
+        try {
+          loss = trainStep(this.model, this.optimizer, x, y);
+        } finally {
+          tf.dispose([x, y]);
+        }
+        const ms = performance.now() - ts;
+        lossSum += loss;
+        stepsDone++;
+        samples += batch.n;
+        const step: StepRecord = { epoch, step: epoch * perEpoch + b, loss, ms };
+        this.state.steps.push(step);
+        if (this.state.steps.length > MAX_STEPS_KEPT) this.state.steps.splice(0, this.state.steps.length - MAX_STEPS_KEPT);
+        const mem = tf.memory();
+        callbacks.onStep?.({ step, batchesPerEpoch: perEpoch, samplesPerSecond: samples / ((performance.now() - t0) / 1000), numTensors: mem.numTensors, numBytes: mem.numBytes });
+        // Let the worker's message loop run (pause/stop requests arrive between steps).
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      if (this.stopped) break;
+      const evaluation = this.val && this.val.count > 0 ? await evaluate(this.model, this.val, batchSize, this.settings.threshold) : null;
+      const loss = lossSum / Math.max(1, stepsDone);
+      const record: EpochRecord = {
+        epoch: epoch + 1,
+        loss,
+        dice: -loss,
+        valLoss: evaluation?.loss ?? null,
+        valDice: evaluation?.meanDice ?? null,
+        perPatientDice: Object.fromEntries((evaluation?.perPatient ?? []).map((p) => [p.name, p.dice])),
+        seconds: (performance.now() - t0) / 1000,
+      };
+      const improved = record.valDice !== null && (this.state.bestValDice === null || record.valDice > this.state.bestValDice);
+      if (improved) {
+        this.state.bestValDice = record.valDice;
+        this.state.bestEpoch = record.epoch;
+      }
+      this.state.history.push(record);
+      this.state.epoch = epoch + 1;
+      await callbacks.onEpochEnd?.(record, this.state, improved);
+    }
+    return { state: this.state, stopped: this.stopped };
+  }
+}
