@@ -27,7 +27,7 @@ beforeAll(async () => {
 });
 
 describe('Trainer', () => {
-  it("reaches validation Dice ≥ 0.8 on a held-out phantom patient without leaking tensors', async () => {
+  it('reaches validation Dice ≥ 0.8 on a held-out phantom patient without leaking tensors', async () => {
     const model = unet({ baseFilters: 4, size: 64, seed: 1 });
     const trainer = new Trainer(model, tf.train.adam(settings.learningRate), train, val, settings, inlineBatchSource(train, settings));
     const tensors: number[] = [];
