@@ -1,0 +1,209 @@
+// Training-speed benchmark, Node part: ms per UNet training step (Adam on −Dice) on each tfjs
+// backend that runs in Node (WASM with our training kernels, CPU), next to PyTorch on the CPU
+// (shared/tools/torch_unet_step.py, one thread) when /usr/bin/python3 has torch. Prints a table
+// and writes bench-results/train.json. Never changes the model code it measures; the CPU backend
+// is only run where a step takes minutes, not hours (see --cpu-max-gmac).
+//
+// usage: npx tsx scripts/bench-train.ts [--steps 10] [--budget-s 30] [--backends wasm,cpu]
+//          [--configs 8x128x4,32x256x2] [--cpu-max-gmac 3] [--no-torch]
+// Timed steps stop at --steps or when --budget-s seconds have passed (at least one timed step).
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { chooseBackend, type BackendName } from '../src/model/backends';
+import { trainStep } from '../src/model/train';
+import { unet } from '../src/model/unet';
+
+interface Config {
+  baseFilters: number;
+  size: number;
+  batch: number;
+}
+
+interface TfjsResult extends Config {
+  backend: string;
+  runtime: 'node';
+  msPerStep: number;
+  /** Process CPU time per step: robust to other processes sharing the cores. */
+  cpuMsPerStep: number;
+  firstStepMs: number;
+  numTensorsAfter: number;
+  steps: number;
+}
+
+interface TorchResult {
+  framework: string;
+  base: number;
+  size: number;
+  batch: number;
+  msPerStep: number;
+  firstStepMs: number;
+  threads: number;
+  /** The same script timed with process CPU time instead of wall time. */
+  cpuMsPerStep?: number;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const torchScript = resolve(root, '../shared/tools/torch_unet_step.py');
+
+function option(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1] : fallback;
+}
+
+const steps = Number(option('steps', '10'));
+const budgetMs = Number(option('budget-s', '30')) * 1000;
+const backends = option('backends', 'wasm,cpu').split(',') as BackendName[];
+const configs: Config[] = option('configs', '8x128x4,32x256x2').split(',').map((c) => {
+  const [baseFilters, size, batch] = c.split('x').map(Number);
+  return { baseFilters, size, batch };
+});
+const cpuMaxGmac = Number(option('cpu-max-gmac', '3'));
+const withTorch = !process.argv.includes('--no-torch');
+
+/** Multiply-accumulates of one forward pass of the reference UNet (a step is ≈ 3×). */
+function forwardMacs({ baseFilters: b, size, batch }: Config): number {
+  let macs = 0;
+  const conv = (cin: number, cout: number, k: number, side: number) => { macs += batch * side * side * cin * cout * k * k; };
+  const widths = [1, b, 2 * b, 4 * b, 8 * b, 16 * b];
+  for (let level = 0; level < 5; level++) {
+    const side = Math.floor(size / 2 ** level);
+    conv(widths[level], widths[level + 1], 3, side);
+    conv(widths[level + 1], widths[level + 1], 3, side);
+  }
+  const ups: [number, number, number, number][] = [[16 * b, 8 * b, 16 * b, 8 * b], [8 * b, 4 * b, 8 * b, 4 * b], [4 * b, 2 * b, 4 * b, 2 * b], [2 * b, 2 * b, 3 * b, b]];
+  ups.forEach(([upIn, upOut, concat, out], i) => {
+    const side = Math.floor(size / 2 ** (3 - i));
+    conv(upIn, upOut, 2, side / 2);
+    conv(concat, out, 3, side);
+    conv(out, out, 3, side);
+  });
+  return macs + batch * size * size * b;
+}
+
+function cpuMs(since: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+}
+
+function benchTfjs(backend: string, config: Config, maxSteps: number): TfjsResult {
+  const { baseFilters, size, batch } = config;
+  const model = unet({ baseFilters, size });
+  const optimizer = tf.train.adam(1e-3);
+  const x = tf.randomUniform([batch, size, size, 1]) as tf.Tensor4D;
+  const y = tf.cast(tf.greater(tf.randomUniform([batch, size, size, 1]), 0.7), 'float32') as tf.Tensor4D;
+
+  let started = performance.now();
+  trainStep(model, optimizer, x, y);
+  const firstStepMs = performance.now() - started;
+  // Warm up as the PyTorch yardstick does (2 steps), unless one step already takes long.
+  const warmSteps = maxSteps > 1 ? (firstStepMs < 5000 ? 2 : 1) : 0;
+  for (let i = 0; i < warmSteps; i++) trainStep(model, optimizer, x, y);
+
+  const cpuStart = process.cpuUsage();
+  started = performance.now();
+  let timedSteps = 0;
+  while (timedSteps < maxSteps && (timedSteps === 0 || performance.now() - started < budgetMs)) {
+    trainStep(model, optimizer, x, y);
+    timedSteps++;
+  }
+  const msPerStep = (performance.now() - started) / timedSteps;
+  const cpuMsPerStep = cpuMs(cpuStart) / timedSteps;
+  const numTensorsAfter = tf.memory().numTensors;
+
+  tf.dispose([x, y]);
+  optimizer.dispose();
+  model.dispose();
+  return { backend, runtime: 'node', baseFilters, size, batch, msPerStep, cpuMsPerStep, firstStepMs, numTensorsAfter, steps: timedSteps };
+}
+
+function torchAvailable(): boolean {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import torch'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function runTorch(args: string[], clock: 'wall' | 'cpu'): TorchResult {
+  // For CPU time, run the unchanged script with its perf_counter swapped for process_time.
+  const argv = clock === 'wall' ? [torchScript, ...args] : ['-c',
+    'import runpy, sys, time; time.perf_counter = time.process_time; sys.argv = sys.argv[1:]; '
+    + 'runpy.run_path(sys.argv[0], run_name="__main__")', torchScript, ...args];
+  const out = execFileSync('/usr/bin/python3', argv, { encoding: 'utf8' });
+  return JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as TorchResult;
+}
+
+function benchTorch({ baseFilters, size, batch }: Config): TorchResult {
+  const args = ['--base', String(baseFilters), '--size', String(size), '--batch', String(batch), '--threads', '1',
+    '--steps', String(Math.max(3, steps))];
+  const wall = runTorch(args, 'wall');
+  return { ...wall, cpuMsPerStep: runTorch(args, 'cpu').msPerStep };
+}
+
+const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+async function main() {
+  const results: TfjsResult[] = [];
+  const skipped: { backend: string; config: Config; reason: string }[] = [];
+  for (const wanted of backends) {
+    const choice = await chooseBackend(wanted);
+    if (choice.backend !== wanted) {
+      skipped.push(...configs.map((config) => ({ backend: wanted, config, reason: choice.skipped[0]?.reason ?? 'unavailable' })));
+      continue;
+    }
+    for (const config of configs) {
+      const gmac = (3 * forwardMacs(config)) / 1e9;
+      if (wanted === 'cpu' && gmac > cpuMaxGmac) {
+        skipped.push({ backend: wanted, config, reason: `${round(gmac)} GMAC/step is hours on the tfjs CPU backend (--cpu-max-gmac ${cpuMaxGmac})` });
+        continue;
+      }
+      const timed = wanted === 'cpu' ? 1 : steps;
+      console.error(`… ${wanted} base ${config.baseFilters} ${config.size}² batch ${config.batch} (${round(gmac, 2)} GMAC/step, ≤ ${timed} steps)`);
+      results.push(benchTfjs(wanted, config, timed));
+    }
+  }
+
+  const torch: TorchResult[] = [];
+  if (withTorch && torchAvailable()) {
+    for (const config of configs) {
+      console.error(`… pytorch base ${config.baseFilters} ${config.size}² batch ${config.batch}`);
+      torch.push(benchTorch(config));
+    }
+  } else if (withTorch) {
+    console.error('PyTorch not importable by /usr/bin/python3: no reference figures');
+  }
+
+  const rows = results.map((r) => {
+    const reference = torch.find((t) => t.base === r.baseFilters && t.size === r.size && t.batch === r.batch);
+    return {
+      backend: r.backend, base: r.baseFilters, size: r.size, batch: r.batch,
+      'ms/step': round(r.msPerStep), 'cpu ms/step': round(r.cpuMsPerStep), 'first step ms': round(r.firstStepMs),
+      'tensors after': r.numTensorsAfter, 'GMAC/s (cpu)': round((3 * forwardMacs(r)) / 1e6 / r.cpuMsPerStep, 2),
+      'vs torch (wall)': reference ? `${round(r.msPerStep / reference.msPerStep, 2)}×` : '–',
+      'vs torch (cpu)': reference?.cpuMsPerStep ? `${round(r.cpuMsPerStep / reference.cpuMsPerStep, 2)}×` : '–',
+    };
+  });
+  for (const t of torch) {
+    rows.push({
+      backend: `${t.framework} (${t.threads} thread)`, base: t.base, size: t.size, batch: t.batch,
+      'ms/step': round(t.msPerStep), 'cpu ms/step': round(t.cpuMsPerStep ?? NaN), 'first step ms': round(t.firstStepMs),
+      'tensors after': NaN,
+      'GMAC/s (cpu)': round((3 * forwardMacs({ baseFilters: t.base, size: t.size, batch: t.batch })) / 1e6 / (t.cpuMsPerStep ?? t.msPerStep), 2),
+      'vs torch (wall)': '1×', 'vs torch (cpu)': '1×',
+    });
+  }
+  console.table(rows);
+  for (const s of skipped) console.log(`skipped ${s.backend} base ${s.config.baseFilters} ${s.config.size}² batch ${s.config.batch}: ${s.reason}`);
+
+  const outFile = resolve(root, 'bench-results/train.json');
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, `${JSON.stringify([...results, ...torch.map((t) => ({ ...t, runtime: 'python' }))], null, 2)}\n`);
+  console.log(`wrote ${outFile}`);
+}
+
+await main();

@@ -1,0 +1,148 @@
+// Picks the fastest tfjs backend that can train here: WebGPU → WebGL → WASM → CPU, saying why each
+// faster one was skipped so the UI can show it. Backend packages are imported lazily, so Node and
+// workers load only the backends they try; the WASM backend gets our training kernels
+// (model/wasmKernels.ts) before it is used. Pure tfjs plus feature detection: no DOM beyond
+// probing navigator.gpu and a WebGL context, no IndexedDB; runs in Node, workers and the tab.
+// Must never throw for a backend that is merely missing or broken: it is skipped with its reason
+// (only if even the CPU backend cannot load does chooseBackend throw).
+import * as tf from '@tensorflow/tfjs-core';
+
+export type BackendName = 'webgpu' | 'webgl' | 'wasm' | 'cpu';
+
+export interface SkippedBackend {
+  backend: BackendName;
+  reason: string;
+}
+
+export interface BackendChoice {
+  backend: BackendName;
+  skipped: SkippedBackend[];
+}
+
+/** Fastest first. */
+export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+
+type WasmPaths = string | Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
+
+const wasmSettings: { paths?: WasmPaths; threads?: number } = {};
+
+/**
+ * Where the app serves the .wasm binaries (a URL prefix ending in '/', or a map by file name).
+ * Call before chooseBackend. Not needed in Node: the package finds its own dist/ folder.
+ */
+export function setWasmPaths(paths: WasmPaths): void {
+  wasmSettings.paths = paths;
+}
+
+/**
+ * XNNPACK thread count for the threaded WASM build. Only cross-origin-isolated pages (COOP/COEP
+ * headers, SharedArrayBuffer) get it; Node never does (tfjs turns it off there, and its pthread
+ * workers load from blob: URLs that Node's Worker rejects).
+ */
+export function setWasmThreads(threads: number): void {
+  wasmSettings.threads = threads;
+}
+
+export function isNode(): boolean {
+  const runtime = (globalThis as { process?: { versions?: { node?: string } } }).process;
+  return typeof runtime?.versions?.node === 'string';
+}
+
+function message(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (typeof error === 'object' && error !== null && 'message' in error) return String((error as { message: unknown }).message);
+  return String(error);
+}
+
+/**
+ * tf.setBackend only logs why a backend failed to initialise; run it with the factory wrapped so
+ * the error comes back as a value.
+ */
+async function activate(name: BackendName): Promise<string | null> {
+  if (tf.findBackend(name) !== null) return (await tf.setBackend(name)) ? null : `${name} is registered but could not be selected`;
+  const entry = tf.engine().registryFactory[name];
+  if (!entry) return `${name} backend package registered no factory`;
+  const factory = entry.factory;
+  let failure: unknown = null;
+  entry.factory = async () => {
+    try {
+      return await factory();
+    } catch (error) {
+      failure = error;
+      throw error;
+    }
+  };
+  try {
+    if (await tf.setBackend(name)) return null;
+    return failure === null ? `${name} failed to initialise` : message(failure);
+  } finally {
+    entry.factory = factory;
+  }
+}
+
+async function tryWebGpu(): Promise<string | null> {
+  if (isNode()) return 'not available in Node';
+  const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
+  if (!gpu) return 'no navigator.gpu (WebGPU not exposed by this browser or context)';
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) return 'no WebGPU adapter';
+  await import('@tensorflow/tfjs-backend-webgpu');
+  return activate('webgpu');
+}
+
+function canCreateWebGlContext(): boolean {
+  try {
+    const canvas: OffscreenCanvas | HTMLCanvasElement | null = typeof OffscreenCanvas !== 'undefined'
+      ? new OffscreenCanvas(1, 1)
+      : typeof document !== 'undefined' ? document.createElement('canvas') : null;
+    if (!canvas) return false;
+    return (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) !== null;
+  } catch {
+    return false;
+  }
+}
+
+async function tryWebGl(): Promise<string | null> {
+  if (isNode()) return 'not available in Node';
+  if (!canCreateWebGlContext()) return 'WebGL context creation failed';
+  await import('@tensorflow/tfjs-backend-webgl');
+  return activate('webgl');
+}
+
+async function tryWasm(): Promise<string | null> {
+  try {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    if (wasmSettings.paths !== undefined) wasm.setWasmPaths(wasmSettings.paths);
+    if (wasmSettings.threads !== undefined) wasm.setThreadsCount(wasmSettings.threads);
+    const { registerWasmTrainingKernels } = await import('./wasmKernels');
+    registerWasmTrainingKernels();
+    const failure = await activate('wasm');
+    return failure === null ? null : `WASM failed to load: ${failure}`;
+  } catch (error) {
+    return `WASM failed to load: ${message(error)}`;
+  }
+}
+
+async function tryCpu(): Promise<string | null> {
+  await import('@tensorflow/tfjs-backend-cpu');
+  return activate('cpu');
+}
+
+const attempts: Record<BackendName, () => Promise<string | null>> = {
+  webgpu: tryWebGpu, webgl: tryWebGl, wasm: tryWasm, cpu: tryCpu,
+};
+
+/**
+ * Selects the first backend that initialises, starting at `preferred` (default: the fastest)
+ * and falling back down BACKEND_ORDER. Returns the one chosen and why each earlier one was skipped.
+ */
+export async function chooseBackend(preferred?: BackendName): Promise<BackendChoice> {
+  const start = preferred === undefined ? 0 : BACKEND_ORDER.indexOf(preferred);
+  const skipped: SkippedBackend[] = [];
+  for (const backend of BACKEND_ORDER.slice(Math.max(0, start))) {
+    const reason = await attempts[backend]().catch((error: unknown) => message(error));
+    if (reason === null) return { backend, skipped };
+    skipped.push({ backend, reason });
+  }
+  throw new Error(`no tfjs backend could be initialised: ${skipped.map((s) => `${s.backend}: ${s.reason}`).join('; ')}`);
+}

@@ -1,0 +1,30 @@
+// Training presets: the reference's settings (what the Keras tutorial ran on a GPU) and one that a
+// laptop CPU finishes in minutes. Editable after choosing; pure data.
+import { DEFAULT_AUGMENT } from './batches';
+import type { TrainerSettings } from './trainer';
+
+export type PresetName = 'reference' | 'laptop';
+
+export const PRESETS: Record<PresetName, { label: string; note: string; settings: TrainerSettings }> = {
+  reference: {
+    label: 'Reference',
+    note: 'base 32, 512², batch 8, lr 1e-5, 500 epochs: the tutorial\'s run; days on a CPU',
+    settings: { baseFilters: 32, size: 512, batchSize: 8, learningRate: 1e-5, epochs: 500, seed: 1, augment: { ...DEFAULT_AUGMENT, ranges: { ...DEFAULT_AUGMENT.ranges } }, threshold: 0.5 },
+  },
+  laptop: {
+    label: 'Laptop',
+    note: 'base 8, 128², batch 8, lr 1e-3, 20 epochs: minutes on a laptop',
+    settings: { baseFilters: 8, size: 128, batchSize: 8, learningRate: 1e-3, epochs: 20, seed: 1, augment: { ...DEFAULT_AUGMENT, ranges: { ...DEFAULT_AUGMENT.ranges } }, threshold: 0.5 },
+  },
+};
+
+/** Checks settings a user typed; null when they can train. */
+export function checkTrainerSettings(s: TrainerSettings): string | null {
+  if (!Number.isInteger(s.baseFilters) || s.baseFilters < 4 || s.baseFilters > 32) return 'base filters must be a whole number from 4 to 32';
+  if (!Number.isInteger(s.size) || s.size < 64 || s.size > 512) return 'input size must be a whole number from 64 to 512';
+  if (!Number.isInteger(s.batchSize) || s.batchSize < 1 || s.batchSize > 64) return 'batch size must be from 1 to 64';
+  if (!(s.learningRate > 0 && s.learningRate < 1)) return 'learning rate must be between 0 and 1';
+  if (!Number.isInteger(s.epochs) || s.epochs < 1) return 'epochs must be at least 1';
+  if (!(s.threshold > 0 && s.threshold < 1)) return 'threshold must be between 0 and 1';
+  return null;
+}

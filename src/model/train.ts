@@ -1,0 +1,86 @@
+// The smallest training loop: one Adam step on a batch, and a fit over in-memory arrays used by
+// tests, the CLI and the benchmark. The trainer object with callbacks, checkpoints and early stop
+// builds on these. Pure tfjs: no DOM, no IndexedDB; runs in Node, workers and the tab. Must never
+// leak tensors across steps (every step runs in a tidy; only the model's and optimizer's
+// variables persist) and never choose a backend (model/backends.ts does).
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import '@tensorflow/tfjs-layers'; // side effect: registers every op's gradient (tfjs-core alone has none)
+import { diceLoss } from './losses';
+
+/** One optimisation step of −Dice on (x, y); returns the loss before the update. */
+export function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D): number {
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const loss = optimizer.minimize(() => diceLoss(y, model.apply(x, { training: true }) as tf.Tensor), true, variables);
+  if (!loss) throw new Error('trainStep: optimizer returned no loss');
+  const value = loss.dataSync()[0];
+  loss.dispose();
+  return value;
+}
+
+/** Slices and masks as flat NHWC float arrays, one channel: count × size × size values each. */
+export interface SliceArrays {
+  images: Float32Array;
+  masks: Float32Array;
+  count: number;
+  size: number;
+}
+
+export interface FitOptions {
+  epochs: number;
+  batchSize: number;
+  learningRate?: number;
+  /** Seed of the per-epoch shuffle (the same seed gives the same batches). */
+  seed?: number;
+  onEpochEnd?: (epoch: number, meanLoss: number) => void;
+}
+
+function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gatherBatch(source: Float32Array, order: number[], pixels: number, size: number): tf.Tensor4D {
+  const batch = new Float32Array(order.length * pixels);
+  order.forEach((sample, i) => batch.set(source.subarray(sample * pixels, (sample + 1) * pixels), i * pixels));
+  return tf.tensor4d(batch, [order.length, size, size, 1]);
+}
+
+/** Adam on −Dice over shuffled mini-batches; returns the mean loss of each epoch. */
+export function fitOnArrays(model: tfl.LayersModel, data: SliceArrays, options: FitOptions): number[] {
+  const { epochs, batchSize, learningRate = 1e-3, seed = 1, onEpochEnd } = options;
+  const optimizer = tf.train.adam(learningRate);
+  const random = mulberry32(seed);
+  const pixels = data.size * data.size;
+  const history: number[] = [];
+  try {
+    for (let epoch = 0; epoch < epochs; epoch++) {
+      const order = Array.from({ length: data.count }, (_, i) => i);
+      for (let i = order.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [order[i], order[j]] = [order[j], order[i]];
+      }
+      let total = 0;
+      let batches = 0;
+      for (let start = 0; start + batchSize <= order.length; start += batchSize) {
+        const picked = order.slice(start, start + batchSize);
+        const x = gatherBatch(data.images, picked, pixels, data.size);
+        const y = gatherBatch(data.masks, picked, pixels, data.size);
+        total += trainStep(model, optimizer, x, y);
+        batches++;
+        tf.dispose([x, y]);
+      }
+      history.push(total / Math.max(1, batches));
+      onEpochEnd?.(epoch, history[epoch]);
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  return history;
+}
