@@ -4,9 +4,11 @@
 // Thin: no pixel processing here; runs in the page and in workers (IndexedDB exists in both).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { PipelineParams } from '../pipeline/params';
+import type { ModelSnapshot, SavedTensor } from '../model/checkpoint';
+import type { TrainerSettings, TrainerState } from '../model/trainer';
 
 export const DB_NAME = 'liverlab';
-export const DB_VERSION = 1;
+export const DB_VERSION = 2;
 
 /** One preprocessed patient: metadata; its slices live in `slices` under the same key. */
 export interface CachedPatient {
@@ -56,10 +58,56 @@ export interface CachedDataset {
   bytes: number;
 }
 
+export type RunStatus = 'running' | 'paused' | 'stopped' | 'finished' | 'failed';
+
+/** A training run: what it trains on, how, and how far it got (the history lives in `state`). */
+export interface TrainingRun {
+  id: string;
+  name: string;
+  createdAt: number;
+  updatedAt: number;
+  status: RunStatus;
+  datasetId: string;
+  /** Patient cache keys and names on each side of the split. */
+  train: { key: string; name: string }[];
+  val: { key: string; name: string }[];
+  settings: TrainerSettings;
+  backend: string | null;
+  state: TrainerState;
+  message?: string;
+}
+
+/** Weights + optimizer state after an epoch: `last` to resume, `best` by validation Dice. */
+export interface Checkpoint {
+  runId: string;
+  kind: 'last' | 'best';
+  epoch: number;
+  valDice: number | null;
+  model: ModelSnapshot;
+  optimizer: SavedTensor[];
+  savedAt: number;
+}
+
+/** A model the viewer can use: the best of a run, or one imported from files. */
+export interface StoredModel {
+  id: string;
+  name: string;
+  createdAt: number;
+  source: 'run' | 'import';
+  runId?: string;
+  size: number;
+  baseFilters: number | null;
+  valDice: number | null;
+  model: ModelSnapshot;
+}
+
 export interface LiverLabDB extends DBSchema {
   datasets: { key: string; value: CachedDataset };
   patients: { key: string; value: CachedPatient; indexes: { byInput: string } };
   slices: { key: [string, number]; value: CachedSlice };
+  runs: { key: string; value: TrainingRun };
+  checkpoints: { key: [string, string]; value: Checkpoint };
+  models: { key: string; value: StoredModel };
 }
 
 export type Db = IDBPDatabase<LiverLabDB>;
@@ -74,11 +122,18 @@ export function openCache(name = DB_NAME): Promise<Db> {
 
 function openAt(name: string): Promise<Db> {
   return openDB<LiverLabDB>(name, DB_VERSION, {
-    upgrade(db) {
-      db.createObjectStore('datasets', { keyPath: 'id' });
-      const patients = db.createObjectStore('patients', { keyPath: 'key' });
-      patients.createIndex('byInput', 'inputHash');
-      db.createObjectStore('slices', { keyPath: ['patientKey', 'index'] });
+    upgrade(db, oldVersion) {
+      if (oldVersion < 1) {
+        db.createObjectStore('datasets', { keyPath: 'id' });
+        const patients = db.createObjectStore('patients', { keyPath: 'key' });
+        patients.createIndex('byInput', 'inputHash');
+        db.createObjectStore('slices', { keyPath: ['patientKey', 'index'] });
+      }
+      if (oldVersion < 2) {
+        db.createObjectStore('runs', { keyPath: 'id' });
+        db.createObjectStore('checkpoints', { keyPath: ['runId', 'kind'] });
+        db.createObjectStore('models', { keyPath: 'id' });
+      }
     },
     blocking() {
       // Another tab wants a newer schema: let it, and reopen on next use.

@@ -1,0 +1,60 @@
+// Training runs, their checkpoints and the models kept for the viewer, in IndexedDB. An epoch's
+// checkpoint and the run's state are written in one transaction, so after a crash or reload the
+// run and its weights always agree. Thin: no training here; runs in the page and in workers.
+import type { Db, Checkpoint, StoredModel, TrainingRun } from './schema';
+import { describeStorageError } from './quota';
+
+export async function putRun(db: Db, run: TrainingRun): Promise<void> {
+  await db.put('runs', run);
+}
+
+export async function getRun(db: Db, id: string): Promise<TrainingRun | undefined> {
+  return db.get('runs', id);
+}
+
+export async function listRuns(db: Db): Promise<TrainingRun[]> {
+  return (await db.getAll('runs')).sort((a, b) => b.createdAt - a.createdAt);
+}
+
+/** Saves the run's state with its `last` checkpoint (and `best`, when the epoch improved) atomically. */
+export async function saveEpoch(db: Db, run: TrainingRun, last: Checkpoint, best: Checkpoint | null): Promise<void> {
+  const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
+  try {
+    const writes: Promise<unknown>[] = [tx.objectStore('runs').put(run), tx.objectStore('checkpoints').put(last)];
+    if (best) writes.push(tx.objectStore('checkpoints').put(best));
+    await Promise.all([...writes, tx.done]);
+  } catch (e) {
+    throw new Error(describeStorageError(e, last.model.weightData.byteLength * 3, `the checkpoint of epoch ${last.epoch}`), { cause: e });
+  }
+}
+
+export async function getCheckpoint(db: Db, runId: string, kind: 'last' | 'best'): Promise<Checkpoint | undefined> {
+  return db.get('checkpoints', [runId, kind]);
+}
+
+export async function deleteRun(db: Db, id: string): Promise<void> {
+  const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
+  await Promise.all([
+    tx.objectStore('runs').delete(id),
+    tx.objectStore('checkpoints').delete([id, 'last']),
+    tx.objectStore('checkpoints').delete([id, 'best']),
+    tx.done,
+  ]);
+}
+
+export async function putModel(db: Db, model: StoredModel): Promise<void> {
+  await db.put('models', model);
+}
+
+export async function getModel(db: Db, id: string): Promise<StoredModel | undefined> {
+  return db.get('models', id);
+}
+
+export async function listModels(db: Db): Promise<Omit<StoredModel, 'model'>[]> {
+  const all = await db.getAll('models');
+  return all.sort((a, b) => b.createdAt - a.createdAt).map(({ model: _model, ...meta }) => meta);
+}
+
+export async function deleteModel(db: Db, id: string): Promise<void> {
+  await db.delete('models', id);
+}

@@ -1,0 +1,108 @@
+// The live run: which backend trains (and why faster ones were skipped), progress, speed, ETA,
+// memory, the loss/Dice curves per step and per epoch, per-patient validation Dice, controls.
+import { useTrainingStore, type LiveRun } from '../../state/trainingStore';
+import { formatBytes, formatSeconds } from '../format';
+import { LineChart } from './LineChart';
+
+const BACKEND_LABEL: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
+
+export function LiveRunView({ live }: { live: LiveRun }) {
+  const { pause, resume, stop } = useTrainingStore();
+  const s = live.settings;
+  const active = live.status === 'running' || live.status === 'paused' || live.status === 'starting';
+  const lastEpoch = live.history.at(-1);
+  const perEpoch = live.last?.batchesPerEpoch ?? null;
+  const epochNow = lastEpoch?.epoch ?? 0;
+  const recent = live.steps.slice(-20);
+  const stepMs = recent.length ? recent.reduce((a, r) => a + r.ms, 0) / recent.length : null;
+  const stepsDone = live.last ? live.last.step.step + 1 : 0;
+  const stepsLeft = perEpoch !== null ? s.epochs * perEpoch - stepsDone : null;
+  const elapsed = (live.updatedAt - live.startedAt) / 1000;
+  const stepsThisTab = perEpoch !== null ? stepsDone - live.startEpoch * perEpoch : 0;
+  const eta = stepsLeft !== null && stepsThisTab > 0 ? (elapsed / stepsThisTab) * stepsLeft : null;
+  return (
+    <div className="live-run" data-testid="live-run" data-status={live.status}>
+      <div className="run-head">
+        <span className="backend-badge" data-testid="backend" title={live.skipped.map((k) => `${BACKEND_LABEL[k.backend]}: ${k.reason}`).join('\n')}>
+          {live.backend ? `Training on ${BACKEND_LABEL[live.backend]}` : 'choosing a backend…'}
+        </span>
+        <span data-testid="run-status" className={`status ${live.status}`}>
+          {live.status}
+        </span>
+        <span data-testid="epoch-progress">
+          epoch {epochNow} / {s.epochs}
+        </span>
+        {active && (
+          <span className="controls">
+            {live.status === 'paused' ? <button onClick={resume}>Resume</button> : <button onClick={pause}>Pause</button>}
+            <button onClick={stop}>Stop</button>
+          </span>
+        )}
+      </div>
+      {live.skipped.length > 0 && (
+        <ul className="skipped" data-testid="skipped-backends">
+          {live.skipped.map((k) => (
+            <li key={k.backend}>
+              {BACKEND_LABEL[k.backend]} skipped: {k.reason}
+            </li>
+          ))}
+        </ul>
+      )}
+      {live.message && <p className="muted" data-testid="run-message">{live.message}</p>}
+      <dl className="stats">
+        <dt>step</dt>
+        <dd>{stepMs !== null ? `${stepMs.toFixed(0)} ms` : '—'}</dd>
+        <dt>samples/s</dt>
+        <dd>{live.last ? live.last.samplesPerSecond.toFixed(1) : '—'}</dd>
+        <dt>time left</dt>
+        <dd data-testid="eta">{eta !== null ? formatSeconds(eta) : '—'}</dd>
+        <dt>tensors</dt>
+        <dd data-testid="tensors">{live.last?.numTensors ?? '—'}</dd>
+        <dt>tensor memory</dt>
+        <dd>{live.last ? formatBytes(live.last.numBytes) : '—'}</dd>
+        <dt>best val Dice</dt>
+        <dd data-testid="best-val-dice">{bestVal(live)}</dd>
+      </dl>
+      <div className="charts">
+        <LineChart
+          title="Loss per step (−Dice)"
+          xLabel="step"
+          yRange={[-1, 0]}
+          series={[{ name: 'train loss', color: '#b5452b', points: live.steps.map((r) => [r.step, r.loss]) }]}
+        />
+        <LineChart
+          title="Dice per epoch"
+          xLabel="epoch"
+          yRange={[0, 1]}
+          series={[
+            { name: 'train (soft)', color: '#b5452b', points: live.history.map((h) => [h.epoch, h.dice]) },
+            { name: 'validation', color: '#2f6db5', points: live.history.map((h) => [h.epoch, h.valDice ?? NaN]) },
+          ]}
+        />
+      </div>
+      {lastEpoch && Object.keys(lastEpoch.perPatientDice).length > 0 && (
+        <table className="per-patient-dice" data-testid="val-dice-table">
+          <thead>
+            <tr>
+              <th>Validation patient</th>
+              <th>Volume Dice (epoch {lastEpoch.epoch})</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(lastEpoch.perPatientDice).map(([name, d]) => (
+              <tr key={name} data-patient={name}>
+                <td>{name}</td>
+                <td>{d.toFixed(3)}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function bestVal(live: LiveRun): string {
+  const vals = live.history.map((h) => h.valDice).filter((v): v is number => v !== null);
+  return vals.length ? Math.max(...vals).toFixed(3) : '—';
+}

@@ -1,0 +1,72 @@
+// Models kept for segmentation: each run's best, and imported ones. Export to files (tfjs layers
+// format), import back, and evaluate on a cached dataset's patients.
+import { useState } from 'react';
+import { useTrainingStore } from '../../state/trainingStore';
+import { useCacheStore } from '../../state/cacheStore';
+import { exportModelFiles, importModelFiles } from '../../state/modelFilesActions';
+import { inferWorker } from '../../workers/inferClient';
+
+export function ModelsList() {
+  const { models, refresh, removeModel } = useTrainingStore();
+  const datasets = useCacheStore((s) => s.datasets);
+  const [message, setMessage] = useState<string | null>(null);
+  const [results, setResults] = useState<Record<string, string>>({});
+
+  const onImport = async (list: FileList | null) => {
+    try {
+      await importModelFiles(Array.from(list ?? []));
+      setMessage('model imported');
+      await refresh();
+    } catch (e) {
+      setMessage(`import failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+
+  const onEvaluate = async (modelId: string) => {
+    const d = datasets[0];
+    if (!d) return setMessage('no cached dataset to evaluate on');
+    setResults({ ...results, [modelId]: 'evaluating…' });
+    try {
+      const r = await inferWorker().evaluate(modelId, d.patientKeys);
+      const text = `${d.name}: mean Dice ${r.meanDice.toFixed(4)} (${r.perPatient.map((p) => `${p.name} ${p.dice.toFixed(4)}`).join(', ')}) on ${r.backend}`;
+      setResults((prev) => ({ ...prev, [modelId]: text }));
+    } catch (e) {
+      setResults((prev) => ({ ...prev, [modelId]: `failed: ${e instanceof Error ? e.message : String(e)}` }));
+    }
+  };
+
+  return (
+    <div className="models">
+      <div className="panel-head">
+        <h3>Models</h3>
+        <label className="button">
+          Import model…
+          <input type="file" data-testid="model-import" multiple accept=".json,.bin" hidden onChange={(e) => void onImport(e.currentTarget.files)} />
+        </label>
+      </div>
+      {message && <p className="muted" role="status" data-testid="models-message">{message}</p>}
+      {models.length === 0 ? (
+        <p className="empty">The best model of each run appears here; import tfjs layers models (model.json + .bin) too.</p>
+      ) : (
+        <table className="models-table">
+          <tbody>
+            {models.map((m) => (
+              <tr key={m.id} data-testid="model-row" data-model={m.name} data-source={m.source}>
+                <td>{m.name}</td>
+                <td>{m.source === 'import' ? 'imported' : 'trained here'}</td>
+                <td>{m.size}²</td>
+                <td>{m.valDice !== null ? `val Dice ${m.valDice.toFixed(3)}` : ''}</td>
+                <td className="row-actions">
+                  <button onClick={() => void exportModelFiles(m.id)}>Export</button>
+                  <button onClick={() => void onEvaluate(m.id)}>Evaluate</button>
+                  <button onClick={() => void removeModel(m.id)}>Delete</button>
+                  {results[m.id] && <span data-testid="model-evaluation">{results[m.id]}</span>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

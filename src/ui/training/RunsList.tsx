@@ -1,0 +1,46 @@
+// Past and interrupted runs: their progress and best validation Dice; an interrupted run (a
+// reload, a closed tab) resumes from its last checkpoint.
+import { useTrainingStore } from '../../state/trainingStore';
+
+export function RunsList() {
+  const { runs, live, resumeRun, removeRun } = useTrainingStore();
+  if (runs.length === 0) return null;
+  return (
+    <table className="runs" aria-label="Training runs">
+      <thead>
+        <tr>
+          <th>Run</th>
+          <th>Status</th>
+          <th>Epochs</th>
+          <th>Best val Dice</th>
+          <th>Backend</th>
+          <th />
+        </tr>
+      </thead>
+      <tbody>
+        {runs.map((r) => {
+          const isLive = live?.runId === r.id && (live.status === 'running' || live.status === 'paused' || live.status === 'starting');
+          const interrupted = !isLive && (r.status === 'running' || r.status === 'paused' || r.status === 'stopped' || r.status === 'failed') && r.state.epoch < r.settings.epochs;
+          return (
+            <tr key={r.id} data-testid="run-row" data-run={r.name} data-status={isLive ? 'live' : r.status}>
+              <td>{r.name}</td>
+              <td>
+                {isLive ? 'training' : interrupted && (r.status === 'running' || r.status === 'paused') ? 'interrupted' : r.status}
+                {r.message && <span className="muted"> — {r.message}</span>}
+              </td>
+              <td data-testid="run-epochs">
+                {r.state.epoch} / {r.settings.epochs}
+              </td>
+              <td>{r.state.bestValDice !== null ? r.state.bestValDice.toFixed(3) : '—'}</td>
+              <td>{r.backend ?? '—'}</td>
+              <td className="row-actions">
+                {interrupted && !live?.status.match(/running|starting/) && <button onClick={() => void resumeRun(r.id)}>Resume</button>}
+                {!isLive && <button onClick={() => void removeRun(r.id)}>Delete</button>}
+              </td>
+            </tr>
+          );
+        })}
+      </tbody>
+    </table>
+  );
+}

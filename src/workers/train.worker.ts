@@ -1,0 +1,154 @@
+// Worker: one training run, off the page's thread. Picks the backend (WebGPU → WebGL via
+// OffscreenCanvas → WASM → CPU), reads the run and its cached slices from IndexedDB, trains with
+// model/trainer, and after every epoch writes the checkpoint (and the best model) to IndexedDB
+// before telling the page. The page only draws what this worker reports.
+import { expose } from 'comlink';
+import * as tf from '@tensorflow/tfjs-core';
+import { chooseBackend, setWasmPaths, type BackendName, type SkippedBackend } from '../model/backends';
+import { offlineAugmentedSet } from '../model/batches';
+import { restoreModel, restoreOptimizer, snapshotModel, snapshotOptimizer } from '../model/checkpoint';
+import { buildSliceSet, type SliceSet } from '../model/sliceSet';
+import { Trainer, emptyTrainerState, inlineBatchSource, type BatchSource, type EpochRecord, type StepInfo, type TrainerState } from '../model/trainer';
+import { unet } from '../model/unet';
+import { openCache, type TrainingRun } from '../storage/schema';
+import { listPatients } from '../storage/datasets';
+import { readPatientVolume } from '../storage/readPatient';
+import { getCheckpoint, getRun, putModel, putRun, saveEpoch } from '../storage/runs';
+import { AugmentWorkers } from './augmentWorkers';
+import { TFJS_WASM_PATHS } from './wasmAssets';
+
+export interface TrainEvents {
+  backend(choice: { backend: BackendName; skipped: SkippedBackend[] }): void;
+  status(message: string): void;
+  step(info: StepInfo): void;
+  epoch(record: EpochRecord, state: TrainerState): void;
+}
+
+export interface TrainOutcome {
+  status: 'finished' | 'stopped' | 'failed';
+  backend: BackendName | null;
+  message?: string;
+  /** Where a failure happened: reading the run's data (no backend helps) or while training (try another). */
+  failedIn?: 'data' | 'training';
+}
+
+let trainer: Trainer | null = null;
+
+/** A lost WebGPU device ends the run (the page falls back to another backend from the last checkpoint). */
+function watchDevice(backend: BackendName, onLost: () => void): void {
+  if (backend !== 'webgpu') return;
+  const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
+  void device?.lost.then((info) => {
+    lostReason = `the WebGPU device was lost (${info.message || info.reason})`;
+    onLost();
+  });
+}
+let lostReason: string | null = null;
+
+async function loadSet(db: Awaited<ReturnType<typeof openCache>>, keys: string[], size: number): Promise<SliceSet> {
+  const metas = await listPatients(db, keys);
+  if (metas.length !== keys.length) throw new Error(`${keys.length - metas.length} patient(s) of this run are no longer in the cache`);
+  const volumes = [];
+  for (const m of metas) {
+    const v = await readPatientVolume(db, m);
+    volumes.push({ name: m.name, width: m.width, height: m.height, kept: m.kept, images: v.images, masks: v.masks });
+  }
+  return buildSliceSet(volumes, size);
+}
+
+const trainApi = {
+  async run(runId: string, preferred: BackendName | undefined, events: TrainEvents): Promise<TrainOutcome> {
+    let backend: BackendName | null = null;
+    let phase: 'data' | 'training' = 'data';
+    let augmenters: AugmentWorkers | null = null;
+    const db = await openCache();
+    let run = await getRun(db, runId);
+    if (!run) return { status: 'failed', backend, message: `run ${runId} is not in the cache` };
+    try {
+      setWasmPaths(TFJS_WASM_PATHS);
+      const choice = await chooseBackend(preferred);
+      backend = choice.backend;
+      events.backend(choice);
+      watchDevice(backend, () => trainer?.stop());
+      run = { ...run, backend, status: 'running', updatedAt: Date.now(), message: undefined };
+      await putRun(db, run);
+
+      const s = run.settings;
+      events.status('reading the cached slices…');
+      let train = await loadSet(db, run.train.map((p) => p.key), s.size);
+      const val = run.val.length ? await loadSet(db, run.val.map((p) => p.key), s.size) : null;
+      if (s.augment.mode === 'offline') train = offlineAugmentedSet(train, s.seed, s.augment.ranges);
+
+      const last = run.state.epoch > 0 ? await getCheckpoint(db, run.id, 'last') : undefined;
+      const model = last ? await restoreModel(last.model) : unet({ baseFilters: s.baseFilters, size: s.size, seed: s.seed });
+      const optimizer = tf.train.adam(s.learningRate);
+      if (last) await restoreOptimizer(optimizer, last.optimizer);
+      const state = last ? run.state : emptyTrainerState();
+      events.status(last ? `resumed from the checkpoint of epoch ${last.epoch}` : 'training');
+
+      let batches: BatchSource;
+      const workers = Math.max(1, Math.min(3, (navigator.hardwareConcurrency || 2) - 1));
+      if (s.augment.mode === 'online' && typeof Worker !== 'undefined') {
+        try {
+          augmenters = await AugmentWorkers.start(train, workers, s.seed, s.augment);
+          batches = augmenters;
+        } catch {
+          batches = inlineBatchSource(train, s);
+        }
+      } else batches = inlineBatchSource(train, s);
+
+      trainer = new Trainer(model, optimizer, train, val, s, batches, state);
+      phase = 'training';
+      const current = run;
+      const { stopped } = await trainer.fit({
+        onStep: (info) => events.step(info),
+        onEpochEnd: async (record, st, improved) => {
+          const [snapshot, opt] = await Promise.all([snapshotModel(model), snapshotOptimizer(optimizer)]);
+          const base = { runId: current.id, epoch: record.epoch, valDice: record.valDice, model: snapshot, optimizer: opt, savedAt: Date.now() };
+          const updated: TrainingRun = { ...current, state: st, updatedAt: Date.now(), status: trainer?.isPaused ? 'paused' : 'running' };
+          await saveEpoch(db, updated, { ...base, kind: 'last' }, improved ? { ...base, kind: 'best' } : null);
+          if (improved || record.valDice === null) {
+            await putModel(db, {
+              id: `run:${current.id}`,
+              name: `${current.name} (best, epoch ${record.epoch})`,
+              createdAt: current.createdAt,
+              source: 'run',
+              runId: current.id,
+              size: s.size,
+              baseFilters: s.baseFilters,
+              valDice: record.valDice,
+              model: snapshot,
+            });
+          }
+          events.epoch(record, st);
+        },
+      });
+      if (lostReason) throw new Error(lostReason);
+      const status = stopped ? 'stopped' : 'finished';
+      await putRun(db, { ...current, state: trainer.state, status, updatedAt: Date.now() });
+      model.dispose();
+      optimizer.dispose();
+      return { status, backend };
+    } catch (e) {
+      const message = e instanceof Error ? e.message : String(e);
+      const latest = (await getRun(db, runId)) ?? run;
+      await putRun(db, { ...latest, status: 'failed', message, updatedAt: Date.now() }).catch(() => undefined);
+      return { status: 'failed', backend, message, failedIn: phase };
+    } finally {
+      augmenters?.terminate();
+      trainer = null;
+    }
+  },
+  pause(): void {
+    trainer?.pause();
+  },
+  resume(): void {
+    trainer?.resume();
+  },
+  stop(): void {
+    trainer?.stop();
+  },
+};
+
+export type TrainApi = typeof trainApi;
+expose(trainApi);
