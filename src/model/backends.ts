@@ -80,31 +80,47 @@ async function activate(name: BackendName): Promise<string | null> {
   }
 }
 
-async function tryWebGpu(): Promise<string | null> {
+/** A software GPU (SwiftShader, llvmpipe…) emulates the GPU on the CPU: slower than WASM for training. */
+const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render driver/i;
+
+async function tryWebGpu(allowSoftware: boolean): Promise<string | null> {
   if (isNode()) return 'not available in Node';
   const gpu = (globalThis.navigator as Navigator | undefined)?.gpu;
   if (!gpu) return 'no navigator.gpu (WebGPU not exposed by this browser or context)';
   const adapter = await gpu.requestAdapter().catch(() => null);
   if (!adapter) return 'no WebGPU adapter';
+  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo & { isFallbackAdapter?: boolean } }).info;
+  const name = [info?.vendor, info?.architecture, info?.description].filter(Boolean).join(' ');
+  if (!allowSoftware && (info?.isFallbackAdapter || (adapter as { isFallbackAdapter?: boolean }).isFallbackAdapter || SOFTWARE_RENDERER.test(name))) {
+    return `the only WebGPU adapter is a software one (${name || 'fallback adapter'}): on this CPU WASM trains faster; choose WebGPU to use it anyway`;
+  }
   await import('@tensorflow/tfjs-backend-webgpu');
   return activate('webgpu');
 }
 
-function canCreateWebGlContext(): boolean {
+/** The WebGL renderer's name, or null when no context can be created. */
+function webGlRenderer(): string | null {
   try {
     const canvas: OffscreenCanvas | HTMLCanvasElement | null = typeof OffscreenCanvas !== 'undefined'
       ? new OffscreenCanvas(1, 1)
       : typeof document !== 'undefined' ? document.createElement('canvas') : null;
-    if (!canvas) return false;
-    return (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) !== null;
+    if (!canvas) return null;
+    const gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | null;
+    if (!gl) return null;
+    const ext = gl.getExtension('WEBGL_debug_renderer_info');
+    return String(gl.getParameter(ext ? ext.UNMASKED_RENDERER_WEBGL : gl.RENDERER) ?? '');
   } catch {
-    return false;
+    return null;
   }
 }
 
-async function tryWebGl(): Promise<string | null> {
+async function tryWebGl(allowSoftware: boolean): Promise<string | null> {
   if (isNode()) return 'not available in Node';
-  if (!canCreateWebGlContext()) return 'WebGL context creation failed';
+  const renderer = webGlRenderer();
+  if (renderer === null) return 'WebGL context creation failed';
+  if (!allowSoftware && SOFTWARE_RENDERER.test(renderer)) {
+    return `WebGL renders in software (${renderer}): on this CPU WASM trains faster; choose WebGL to use it anyway`;
+  }
   await import('@tensorflow/tfjs-backend-webgl');
   return activate('webgl');
 }
@@ -113,7 +129,8 @@ async function tryWasm(): Promise<string | null> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (wasmSettings.paths !== undefined) wasm.setWasmPaths(wasmSettings.paths);
-    if (wasmSettings.threads !== undefined) wasm.setThreadsCount(wasmSettings.threads);
+    if (wasmSettings.threads === 0) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    else if (wasmSettings.threads !== undefined) wasm.setThreadsCount(wasmSettings.threads);
     const { registerWasmTrainingKernels } = await import('./wasmKernels');
     registerWasmTrainingKernels();
     const failure = await activate('wasm');
@@ -128,19 +145,21 @@ async function tryCpu(): Promise<string | null> {
   return activate('cpu');
 }
 
-const attempts: Record<BackendName, () => Promise<string | null>> = {
+const attempts: Record<BackendName, (allowSoftware: boolean) => Promise<string | null>> = {
   webgpu: tryWebGpu, webgl: tryWebGl, wasm: tryWasm, cpu: tryCpu,
 };
 
 /**
  * Selects the first backend that initialises, starting at `preferred` (default: the fastest)
  * and falling back down BACKEND_ORDER. Returns the one chosen and why each earlier one was skipped.
+ * Without a preference, a software GPU (SwiftShader on a machine with no GPU) is skipped: it is
+ * a CPU emulating a GPU, far slower than WASM. Asked for by name, it is used.
  */
 export async function chooseBackend(preferred?: BackendName): Promise<BackendChoice> {
   const start = preferred === undefined ? 0 : BACKEND_ORDER.indexOf(preferred);
   const skipped: SkippedBackend[] = [];
   for (const backend of BACKEND_ORDER.slice(Math.max(0, start))) {
-    const reason = await attempts[backend]().catch((error: unknown) => message(error));
+    const reason = await attempts[backend](preferred === backend).catch((error: unknown) => message(error));
     if (reason === null) return { backend, skipped };
     skipped.push({ backend, reason });
   }

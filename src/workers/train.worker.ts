@@ -4,7 +4,7 @@
 // before telling the page. The page only draws what this worker reports.
 import { expose } from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
-import { chooseBackend, setWasmPaths, type BackendName, type SkippedBackend } from '../model/backends';
+import { chooseBackend, setWasmPaths, setWasmThreads, type BackendName, type SkippedBackend } from '../model/backends';
 import { offlineAugmentedSet } from '../model/batches';
 import { restoreModel, restoreOptimizer, snapshotModel, snapshotOptimizer } from '../model/checkpoint';
 import { buildSliceSet, type SliceSet } from '../model/sliceSet';
@@ -66,6 +66,9 @@ const trainApi = {
     if (!run) return { status: 'failed', backend, message: `run ${runId} is not in the cache` };
     try {
       setWasmPaths(TFJS_WASM_PATHS);
+      // tfjs's threaded WASM build spawns Emscripten pthread workers that do not survive bundling
+      // (the same failure other Vite apps report); the single-threaded SIMD build is used.
+      setWasmThreads(0);
       const choice = await chooseBackend(preferred);
       backend = choice.backend;
       events.backend(choice);
