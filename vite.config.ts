@@ -1,9 +1,16 @@
 // Vite: React app, workers as ES modules, WASM served from the app itself (no CDN).
+// Cornerstone3D (src/viewer) needs no DICOM image loader, codecs or CDN: our images come from typed
+// arrays. Its vtk.js XML readers import Node's `events` (through xmlbuilder2) at module load, so
+// `events` is aliased to a small browser shim.
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 
 export default defineConfig({
   plugins: [react()],
+  resolve: {
+    alias: [{ find: /^events$/, replacement: fileURLToPath(new URL('./src/viewer/shims/events.ts', import.meta.url)) }],
+  },
   worker: { format: 'es' },
   server: { port: 5173, strictPort: false },
   preview: { port: 4173 },

@@ -1,0 +1,197 @@
+// Store: what the viewer shows — which cached patient (and whether from the cache or from the
+// dropped originals in HU), the loaded volume, slice, window, invert, overlay styles, prediction,
+// per-slice stats and the help panel. State plus actions; the rendering itself is behind the
+// viewer facade (src/viewer), whose handle is attached here by the Viewport component.
+import { create } from 'zustand';
+import {
+  initialWindow,
+  shiftedTruth,
+  sliceStats,
+  volumeFromCache,
+  volumeFromSources,
+  type DisplayWindow,
+  type OverlayKind,
+  type OverlayStyle,
+  type PresetName,
+  type SliceStats,
+  type ViewerHandle,
+  type ViewerVolume,
+} from '../viewer';
+import { openCache } from '../storage/schema';
+import { blobSource } from '../dicom/blobSource';
+import { patientSourceFiles } from '../dicom/patientSources';
+import { useIngestStore } from './ingestStore';
+import { useCacheStore } from './cacheStore';
+
+export type VolumeSource = 'cache' | 'files';
+
+export interface ViewerState {
+  datasetId: string | null;
+  patientKey: string | null;
+  source: VolumeSource;
+  status: 'idle' | 'loading' | 'ready' | 'error';
+  error: string | null;
+  volume: ViewerVolume | null;
+  prediction: Uint8Array | null;
+  stats: SliceStats[];
+  slice: number;
+  window: DisplayWindow;
+  inverted: boolean;
+  overlays: Record<OverlayKind, OverlayStyle>;
+  helpOpen: boolean;
+  handle: ViewerHandle | null;
+  select(datasetId: string | null, patientKey: string | null, source?: VolumeSource): Promise<void>;
+  attach(handle: ViewerHandle | null): void;
+  goToSlice(index: number): void;
+  stepSlice(by: number): void;
+  setWindow(window: DisplayWindow): void;
+  applyPreset(name: PresetName): void;
+  reset(): void;
+  invert(): void;
+  setOverlay(kind: OverlayKind, patch: Partial<OverlayStyle>): void;
+  setPrediction(mask: Uint8Array | null): void;
+  simulatePrediction(): void;
+  toggleHelp(open?: boolean): void;
+  /** Called by the viewer's events. */
+  sliceShown(index: number): void;
+  windowShown(window: DisplayWindow): void;
+}
+
+const INITIAL_OVERLAYS: Record<OverlayKind, OverlayStyle> = {
+  truth: { visible: false, opacity: 0.45, outline: false },
+  prediction: { visible: false, opacity: 0.45, outline: false },
+  difference: { visible: false, opacity: 0.6, outline: false },
+};
+
+let loadToken = 0;
+
+export const useViewerStore = create<ViewerState>((set, get) => ({
+  datasetId: null,
+  patientKey: null,
+  source: 'cache',
+  status: 'idle',
+  error: null,
+  volume: null,
+  prediction: null,
+  stats: [],
+  slice: 0,
+  window: initialWindow('processed'),
+  inverted: false,
+  overlays: structuredClone(INITIAL_OVERLAYS),
+  helpOpen: false,
+  handle: null,
+
+  async select(datasetId, patientKey, source = get().source) {
+    const token = ++loadToken;
+    set({ datasetId, patientKey, source, volume: null, prediction: null, stats: [], error: null, status: patientKey ? 'loading' : 'idle' });
+    if (!datasetId || !patientKey) return;
+    try {
+      const volume = source === 'files' ? await loadFromFiles(datasetId, patientKey) : await volumeFromCache(await openCache(), datasetId, patientKey);
+      if (token !== loadToken) return;
+      set({
+        volume,
+        status: 'ready',
+        slice: Math.floor(volume.slices / 2),
+        window: initialWindow(volume.kind),
+        inverted: false,
+        stats: sliceStats(volume.truth, undefined, volume.width * volume.height, volume.slices),
+      });
+    } catch (e) {
+      if (token !== loadToken) return;
+      set({ status: 'error', error: e instanceof Error ? e.message : String(e) });
+    }
+  },
+
+  attach(handle) {
+    set({ handle });
+    if (!handle) return;
+    const { overlays, prediction } = get();
+    if (prediction) handle.setPrediction(prediction);
+    for (const kind of Object.keys(overlays) as OverlayKind[]) handle.setOverlay(kind, overlays[kind]);
+    set({ slice: handle.getSlice(), window: handle.getWindow(), inverted: handle.isInverted() });
+  },
+
+  goToSlice(index) {
+    get().handle?.setSlice(index);
+  },
+
+  stepSlice(by) {
+    const { handle } = get();
+    handle?.setSlice(handle.getSlice() + by);
+  },
+
+  setWindow(window) {
+    get().handle?.setWindow(window);
+  },
+
+  applyPreset(name) {
+    const { handle, volume } = get();
+    if (!handle || volume?.kind !== 'hu') return;
+    handle.setPreset(name);
+  },
+
+  reset() {
+    const { handle } = get();
+    if (!handle) return;
+    handle.reset();
+    set({ inverted: handle.isInverted(), window: handle.getWindow() });
+  },
+
+  invert() {
+    const { handle } = get();
+    if (!handle) return;
+    handle.invert();
+    set({ inverted: handle.isInverted() });
+  },
+
+  setOverlay(kind, patch) {
+    const overlays = { ...get().overlays, [kind]: { ...get().overlays[kind], ...patch } };
+    set({ overlays });
+    get().handle?.setOverlay(kind, overlays[kind]);
+  },
+
+  setPrediction(mask) {
+    const { volume, handle } = get();
+    if (!volume) return;
+    set({ prediction: mask, stats: sliceStats(volume.truth, mask ?? undefined, volume.width * volume.height, volume.slices) });
+    if (mask) handle?.setPrediction(mask);
+  },
+
+  simulatePrediction() {
+    const { volume } = get();
+    if (!volume?.truth) return;
+    get().setPrediction(shiftedTruth(volume.truth, volume.width, volume.height, Math.max(2, Math.round(volume.width / 32))));
+  },
+
+  toggleHelp(open) {
+    set({ helpOpen: open ?? !get().helpOpen });
+  },
+
+  sliceShown(index) {
+    set({ slice: index });
+  },
+
+  windowShown(window) {
+    set({ window, inverted: get().handle?.isInverted() ?? get().inverted });
+  },
+}));
+
+/** The same patient, full series in HU, from the files still held by the ingest store. */
+async function loadFromFiles(datasetId: string, patientKey: string): Promise<ViewerVolume> {
+  const dataset = useCacheStore.getState().datasets.find((d) => d.id === datasetId);
+  const index = dataset?.patientKeys.indexOf(patientKey) ?? -1;
+  const name = index >= 0 ? dataset!.patientNames[index] : null;
+  const { patients, sources } = useIngestStore.getState();
+  const scan = patients.find((p) => p.name === name);
+  if (!dataset || !name || !scan) throw new Error('the original files of this patient are not loaded: drop them again to see HU images');
+  return volumeFromSources(patientSourceFiles(sources, scan).map(blobSource), name, dataset.params.organ);
+}
+
+/** True when the dropped originals of this cached patient are at hand (HU view possible). */
+export function hasOriginalFiles(datasetId: string | null, patientKey: string | null): boolean {
+  if (!datasetId || !patientKey) return false;
+  const dataset = useCacheStore.getState().datasets.find((d) => d.id === datasetId);
+  const index = dataset?.patientKeys.indexOf(patientKey) ?? -1;
+  if (!dataset || index < 0) return false;
+  return useIngestStore.getState().patients.some((p) => p.name === dataset.patientNames[index]);
+}

@@ -1,0 +1,51 @@
+// Chooses what the viewer shows: a cached dataset, one of its patients, and whether to show the
+// cached images (windowed + CLAHE) or the dropped originals in HU when they are still loaded.
+import { useCacheStore } from '../../state/cacheStore';
+import { useIngestStore } from '../../state/ingestStore';
+import { useViewerStore, type VolumeSource } from '../../state/viewerStore';
+
+export function PatientPicker() {
+  const datasets = useCacheStore((s) => s.datasets);
+  const datasetId = useViewerStore((s) => s.datasetId);
+  const patientKey = useViewerStore((s) => s.patientKey);
+  const source = useViewerStore((s) => s.source);
+  const select = useViewerStore((s) => s.select);
+  const dataset = datasets.find((d) => d.id === datasetId) ?? datasets[0];
+  const patientName = dataset && patientKey ? dataset.patientNames[dataset.patientKeys.indexOf(patientKey)] : undefined;
+  const originalsLoaded = useIngestStore((s) => patientName !== undefined && s.patients.some((p) => p.name === patientName));
+  if (!dataset) return <span className="muted">Preprocess a dataset to view it here.</span>;
+  return (
+    <div className="patient-picker">
+      <label>
+        Dataset
+        <select aria-label="Dataset" value={dataset.id} onChange={(e) => void select(e.target.value, null)}>
+          {datasets.map((d) => (
+            <option key={d.id} value={d.id}>
+              {d.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Patient
+        <select aria-label="Patient" value={patientKey ?? ''} onChange={(e) => void select(dataset.id, e.target.value || null, 'cache')}>
+          <option value="">Choose a patient…</option>
+          {dataset.patientKeys.map((key, i) => (
+            <option key={key} value={key}>
+              {dataset.patientNames[i]}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label>
+        Images
+        <select aria-label="Images" value={source} disabled={!patientKey} onChange={(e) => void select(dataset.id, patientKey, e.target.value as VolumeSource)}>
+          <option value="cache">Cached (windowed + CLAHE, kept slices)</option>
+          <option value="files" disabled={!originalsLoaded}>
+            Original files (HU, all slices){originalsLoaded ? '' : ' — drop them to enable'}
+          </option>
+        </select>
+      </label>
+    </div>
+  );
+}

@@ -1,0 +1,48 @@
+// The bar above the viewport: slice number, window/level readout, window presets (HU images
+// only; the reason is said when they are off), invert, reset and help. Actions go to the store.
+import { PRESET_ORDER, PROCESSED_PRESET_NOTE, WINDOW_PRESETS } from '../../viewer';
+import { useViewerStore } from '../../state/viewerStore';
+
+export function ViewerToolbar() {
+  const slice = useViewerStore((s) => s.slice);
+  const slices = useViewerStore((s) => s.volume?.slices ?? 0);
+  const kind = useViewerStore((s) => s.volume?.kind ?? 'processed');
+  const window = useViewerStore((s) => s.window);
+  const inverted = useViewerStore((s) => s.inverted);
+  const helpOpen = useViewerStore((s) => s.helpOpen);
+  const { applyPreset, invert, reset, toggleHelp } = useViewerStore.getState();
+  const hu = kind === 'hu';
+  return (
+    <div className="viewer-toolbar">
+      <span data-testid="slice-readout" className="readout">
+        Slice {slice + 1} / {slices}
+      </span>
+      <span data-testid="window-readout" className="readout" title={hu ? 'window in HU' : 'window in stored grey levels (0–255)'}>
+        W {Math.round(window.width)} · L {Math.round(window.center)}
+      </span>
+      <span className="presets" role="group" aria-label="Window presets">
+        {PRESET_ORDER.map((name, i) => (
+          <button
+            key={name}
+            type="button"
+            disabled={!hu}
+            title={hu ? `W ${WINDOW_PRESETS[name].width} / L ${WINDOW_PRESETS[name].center} (key ${i + 1})` : PROCESSED_PRESET_NOTE}
+            onClick={() => applyPreset(name)}
+          >
+            {WINDOW_PRESETS[name].label}
+          </button>
+        ))}
+      </span>
+      <button type="button" aria-pressed={inverted} onClick={invert} title="Invert (I)">
+        Invert
+      </button>
+      <button type="button" onClick={reset} title="Reset zoom, pan, window and invert (R)">
+        Reset
+      </button>
+      <button type="button" aria-pressed={helpOpen} onClick={() => toggleHelp()} title="Keyboard shortcuts (?)">
+        ?
+      </button>
+      {!hu && <span className="muted preset-note">Presets off: {PROCESSED_PRESET_NOTE}.</span>}
+    </div>
+  );
+}

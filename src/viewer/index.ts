@@ -1,0 +1,29 @@
+// The viewer's facade: everything the rest of LiverLab may use to show a patient. Cornerstone3D is
+// loaded lazily (a separate chunk) the first time a viewer is created, so the app starts without it.
+// Never import Cornerstone from outside src/viewer/; import from here.
+import type { ViewerHandle, ViewerVolume } from './types';
+import type { ViewerOptions } from './stackViewer';
+
+export type { ViewerHandle, ViewerVolume, DisplayWindow, OverlayKind, OverlayStyle, PresetName } from './types';
+export type { ViewerOptions } from './stackViewer';
+export type { SliceStats } from './sliceStats';
+export type { ViewerCommand } from './keyboard';
+export { WINDOW_PRESETS, PRESET_ORDER, PROCESSED_WINDOW, PROCESSED_PRESET_NOTE, initialWindow } from './presets';
+export { sliceStats, volumeDice } from './sliceStats';
+export { differenceLabelmap, DIFFERENCE_LABEL } from './difference';
+export { commandForKey, SHORTCUTS } from './keyboard';
+export { shiftedTruth } from './simulatedPrediction';
+export { volumeFromCache } from './volumeFromCache';
+export { volumeFromSources } from './volumeFromSources';
+
+/** Starts Cornerstone3D once (idempotent); `createViewer` calls it too. */
+export async function initCornerstone(): Promise<void> {
+  const { initCornerstone: init } = await import('./init');
+  await init();
+}
+
+/** Shows `volume` in `element` (a sized, empty div) and returns the handle that drives it. */
+export async function createViewer(element: HTMLDivElement, volume: ViewerVolume, options?: ViewerOptions): Promise<ViewerHandle> {
+  const { createStackViewer } = await import('./stackViewer');
+  return createStackViewer(element, volume, options);
+}

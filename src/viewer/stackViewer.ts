@@ -1,0 +1,181 @@
+// One axial stack viewport of a ViewerVolume: Cornerstone3D's RenderingEngine + StackViewport fed
+// by the `liverlab:` loader, OHIF-like mouse tools, and the truth / prediction / difference
+// overlays. This is the only module that turns the facade's calls into Cornerstone calls; it owns
+// its element's content and must release everything (engine, tools, cache, segmentations) on destroy.
+import { RenderingEngine, Enums, utilities, type Types } from '@cornerstonejs/core';
+import { initCornerstone } from './init';
+import { registerVolume, releaseVolume } from './imageLoader';
+import { createToolGroup } from './tools';
+import { createOverlays, uncache } from './overlays';
+import { differenceLabelmap } from './difference';
+import { WINDOW_PRESETS, initialWindow } from './presets';
+import type { DisplayWindow, OverlayKind, OverlayStyle, PresetName, ViewerHandle, ViewerVolume } from './types';
+
+let nextViewer = 1;
+
+export interface ViewerOptions {
+  /** First slice shown (default: the middle one). */
+  slice?: number;
+}
+
+export async function createStackViewer(element: HTMLDivElement, volume: ViewerVolume, options: ViewerOptions = {}): Promise<ViewerHandle> {
+  await initCornerstone();
+  checkShape(volume);
+  const n = nextViewer++;
+  const renderingEngineId = `liverlab-engine-${n}`;
+  const viewportId = `liverlab-viewport-${n}`;
+  const firstWindow = initialWindow(volume.kind);
+  const { volumeId, imageIds } = registerVolume(volume, firstWindow);
+
+  const engine = new RenderingEngine(renderingEngineId);
+  engine.enableElement({ viewportId, type: Enums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] } });
+  const viewport = engine.getViewport(viewportId) as Types.IStackViewport;
+  const destroyTools = createToolGroup(`liverlab-tools-${n}`, viewportId, renderingEngineId);
+  const start = clampSlice(options.slice ?? Math.floor(volume.slices / 2), volume.slices);
+  await viewport.setStack(imageIds, start);
+  viewport.render();
+
+  const sliceSize = volume.width * volume.height;
+  const overlays = createOverlays(viewportId, imageIds, sliceSize);
+  let prediction = volume.prediction;
+  if (volume.truth) overlays.setLabels('truth', volume.truth);
+  const showPrediction = (mask: Uint8Array) => {
+    prediction = mask;
+    overlays.setLabels('prediction', mask);
+    if (volume.truth) overlays.setLabels('difference', differenceLabelmap(volume.truth, mask));
+  };
+  if (prediction) showPrediction(prediction);
+
+  const sliceListeners = new Set<(index: number) => void>();
+  const windowListeners = new Set<(window: DisplayWindow) => void>();
+  const currentWindow = (): DisplayWindow => {
+    const range = viewport.getProperties().voiRange;
+    if (!range) return { ...firstWindow };
+    const { windowWidth, windowCenter } = utilities.windowLevel.toWindowLevel(range.lower, range.upper);
+    return { width: windowWidth, center: windowCenter };
+  };
+  // Slice requests are serialised: one at a time, the next once the previous one is on the canvas,
+  // and only the latest is kept (fast key repeats skip slices instead of queueing them). Cornerstone's
+  // labelmap sync re-sets the view reference on every new image, which scrolls back to the previous
+  // slice when another request is already on its way; one request at a time avoids that race.
+  let requested = start;
+  let inFlight = false;
+  let arrived = false;
+  let issuedAt = 0;
+  const issue = () => {
+    const stuck = inFlight && performance.now() - issuedAt > 1000;
+    if ((inFlight && !stuck) || viewport.getCurrentImageIdIndex() === requested) return;
+    inFlight = true;
+    arrived = false;
+    issuedAt = performance.now();
+    viewport.setImageIdIndex(requested).catch(() => {
+      inFlight = false;
+    });
+  };
+  const onNewImage = (e: Event) => {
+    const { imageIdIndex } = (e as CustomEvent<Types.EventTypes.StackNewImageEventDetail>).detail;
+    if (!inFlight) requested = imageIdIndex; // moved by a tool (the wheel)
+    else if (imageIdIndex === requested) arrived = true;
+    for (const listener of sliceListeners) listener(imageIdIndex);
+  };
+  const onVoi = () => {
+    const window = currentWindow();
+    for (const listener of windowListeners) listener(window);
+  };
+  const onRendered = () => {
+    // For tests and tooling: which slice the canvas shows now.
+    element.dataset.renderedSlice = String(viewport.getCurrentImageIdIndex());
+    if (inFlight && !arrived) return;
+    inFlight = false;
+    issue();
+  };
+  element.addEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
+  element.addEventListener(Enums.Events.VOI_MODIFIED, onVoi);
+  element.addEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
+  const resize = new ResizeObserver(() => engine.resize(true, false));
+  resize.observe(element);
+  const noMenu = (e: Event) => e.preventDefault();
+  element.addEventListener('contextmenu', noMenu);
+
+  const setWindow = (window: DisplayWindow) => {
+    const { lower, upper } = utilities.windowLevel.toLowHighRange(window.width, window.center);
+    viewport.setProperties({ voiRange: { lower, upper } });
+    viewport.render();
+  };
+  let destroyed = false;
+
+  return {
+    sliceCount: volume.slices,
+    setSlice(index) {
+      requested = clampSlice(index, volume.slices);
+      issue();
+    },
+    // The slice asked for last (shown, or on its way), so quick key presses add up.
+    getSlice: () => requested,
+    onSliceChange(listener) {
+      sliceListeners.add(listener);
+      return () => sliceListeners.delete(listener);
+    },
+    setWindow,
+    getWindow: currentWindow,
+    onWindowChange(listener) {
+      windowListeners.add(listener);
+      return () => windowListeners.delete(listener);
+    },
+    setPreset(name: PresetName) {
+      if (volume.kind !== 'hu') throw new Error(`preset ${name}: only for HU images (this volume is ${volume.kind})`);
+      const { width, center } = WINDOW_PRESETS[name];
+      setWindow({ width, center });
+    },
+    reset() {
+      viewport.resetCamera();
+      viewport.resetProperties();
+      viewport.render();
+      onVoi();
+    },
+    invert() {
+      viewport.setProperties({ invert: !viewport.getProperties().invert });
+      viewport.render();
+    },
+    isInverted: () => Boolean(viewport.getProperties().invert),
+    setOverlay(kind: OverlayKind, style: Partial<OverlayStyle>) {
+      overlays.setStyle(kind, style);
+      viewport.render();
+    },
+    setPrediction(mask) {
+      if (mask.length !== volume.slices * sliceSize) throw new RangeError(`prediction has ${mask.length} values, the volume ${volume.slices * sliceSize}`);
+      showPrediction(mask);
+      viewport.render();
+    },
+    destroy() {
+      if (destroyed) return;
+      destroyed = true;
+      resize.disconnect();
+      element.removeEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
+      element.removeEventListener(Enums.Events.VOI_MODIFIED, onVoi);
+      element.removeEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
+      element.removeEventListener('contextmenu', noMenu);
+      sliceListeners.clear();
+      windowListeners.clear();
+      overlays.destroy();
+      destroyTools();
+      engine.destroy();
+      for (const id of imageIds) uncache(id);
+      releaseVolume(volumeId);
+    },
+  };
+}
+
+function clampSlice(index: number, slices: number): number {
+  return Math.max(0, Math.min(slices - 1, Math.round(index)));
+}
+
+function checkShape(volume: ViewerVolume): void {
+  const voxels = volume.width * volume.height * volume.slices;
+  if (volume.slices < 1 || volume.pixels.length !== voxels) {
+    throw new RangeError(`${volume.name}: ${volume.pixels.length} pixels for ${volume.slices} slices of ${volume.width}×${volume.height}`);
+  }
+  for (const [name, mask] of [['truth', volume.truth], ['prediction', volume.prediction]] as const) {
+    if (mask && mask.length !== voxels) throw new RangeError(`${volume.name}: ${name} has ${mask.length} values, expected ${voxels}`);
+  }
+}

@@ -1,0 +1,62 @@
+// The viewer's data contract and the facade's handle: what the rest of the app hands to the
+// viewer and how it drives it. Pure types: nothing here imports Cornerstone, so the UI, stores
+// and tests can depend on it without loading the rendering engine.
+
+/** One patient's stack as the viewer shows it: slices × height × width, row-major. */
+export interface ViewerVolume {
+  name: string;
+  width: number;
+  height: number;
+  slices: number;
+  /** [row, column, slice] spacing in mm. */
+  spacing: [number, number, number];
+  /** 'hu': Hounsfield units from the original files; 'processed': cached uint8 (windowed + CLAHE). */
+  kind: 'hu' | 'processed';
+  pixels: Int16Array | Uint8Array;
+  /** Ground truth, 0/1, same shape as `pixels`. */
+  truth?: Uint8Array;
+  /** Model prediction, 0/1, same shape as `pixels`. */
+  prediction?: Uint8Array;
+}
+
+/** A display window in the volume's own units (HU, or 0..255 for processed volumes). */
+export interface DisplayWindow {
+  width: number;
+  center: number;
+}
+
+export type PresetName = 'abdomen' | 'liver' | 'pipeline' | 'bone';
+
+export type OverlayKind = 'truth' | 'prediction' | 'difference';
+
+export interface OverlayStyle {
+  visible: boolean;
+  /** Fill opacity 0..1. */
+  opacity: number;
+  /** true: outline only; false: filled with an outline. */
+  outline: boolean;
+}
+
+export type Unsubscribe = () => void;
+
+/** What `createViewer` returns: the whole surface the app may use. */
+export interface ViewerHandle {
+  readonly sliceCount: number;
+  setSlice(index: number): void;
+  /** The slice shown, or requested and about to be shown. */
+  getSlice(): number;
+  onSliceChange(listener: (index: number) => void): Unsubscribe;
+  setWindow(window: DisplayWindow): void;
+  getWindow(): DisplayWindow;
+  onWindowChange(listener: (window: DisplayWindow) => void): Unsubscribe;
+  /** Throws for a 'processed' volume: HU presets mean nothing on windowed + CLAHE images. */
+  setPreset(name: PresetName): void;
+  /** Camera (zoom, pan), window and invert back to their initial state; the slice is kept. */
+  reset(): void;
+  invert(): void;
+  isInverted(): boolean;
+  setOverlay(kind: OverlayKind, style: Partial<OverlayStyle>): void;
+  /** Shows a 0/1 prediction of the same shape as the volume (and the difference view from it). */
+  setPrediction(mask: Uint8Array): void;
+  destroy(): void;
+}
