@@ -32,6 +32,8 @@ export interface EpochRecord {
   valDice: number | null;
   perPatientDice: Record<string, number>;
   seconds: number;
+  /** tf.memory().numTensors after the epoch (and its validation): flat from epoch 2 on, or something leaks. */
+  numTensors: number;
 }
 
 export interface StepRecord {
@@ -173,6 +175,7 @@ export class Trainer {
         valDice: evaluation?.meanDice ?? null,
         perPatientDice: Object.fromEntries((evaluation?.perPatient ?? []).map((p) => [p.name, p.dice])),
         seconds: (performance.now() - t0) / 1000,
+        numTensors: tf.memory().numTensors,
       };
       const improved = record.valDice !== null && (this.state.bestValDice === null || record.valDice > this.state.bestValDice);
       if (improved) {

@@ -59,6 +59,7 @@ export const TISSUE_HU = {
   softTissue: 15,
   liver: 60,
   liverTextureAmplitude: 8,
+  perihepaticFat: -60,
   spleen: 45,
   aorta: 160,
   venaCava: 110,
@@ -67,6 +68,9 @@ export const TISSUE_HU = {
   corticalBone: 700,
   rib: 550,
 } as const;
+
+/** Outer edge of the fat plane around the liver, in liver radii (a rim of ~5% of the radius). */
+const PERIHEPATIC_FAT = 1.06;
 
 /** Draws one patient's anatomy; the liver occupies slices strictly inside the series (≥ 6 empty each side at 40). */
 export function drawAnatomy(random: Random, slices: number): PhantomAnatomy {
@@ -245,11 +249,13 @@ export function renderSlice(anatomy: PhantomAnatomy, k: number, slices: number, 
             const lu = (u - liverCx) / liverRx;
             const lv = (v - liverCy) / liverRy;
             const q2 = lu * lu + lv * lv;
-            if (q2 <= liverMaxReach * liverMaxReach) {
+            if (q2 <= liverMaxReach * liverMaxReach * PERIHEPATIC_FAT * PERIHEPATIC_FAT) {
               const theta = Math.atan2(lv, lu);
               let boundary = 1;
               for (const h of liver.harmonics) boundary += h.amplitude * Math.cos(h.order * theta + h.phase);
-              if (q2 <= boundary * boundary) {
+              if (q2 > boundary * boundary && q2 <= PERIHEPATIC_FAT * PERIHEPATIC_FAT * boundary * boundary) {
+                hu = TISSUE_HU.perihepaticFat; // the thin fat plane that outlines a real liver on CT
+              } else if (q2 <= boundary * boundary) {
                 isLiver = true;
                 hu =
                   TISSUE_HU.liver +
