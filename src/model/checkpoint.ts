@@ -41,12 +41,17 @@ export async function restoreModel(snapshot: ModelSnapshot): Promise<tfl.LayersM
 
 export async function snapshotOptimizer(optimizer: tf.Optimizer): Promise<SavedTensor[]> {
   const named = await optimizer.getWeights();
-  return Promise.all(
-    named.map(async ({ name, tensor }) => {
-      const values = await tensor.data();
-      return { name, shape: tensor.shape.slice(), dtype: tensor.dtype as 'float32' | 'int32', data: (values as Float32Array | Int32Array).slice().buffer as ArrayBuffer };
-    }),
-  );
+  try {
+    return await Promise.all(
+      named.map(async ({ name, tensor }) => {
+        const values = await tensor.data();
+        return { name, shape: tensor.shape.slice(), dtype: tensor.dtype as 'float32' | 'int32', data: (values as Float32Array | Int32Array).slice().buffer as ArrayBuffer };
+      }),
+    );
+  } finally {
+    // getWeights hands out the moment variables themselves, plus a fresh scalar for the step count: free only the latter.
+    for (const { tensor } of named) if (!(tensor instanceof tf.Variable)) tensor.dispose();
+  }
 }
 
 export async function restoreOptimizer(optimizer: tf.Optimizer, saved: SavedTensor[]): Promise<void> {

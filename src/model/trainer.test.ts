@@ -32,7 +32,15 @@ describe('Trainer', () => {
     const trainer = new Trainer(model, tf.train.adam(settings.learningRate), train, val, settings, inlineBatchSource(train, settings));
     const tensors: number[] = [];
     const t0 = performance.now();
-    const { state } = await trainer.fit({ onEpochEnd: () => void tensors.push(tf.memory().numTensors) });
+    // Checkpoint every epoch, as the app does, so a leak in saving shows up too.
+    const optimizer = (trainer as unknown as { optimizer: tf.Optimizer }).optimizer;
+    const { state } = await trainer.fit({
+      onEpochEnd: async () => {
+        await snapshotModel(model);
+        await snapshotOptimizer(optimizer);
+        tensors.push(tf.memory().numTensors);
+      },
+    });
     console.log(`phantom training: ${train.count} slices × ${settings.epochs} epochs in ${((performance.now() - t0) / 1000).toFixed(1)} s; train ${state.history.map((h) => h.dice.toFixed(2)).join(" ")} val Dice ${state.history.map((h) => h.valDice?.toFixed(3)).join(" ")}`);
     expect(state.epoch).toBe(settings.epochs);
     expect(state.bestValDice).toBeGreaterThanOrEqual(0.8);

@@ -6,6 +6,9 @@ import { useCacheStore } from '../../state/cacheStore';
 import { exportModelFiles, importModelFiles } from '../../state/modelFilesActions';
 import { inferWorker } from '../../workers/inferClient';
 
+/** One evaluation at a time: the inference worker holds one loaded model. */
+let evaluations: Promise<unknown> = Promise.resolve();
+
 export function ModelsList() {
   const { models, refresh, removeModel } = useTrainingStore();
   const datasets = useCacheStore((s) => s.datasets);
@@ -27,7 +30,9 @@ export function ModelsList() {
     if (!d) return setMessage('no cached dataset to evaluate on');
     setResults({ ...results, [modelId]: 'evaluating…' });
     try {
-      const r = await inferWorker().evaluate(modelId, d.patientKeys);
+      const job = evaluations.then(() => inferWorker().evaluate(modelId, d.patientKeys));
+      evaluations = job.catch(() => undefined);
+      const r = await job;
       const text = `${d.name}: mean Dice ${r.meanDice.toFixed(4)} (${r.perPatient.map((p) => `${p.name} ${p.dice.toFixed(4)}`).join(', ')}) on ${r.backend}`;
       setResults((prev) => ({ ...prev, [modelId]: text }));
     } catch (e) {
