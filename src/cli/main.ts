@@ -6,6 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inspectCommand } from './inspect';
 import { preprocessCommand } from './preprocess';
+import { trainCommand } from './train';
 import { setInflateRaw } from '../dicom/inflate';
 import { nodeInflateRaw } from './nodeInflate';
 
@@ -25,6 +26,7 @@ export interface CliCommand {
 export const COMMANDS: Record<string, CliCommand> = {
   inspect: inspectCommand,
   preprocess: preprocessCommand,
+  train: trainCommand,
 };
 
 export const EXIT_USAGE = 2;

@@ -1,0 +1,158 @@
+// `train <folders-or-zips…> --val <patients> --preset laptop --out <dir>`: the tab's trainer, run
+// in Node on the same core (pipeline → sliceSet → Trainer) on the WASM backend with our training
+// kernels; saves the best model by validation Dice as model.json + weights (tfjs layers format,
+// what the app imports) and history.json. Progress on stderr; the last stdout line is JSON.
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import * as tf from '@tensorflow/tfjs-core';
+import { listPatientNames } from '../dicom/patientNames';
+import { chooseBackend, type BackendName } from '../model/backends';
+import { snapshotModel, type ModelSnapshot } from '../model/checkpoint';
+import { toModelFiles } from '../model/modelFiles';
+import { PRESETS, checkTrainerSettings, type PresetName } from '../model/presets';
+import { buildSliceSet, type PatientVolumeLike } from '../model/sliceSet';
+import { Trainer, inlineBatchSource, type TrainerSettings } from '../model/trainer';
+import { unet } from '../model/unet';
+import type { AugmentMode } from '../model/batches';
+import { DEFAULT_PIPELINE_PARAMS } from '../pipeline/params';
+import { runPreprocessJob } from '../workers/preprocessPatientJob';
+import type { CliCommand, CliIo } from './main';
+import { collectNodeSources } from './nodeSources';
+import { matchPatients } from './patientSelection';
+
+const USAGE = `Usage: npm run cli -- train <folder|file|zip>… --val <patients> --out <dir> [options]
+
+Preprocesses the patients (reference pipeline), trains the reference UNet on the training
+patients and validates on every slice of the --val patients after each epoch, on the WASM
+backend (or --backend cpu). Saves the best model by validation Dice to <dir>/model.json +
+<dir>/model.weights.bin (tfjs layers format; the app's "Import model…" reads it) and
+<dir>/history.json.
+
+Options:
+  --val LIST          validation patients by name or number (e.g. 3Dircadb1.1 or 1,18); required
+  --out DIR           where to save the model (required)
+  --preset NAME       laptop (default: base 8, 128², batch 8, lr 1e-3, 20 epochs) or reference
+  --epochs N --base N --size N --batch N --lr X --seed N    override the preset
+  --augment MODE      online (default), offline (the reference's) or none
+  --organ NAME        mask folder (default liver)
+  --backend NAME      wasm (default) or cpu
+
+Last line of stdout: {"backend","epochs","valDice","perPatientDice","bestEpoch","seconds","out",...}
+Exit code: 0 when trained, 1 when training failed, 2 on a usage error.
+`;
+
+export const trainCommand: CliCommand = {
+  summary: 'train the UNet in Node on the same core as the tab and save the model',
+  usage: USAGE,
+  run: runTrain,
+};
+
+async function runTrain(args: string[], io: CliIo): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: Object.fromEntries(['val', 'out', 'preset', 'epochs', 'base', 'size', 'batch', 'lr', 'seed', 'augment', 'organ', 'backend'].map((k) => [k, { type: 'string' as const }])),
+    });
+  } catch (e) {
+    io.err(`train: ${(e as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  const v = parsed.values as Record<string, string | undefined>;
+  const usage = (m: string) => {
+    io.err(`train: ${m}\n\n${USAGE}`);
+    return 2;
+  };
+  if (parsed.positionals.length === 0) return usage('give at least one folder, file or zip');
+  if (!v.out) return usage('--out is required');
+  if (!v.val) return usage('--val is required: name the patients that validate (never trained on)');
+  const preset = (v.preset ?? 'laptop') as PresetName;
+  if (!PRESETS[preset]) return usage(`--preset must be ${Object.keys(PRESETS).join(' or ')}`);
+  const settings: TrainerSettings = structuredClone(PRESETS[preset].settings);
+  const num = (k: string) => (v[k] === undefined ? undefined : Number(v[k]));
+  settings.epochs = num('epochs') ?? settings.epochs;
+  settings.baseFilters = num('base') ?? settings.baseFilters;
+  settings.size = num('size') ?? settings.size;
+  settings.batchSize = num('batch') ?? settings.batchSize;
+  settings.learningRate = num('lr') ?? settings.learningRate;
+  settings.seed = num('seed') ?? settings.seed;
+  if (v.augment) {
+    if (!['online', 'offline', 'none'].includes(v.augment)) return usage('--augment must be online, offline or none');
+    settings.augment.mode = v.augment as AugmentMode;
+  }
+  const bad = checkTrainerSettings(settings);
+  if (bad) return usage(bad);
+  const backendName = (v.backend ?? 'wasm') as BackendName;
+  if (backendName !== 'wasm' && backendName !== 'cpu') return usage('--backend must be wasm or cpu in Node');
+
+  const drop = await collectNodeSources(parsed.positionals);
+  if (drop.missing.length > 0) return usage(`no such file or folder: ${drop.missing.join(', ')}`);
+  const t0 = performance.now();
+  const names = await listPatientNames(drop.sources);
+  const split = matchPatients(names, v.val);
+  if (!split.ok) return usage(split.message);
+  if (split.train.length === 0) return usage('every patient is in --val: nothing left to train on');
+
+  const params = { ...DEFAULT_PIPELINE_PARAMS, organ: v.organ ?? DEFAULT_PIPELINE_PARAMS.organ };
+  const load = async (list: string[]): Promise<PatientVolumeLike[]> => {
+    const out: PatientVolumeLike[] = [];
+    for (const name of list) {
+      io.err(`train: preprocessing ${name}…\n`);
+      const r = await runPreprocessJob(null, { patient: name, sources: drop.sources, params, spacing: null });
+      if (!r.ok || !r.pixels) {
+        io.err(`train: ${name} skipped: ${r.ok ? 'no pixels' : r.problem.message}\n`);
+        continue;
+      }
+      out.push({ name, width: r.meta.width, height: r.meta.height, kept: r.meta.kept, images: r.pixels.images, masks: r.pixels.masks });
+    }
+    return out;
+  };
+  const trainVolumes = await load(split.train);
+  const valVolumes = await load(split.val);
+  if (trainVolumes.length === 0 || valVolumes.length === 0) {
+    io.err('train: need at least one usable training and one usable validation patient\n');
+    return 1;
+  }
+  const { backend } = await chooseBackend(backendName);
+  const train = buildSliceSet(trainVolumes, settings.size);
+  const val = buildSliceSet(valVolumes, settings.size);
+  const model = unet({ baseFilters: settings.baseFilters, size: settings.size, seed: settings.seed });
+  const optimizer = tf.train.adam(settings.learningRate);
+  const trainer = new Trainer(model, optimizer, train, val, settings, inlineBatchSource(train, settings));
+  let best: ModelSnapshot | null = null;
+  const tTrain = performance.now();
+  io.err(`train: ${train.count} training slices (${split.train.join(', ')}), ${val.count} validation slices (${split.val.join(', ')}), ${backend}\n`);
+  const { state } = await trainer.fit({
+    onEpochEnd: async (r, _s, improved) => {
+      io.err(`epoch ${r.epoch}/${settings.epochs}: loss ${r.loss.toFixed(4)}, val Dice ${r.valDice?.toFixed(4)} (${r.seconds.toFixed(1)} s)\n`);
+      if (improved || best === null) best = await snapshotModel(model);
+    },
+  });
+  const out = path.resolve(v.out);
+  await mkdir(out, { recursive: true });
+  const files = toModelFiles(best ?? (await snapshotModel(model)), 'model');
+  await writeFile(path.join(out, 'model.json'), files.modelJson);
+  await writeFile(path.join(out, files.weightsName), new Uint8Array(files.weights));
+  await writeFile(path.join(out, 'history.json'), JSON.stringify({ settings, train: split.train, val: split.val, history: state.history }, null, 1));
+  const bestRecord = state.history.find((h) => h.epoch === state.bestEpoch) ?? state.history.at(-1);
+  const summary = {
+    backend,
+    epochs: state.epoch,
+    valDice: bestRecord?.valDice ?? null,
+    perPatientDice: bestRecord?.perPatientDice ?? {},
+    bestEpoch: state.bestEpoch,
+    lastValDice: state.history.at(-1)?.valDice ?? null,
+    trainSlices: train.count,
+    valSlices: val.count,
+    msPerStep: Math.round(state.steps.reduce((a, s) => a + s.ms, 0) / Math.max(1, state.steps.length)),
+    trainingSeconds: Math.round((performance.now() - tTrain) / 100) / 10,
+    seconds: Math.round((performance.now() - t0) / 100) / 10,
+    out,
+  };
+  model.dispose();
+  optimizer.dispose();
+  io.out(`${JSON.stringify(summary)}\n`);
+  return 0;
+}
