@@ -64,12 +64,13 @@ export async function restoreOptimizer(optimizer: tf.Optimizer, saved: SavedTens
   tf.dispose(named.map((n) => n.tensor));
 }
 
-/** Input size and base filters a snapshot's topology implies, to check a model fits a dataset. */
+/** Input shape and output channels a snapshot's topology implies (functional or sequential), to check a model fits a dataset. */
 export function snapshotShape(snapshot: ModelSnapshot): { inputShape: (number | null)[] | null; outputChannels: number | null } {
-  const cfg = (snapshot.modelTopology as { model_config?: { config?: { layers?: { class_name: string; config: Record<string, unknown> }[] } } }).model_config
-    ?? (snapshot.modelTopology as { config?: { layers?: { class_name: string; config: Record<string, unknown> }[] } });
-  const layers = (cfg as { config?: { layers?: { class_name: string; config: Record<string, unknown> }[] } }).config?.layers ?? [];
-  const input = layers.find((l) => l.class_name === 'InputLayer');
+  type LayerJson = { class_name: string; config: Record<string, unknown> };
+  const topology = snapshot.modelTopology as { model_config?: { config?: unknown }; config?: unknown };
+  const config = (topology.model_config?.config ?? topology.config) as { layers?: LayerJson[] } | LayerJson[] | undefined;
+  const layers: LayerJson[] = Array.isArray(config) ? config : (config?.layers ?? []);
+  const input = layers.find((l) => l.class_name === 'InputLayer') ?? layers.find((l) => l.config.batch_input_shape ?? l.config.batchInputShape);
   const shape = (input?.config.batch_input_shape ?? input?.config.batchInputShape) as (number | null)[] | undefined;
   const last = layers[layers.length - 1];
   return { inputShape: shape ?? null, outputChannels: (last?.config.filters as number | undefined) ?? null };
