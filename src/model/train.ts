@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-layers'; // side effect: registers every op's gradient (tfjs-core alone has none)
 import { diceLoss } from './losses';
+import { createRng } from '../pipeline/random';
 
 /** One optimisation step of −Dice on (x, y); returns the loss before the update. */
 export function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D): number {
@@ -35,17 +36,6 @@ export interface FitOptions {
   onEpochEnd?: (epoch: number, meanLoss: number) => void;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function gatherBatch(source: Float32Array, order: number[], pixels: number, size: number): tf.Tensor4D {
   const batch = new Float32Array(order.length * pixels);
   order.forEach((sample, i) => batch.set(source.subarray(sample * pixels, (sample + 1) * pixels), i * pixels));
@@ -56,7 +46,8 @@ function gatherBatch(source: Float32Array, order: number[], pixels: number, size
 export function fitOnArrays(model: tfl.LayersModel, data: SliceArrays, options: FitOptions): number[] {
   const { epochs, batchSize, learningRate = 1e-3, seed = 1, onEpochEnd } = options;
   const optimizer = tf.train.adam(learningRate);
-  const random = mulberry32(seed);
+  const rng = createRng(seed);
+  const random = () => rng.next();
   const pixels = data.size * data.size;
   const history: number[] = [];
   try {

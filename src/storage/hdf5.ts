@@ -3,17 +3,10 @@
 // Uses h5wasm (the HDF5 C library compiled to WASM); the caller passes the loaded module so the
 // same code writes to the real file system in Node and to MEMFS in the browser.
 import type * as H5 from 'h5wasm';
+import type { PatientVolumeLike } from '../model/sliceSet';
 
-export interface Hdf5Patient {
-  name: string;
-  width: number;
-  height: number;
-  kept: number;
-  /** kept × H × W uint8 after CLAHE (before /255). */
-  images: Uint8Array;
-  /** kept × H × W, 0/1. */
-  masks: Uint8Array;
-}
+/** A patient's kept slices: kept × H × W uint8 images after CLAHE (before /255) and 0/1 masks. */
+export type Hdf5Patient = PatientVolumeLike;
 
 type H5Module = Pick<typeof H5, 'File'>;
 
