@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { inspectCommand } from './inspect';
 import { preprocessCommand } from './preprocess';
 import { trainCommand } from './train';
+import { segmentCommand } from './segment';
 import { setInflateRaw } from '../dicom/inflate';
 import { nodeInflateRaw } from './nodeInflate';
 
@@ -27,6 +28,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   inspect: inspectCommand,
   preprocess: preprocessCommand,
   train: trainCommand,
+  segment: segmentCommand,
 };
 
 export const EXIT_USAGE = 2;

@@ -5,7 +5,6 @@
 import { create } from 'zustand';
 import {
   initialWindow,
-  shiftedTruth,
   sliceStats,
   volumeFromCache,
   volumeFromSources,
@@ -50,7 +49,6 @@ export interface ViewerState {
   invert(): void;
   setOverlay(kind: OverlayKind, patch: Partial<OverlayStyle>): void;
   setPrediction(mask: Uint8Array | null): void;
-  simulatePrediction(): void;
   toggleHelp(open?: boolean): void;
   /** Called by the viewer's events. */
   sliceShown(index: number): void;
@@ -155,12 +153,6 @@ export const useViewerStore = create<ViewerState>((set, get) => ({
     if (!volume) return;
     set({ prediction: mask, stats: sliceStats(volume.truth, mask ?? undefined, volume.width * volume.height, volume.slices) });
     if (mask) handle?.setPrediction(mask);
-  },
-
-  simulatePrediction() {
-    const { volume } = get();
-    if (!volume?.truth) return;
-    get().setPrediction(shiftedTruth(volume.truth, volume.width, volume.height, Math.max(2, Math.round(volume.width / 32))));
   },
 
   toggleHelp(open) {

@@ -12,7 +12,6 @@ export { WINDOW_PRESETS, PRESET_ORDER, PROCESSED_WINDOW, PROCESSED_PRESET_NOTE, 
 export { sliceStats, volumeDice } from './sliceStats';
 export { differenceLabelmap, DIFFERENCE_LABEL } from './difference';
 export { commandForKey, SHORTCUTS } from './keyboard';
-export { shiftedTruth } from './simulatedPrediction';
 export { volumeFromCache } from './volumeFromCache';
 export { volumeFromSources } from './volumeFromSources';
 

@@ -2,7 +2,6 @@
 import { describe, expect, it } from 'vitest';
 import { sliceStats, volumeDice } from './sliceStats';
 import { differenceLabelmap } from './difference';
-import { shiftedTruth } from './simulatedPrediction';
 import { commandForKey } from './keyboard';
 
 describe('sliceStats', () => {
@@ -27,12 +26,6 @@ describe('sliceStats', () => {
 describe('differenceLabelmap', () => {
   it('labels TP 1, FP 2, FN 3', () => {
     expect(Array.from(differenceLabelmap(new Uint8Array([1, 1, 0, 0]), new Uint8Array([1, 0, 1, 0])))).toEqual([1, 3, 2, 0]);
-  });
-});
-
-describe('shiftedTruth', () => {
-  it('moves every row right, dropping what leaves the slice', () => {
-    expect(Array.from(shiftedTruth(new Uint8Array([1, 0, 1, 1, 1, 0]), 3, 2, 1))).toEqual([0, 1, 0, 0, 1, 1]);
   });
 });
 

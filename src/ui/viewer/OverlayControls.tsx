@@ -1,5 +1,5 @@
 // Overlay switches: ground truth, prediction and difference, each with visibility, opacity and
-// fill/outline, a colour legend, and (until a model exists) a simulated prediction to look at.
+// fill/outline, and a colour legend. The prediction comes from "Segment this patient".
 import type { OverlayKind } from '../../viewer';
 import { useViewerStore } from '../../state/viewerStore';
 
@@ -21,7 +21,7 @@ export function OverlayControls() {
   const overlays = useViewerStore((s) => s.overlays);
   const hasTruth = useViewerStore((s) => Boolean(s.volume?.truth));
   const hasPrediction = useViewerStore((s) => s.prediction !== null);
-  const { setOverlay, simulatePrediction } = useViewerStore.getState();
+  const { setOverlay } = useViewerStore.getState();
   return (
     <fieldset className="overlay-controls">
       <legend>Overlays</legend>
@@ -61,14 +61,7 @@ export function OverlayControls() {
           </div>
         );
       })}
-      {!hasPrediction && hasTruth && (
-        <p className="muted">
-          No model prediction yet.{' '}
-          <button type="button" className="link" onClick={simulatePrediction}>
-            Simulate one (truth shifted sideways)
-          </button>
-        </p>
-      )}
+      {!hasPrediction && <p className="muted">No prediction yet: segment this patient with a model above.</p>}
     </fieldset>
   );
 }

@@ -1,6 +1,7 @@
 // The viewer panel: a PACS-like look at one cached patient — picker, toolbar, the Cornerstone
-// viewport, the per-slice strip, overlay controls and the shortcut help. Needs no props; layout
-// only: state lives in the viewer store, rendering behind the src/viewer facade.
+// viewport, the per-slice strip, segmentation (model, threshold, exports) and its metrics, overlay
+// controls, the shortcut help, and the results table across the dataset. Needs no props; layout
+// only: state lives in the viewer and segment stores, rendering behind the src/viewer facade.
 import { useEffect } from 'react';
 import { useCacheStore } from '../../state/cacheStore';
 import { useViewerStore } from '../../state/viewerStore';
@@ -10,6 +11,9 @@ import { ViewerToolbar } from './ViewerToolbar';
 import { Viewport } from './Viewport';
 import { SliceStrip } from './SliceStrip';
 import { OverlayControls } from './OverlayControls';
+import { SegmentPanel } from './SegmentPanel';
+import { MetricsPanel } from './MetricsPanel';
+import { ResultsTable } from './ResultsTable';
 import { HelpPanel } from './HelpPanel';
 import './viewer.css';
 
@@ -38,11 +42,14 @@ export function ViewerPanel() {
           </div>
           <div className="viewer-side">
             <VolumeSummary />
+            <SegmentPanel />
+            <MetricsPanel />
             <OverlayControls />
             <HelpPanel />
           </div>
         </div>
       )}
+      <ResultsTable />
     </section>
   );
 }

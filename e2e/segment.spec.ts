@@ -1,0 +1,266 @@
+// Segmentation as a student does it after training: the demo phantoms cached, a tiny UNet trained
+// through the UI (base 4, 64², a few epochs: its Dice need not be high), then the View tab: pick
+// Phantom.3, "Segment this patient", and the prediction overlay is drawn exactly where the mask
+// is; the threshold slider changes the overlay; the difference view colours TP/FP/FN; NIfTI and
+// DICOM SEG downloads read back (in Node, with LiverLab's readers) to the same mask, and the Dice
+// of that NIfTI against the cached truth (read from IndexedDB) is the Dice the UI shows.
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Locator, Page } from '@playwright/test';
+import { test, expect } from './fixtures';
+import { storedSummary } from './idb';
+import { readNifti } from '../src/export/nifti';
+import { readDicomSeg } from '../src/export/dicomSeg';
+import { diceCoefficient } from '../src/metrics/diceCoefficient';
+
+interface Pixels {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+async function canvasPixels(viewport: Locator): Promise<Pixels> {
+  const { width, height, base64 } = await viewport.locator('canvas').first().evaluate(async (canvas: HTMLCanvasElement) => {
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    const copy = document.createElement('canvas');
+    copy.width = canvas.width;
+    copy.height = canvas.height;
+    const ctx = copy.getContext('2d')!;
+    ctx.drawImage(canvas, 0, 0);
+    const bytes = new Uint8Array(ctx.getImageData(0, 0, copy.width, copy.height).data.buffer);
+    let binary = '';
+    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+    return { width: copy.width, height: copy.height, base64: btoa(binary) };
+  });
+  return { width, height, data: new Uint8Array(Buffer.from(base64, 'base64')) };
+}
+
+async function settledPixels(viewport: Locator): Promise<Pixels> {
+  let previous = await canvasPixels(viewport);
+  for (let i = 0; i < 20; i++) {
+    await viewport.page().waitForTimeout(150);
+    const next = await canvasPixels(viewport);
+    if (meanAbsDiff(previous, next) === 0) return next;
+    previous = next;
+  }
+  return previous;
+}
+
+function meanAbsDiff(a: Pixels, b: Pixels): number {
+  let sum = 0;
+  for (let i = 0; i < a.data.length; i++) if (i % 4 !== 3) sum += Math.abs(a.data[i] - b.data[i]);
+  return sum / ((a.data.length / 4) * 3);
+}
+
+function imageToCanvas(p: Pixels, w: number, h: number) {
+  const scale = Math.min(p.width / w, p.height / h);
+  const ox = (p.width - w * scale) / 2;
+  const oy = (p.height - h * scale) / 2;
+  return (x: number, y: number): number => (Math.floor(oy + (y + 0.5) * scale) * p.width + Math.floor(ox + (x + 0.5) * scale)) * 4;
+}
+
+/** Erodes (r > 0) or dilates (r < 0) a 0/1 mask by |r| pixels (square neighbourhood). */
+function morph(mask: ArrayLike<number>, w: number, h: number, r: number): Uint8Array {
+  const out = new Uint8Array(w * h);
+  const k = Math.abs(r);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      let all = true;
+      let any = false;
+      for (let dy = -k; dy <= k; dy++)
+        for (let dx = -k; dx <= k; dx++) {
+          const xx = x + dx;
+          const yy = y + dy;
+          const v = xx >= 0 && yy >= 0 && xx < w && yy < h ? mask[yy * w + xx] : 0;
+          if (v) any = true;
+          else all = false;
+        }
+      out[y * w + x] = (r > 0 ? all : any) ? 1 : 0;
+    }
+  return out;
+}
+
+/** The cached truth of one patient (kept × H × W), from IndexedDB in the page. */
+async function cachedTruth(page: Page, patientKey: string): Promise<Uint8Array> {
+  const slices = await page.evaluate(async (key) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const o = indexedDB.open('liverlab');
+      o.onsuccess = () => resolve(o.result);
+      o.onerror = () => reject(o.error);
+    });
+    const rows = await new Promise<{ index: number; mask: Uint8Array }[]>((resolve, reject) => {
+      const r = db.transaction('slices').objectStore('slices').getAll(IDBKeyRange.bound([key, 0], [key, Number.MAX_SAFE_INTEGER]));
+      r.onsuccess = () => resolve(r.result);
+      r.onerror = () => reject(r.error);
+    });
+    db.close();
+    return rows.sort((a, b) => a.index - b.index).map((r) => Array.from(r.mask));
+  }, patientKey);
+  return Uint8Array.from(slices.flat());
+}
+
+function downloads(page: Page) {
+  const dir = mkdtempSync(join(tmpdir(), 'liverlab-seg-'));
+  const saved: string[] = [];
+  page.on('download', async (d) => {
+    const path = join(dir, `${saved.length}-${d.suggestedFilename()}`);
+    await d.saveAs(path);
+    saved.push(path);
+  });
+  return async (click: () => Promise<void>, suffix: string): Promise<Uint8Array> => {
+    const before = saved.length;
+    await click();
+    await expect.poll(() => saved.slice(before).some((p) => p.endsWith(suffix))).toBe(true);
+    return new Uint8Array(readFileSync(saved.slice(before).find((p) => p.endsWith(suffix))!));
+  };
+}
+
+test('segments Phantom.3 with a model trained here: overlay on the mask, live threshold, difference colours, NIfTI/SEG exports whose Dice is the one shown', async ({ page }) => {
+  const measures: string[] = [];
+  page.on('console', (m) => {
+    if (m.text().startsWith('[measure]')) measures.push(m.text());
+  });
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
+  await expect(page.getByTestId('patient-row')).toHaveCount(3);
+  await page.getByRole('button', { name: /Preprocess and cache 3 patients/ }).click();
+  await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 120_000 });
+
+  await page.getByRole('tab', { name: 'Train' }).click();
+  await page.getByLabel('Base filters').fill('4');
+  await page.getByLabel('Input size (px)').fill('64');
+  await page.getByLabel('Epochs').fill('12');
+  await page.getByLabel('Learning rate').fill('0.003');
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 600_000 });
+
+  await page.getByRole('tab', { name: 'View' }).click();
+  const viewer = page.getByRole('region', { name: 'Viewer' });
+  const viewport = viewer.getByTestId('viewer-viewport');
+  await viewer.getByLabel('Patient').selectOption({ label: 'Phantom.3' });
+  await expect(viewport.locator('canvas').first()).toBeVisible();
+  await expect(viewer.getByLabel('Model')).not.toHaveValue('');
+  await expect(viewer.getByText('No prediction yet')).toBeVisible();
+  const t0 = Date.now();
+  await viewer.getByRole('button', { name: 'Segment this patient' }).click();
+  await expect(viewer.getByTestId('patient-metrics')).toBeVisible({ timeout: 120_000 });
+  console.log(`[measure] segment Phantom.3 (click → metrics shown): ${Date.now() - t0} ms; ${await viewer.getByTestId('inference-timing').textContent()}`);
+  await expect(viewer.getByTestId('resize-note')).toHaveText('model takes 64², slices are 128²: resized');
+  await expect(viewer.getByLabel('Prediction', { exact: true })).toBeChecked();
+
+  const stored = await storedSummary(page);
+  const patient = stored.patients.find((p) => p.name === 'Phantom.3')!;
+  const truth = await cachedTruth(page, patient.key);
+  const [W, H] = [128, 128];
+  const save = downloads(page);
+  const exportNifti = async () => readNifti(await save(() => viewer.getByRole('button', { name: 'Export NIfTI' }).click(), '.nii.gz'));
+
+  // Lower the threshold until the model predicts a visible amount of liver (a tiny model is unsure).
+  let nifti = await exportNifti();
+  for (const t of ['0.40', '0.30', '0.20', '0.10']) {
+    if (nifti.data.reduce((a, v) => a + v, 0) > 400) break;
+    await viewer.getByLabel('Threshold').fill(t);
+    await expect(viewer.getByTestId('threshold-value')).toHaveText(t);
+    nifti = await exportNifti();
+  }
+  expect(nifti.dims).toEqual([W, H, patient.kept]);
+  const mask = nifti.data;
+  const areas = Array.from({ length: patient.kept }, (_, s) => mask.subarray(s * W * H, (s + 1) * W * H).reduce((a, v) => a + v, 0));
+  const best = areas.indexOf(Math.max(...areas));
+  expect(areas[best]).toBeGreaterThan(50);
+
+  // Go to the slice with the most predicted liver: the orange overlay covers exactly the mask.
+  await viewport.focus();
+  await page.keyboard.press('Home');
+  for (let i = 0; i < best; i++) await page.keyboard.press('ArrowDown');
+  await expect(viewport.getByTestId('viewer-canvas-host')).toHaveAttribute('data-rendered-slice', String(best));
+  await viewer.getByLabel('Prediction', { exact: true }).uncheck();
+  const plain = await settledPixels(viewport);
+  await viewer.getByLabel('Prediction', { exact: true }).check();
+  const overlaid = await settledPixels(viewport);
+  const at = imageToCanvas(plain, W, H);
+  const slice = mask.subarray(best * W * H, (best + 1) * W * H);
+  const inside = morph(slice, W, H, 1);
+  const near = morph(slice, W, H, -3);
+  let insideN = 0;
+  let insideOrange = 0;
+  let outsideN = 0;
+  let outsideSame = 0;
+  for (let y = 0; y < H; y++)
+    for (let x = 0; x < W; x++) {
+      const i = at(x, y);
+      const redShift = overlaid.data[i] - overlaid.data[i + 2] - (plain.data[i] - plain.data[i + 2]);
+      if (inside[y * W + x]) {
+        insideN++;
+        if (redShift > 30) insideOrange++;
+      } else if (!near[y * W + x]) {
+        outsideN++;
+        if (Math.abs(overlaid.data[i] - plain.data[i]) + Math.abs(overlaid.data[i + 1] - plain.data[i + 1]) + Math.abs(overlaid.data[i + 2] - plain.data[i + 2]) <= 6) outsideSame++;
+      }
+    }
+  console.log(`[measure] prediction overlay on slice ${best + 1}: ${insideOrange}/${insideN} predicted pixels turned orange, ${outsideSame}/${outsideN} others unchanged`);
+  expect(insideN).toBeGreaterThan(20);
+  expect(insideOrange / insideN).toBeGreaterThan(0.9);
+  expect(outsideSame / outsideN).toBeGreaterThan(0.99);
+
+  // Moving the threshold changes the overlay (live, no new inference).
+  const threshold = await viewer.getByTestId('threshold-value').textContent();
+  await viewer.getByLabel('Threshold').fill(threshold === '0.10' ? '0.60' : '0.05');
+  await expect.poll(async () => meanAbsDiff(overlaid, await settledPixels(viewport)), { timeout: 30_000 }).toBeGreaterThan(0.05);
+
+  // The difference view: TP yellow, FP red, FN blue where the exported mask and the cached truth say.
+  nifti = await exportNifti();
+  const now = nifti.data.subarray(best * W * H, (best + 1) * W * H);
+  const truthSlice = truth.subarray(best * W * H, (best + 1) * W * H);
+  await viewer.getByLabel('Prediction', { exact: true }).uncheck();
+  await viewer.getByLabel('Difference', { exact: true }).check();
+  const diff = await settledPixels(viewport);
+  const sums = { tp: [0, 0, 0, 0], fp: [0, 0, 0, 0], fn: [0, 0, 0, 0] };
+  const core = (m: Uint8Array) => morph(m, W, H, 1);
+  const [tpCore, fpCore, fnCore] = [
+    core(Uint8Array.from(now, (p, i) => p & truthSlice[i])),
+    core(Uint8Array.from(now, (p, i) => p & (1 - truthSlice[i]))),
+    core(Uint8Array.from(now, (p, i) => (1 - p) & truthSlice[i])),
+  ];
+  for (let k = 0; k < W * H; k++) {
+    const cls = tpCore[k] ? sums.tp : fpCore[k] ? sums.fp : fnCore[k] ? sums.fn : null;
+    if (!cls) continue;
+    const i = at(k % W, Math.floor(k / W));
+    for (let c = 0; c < 3; c++) cls[c] += diff.data[i + c] - plain.data[i + c];
+    cls[3]++;
+  }
+  const avg = (m: number[]) => m.slice(0, 3).map((v) => Math.round(v / Math.max(1, m[3])));
+  console.log(`[measure] difference view on slice ${best + 1}: TP ${sums.tp[3]} px ΔRGB ${avg(sums.tp)}, FP ${sums.fp[3]} px ${avg(sums.fp)}, FN ${sums.fn[3]} px ${avg(sums.fn)}`);
+  if (sums.tp[3] > 10) expect(avg(sums.tp)[0] > 20 && avg(sums.tp)[1] > 20 && avg(sums.tp)[2] < 0).toBe(true);
+  if (sums.fp[3] > 10) expect(avg(sums.fp)[0] - avg(sums.fp)[2]).toBeGreaterThan(40);
+  if (sums.fn[3] > 10) expect(avg(sums.fn)[2] - avg(sums.fn)[0]).toBeGreaterThan(40);
+  expect(sums.tp[3] + sums.fp[3] + sums.fn[3]).toBeGreaterThan(20);
+
+  // The Dice shown is the Dice of the exported NIfTI against the cached truth, to the shown precision.
+  const shown = (await viewer.getByTestId('metric-dice').textContent())!;
+  const dice = diceCoefficient(nifti.data, truth)!;
+  console.log(`[measure] Phantom.3 Dice: UI ${shown}, NIfTI vs cached truth ${dice.toFixed(5)}`);
+  expect(shown).toBe(dice.toFixed(3));
+  await expect(viewer.getByTestId('volume-dice')).toHaveText(`; Dice ${dice.toFixed(3)}`);
+
+  // DICOM SEG: references the CT slices (the demo's originals are loaded), same voxels as the NIfTI.
+  const seg = readDicomSeg(await save(() => viewer.getByRole('button', { name: 'Export DICOM SEG' }).click(), '.seg.dcm'));
+  expect([seg.rows, seg.columns, seg.frames]).toEqual([H, W, patient.kept]);
+  expect(new Set(seg.referencedSopInstanceUids).size).toBe(patient.kept);
+  expect(seg.segmentLabels).toEqual(['Liver']);
+  expect(Buffer.compare(seg.labels, nifti.data)).toBe(0);
+  await expect(viewer.getByTestId('export-message')).toContainText('references the CT slices');
+  const png = await save(() => viewer.getByRole('button', { name: 'Export PNG montage' }).click(), '.png');
+  expect(Buffer.from(png.subarray(1, 4)).toString()).toBe('PNG');
+
+  // Segment all: one row per patient, Phantom.3's Dice as above; sortable; CSV.
+  await viewer.getByRole('button', { name: 'Segment all' }).click();
+  await expect(viewer.getByTestId('result-row')).toHaveCount(3, { timeout: 120_000 });
+  await expect(viewer.getByTestId('result-row').filter({ hasText: 'Phantom.3' })).toContainText(dice.toFixed(3));
+  await viewer.getByRole('button', { name: /^Dice/ }).click();
+  const csv = new TextDecoder().decode(await save(() => viewer.getByRole('button', { name: 'Export CSV' }).click(), '.csv'));
+  expect(csv.split('\n')[0]).toBe('patient,slices,dice,iou,hausdorff95_mm,predicted_ml,true_ml');
+  expect(csv.trim().split('\n')).toHaveLength(4);
+  for (const m of measures) console.log(m);
+});

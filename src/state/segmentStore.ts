@@ -1,0 +1,245 @@
+// Store: segmentation in the viewer — the models to choose from, the running inference and its
+// progress, the threshold and "largest component" settings, the current patient's metrics, the
+// results table across a dataset (sorted by a column) and the exports. State plus actions; the
+// model, the probabilities and every per-voxel step live in the infer worker; the mask goes to the
+// viewer store (and from there to the viewer facade).
+import { create } from 'zustand';
+import { proxy } from 'comlink';
+import type { PatientMetrics } from '../metrics/patientMetrics';
+import { DEFAULT_MASK_SETTINGS, type MaskSettings } from '../model/probabilityMask';
+import { openCache, type StoredModel } from '../storage/schema';
+import { listModels } from '../storage/runs';
+import { patientSourceFiles } from '../dicom/patientSources';
+import type { DroppedFile } from '../dicom/blobSource';
+import { inferWorker } from '../workers/inferClient';
+import type { ResultRow } from '../workers/infer.worker';
+import { downloadBlob } from '../workers/exportClient';
+import { useViewerStore } from './viewerStore';
+import { useCacheStore } from './cacheStore';
+import { useIngestStore } from './ingestStore';
+
+export type ModelMeta = Omit<StoredModel, 'model'>;
+export type ResultColumn = 'patient' | 'slices' | 'dice' | 'iou' | 'hausdorff95Mm' | 'predictedMl' | 'trueMl';
+
+export interface SegmentTarget {
+  datasetId: string;
+  patientKey: string;
+}
+
+export interface SegmentState {
+  models: ModelMeta[];
+  modelId: string | null;
+  status: 'idle' | 'running' | 'ready' | 'error';
+  progress: { done: number; total: number } | null;
+  /** Which patient the current prediction belongs to. */
+  target: SegmentTarget | null;
+  resizeNote: string | null;
+  timing: string | null;
+  error: string | null;
+  settings: MaskSettings;
+  metrics: PatientMetrics | null;
+  results: ResultRow[];
+  resultsDatasetId: string | null;
+  resultsStatus: 'idle' | 'running' | 'ready' | 'error';
+  resultsProgress: string | null;
+  sort: { column: ResultColumn; descending: boolean };
+  exportMessage: string | null;
+  loadModels(): Promise<void>;
+  chooseModel(id: string): void;
+  segmentCurrent(): Promise<void>;
+  setThreshold(threshold: number): void;
+  setLargestComponent(on: boolean): void;
+  segmentAll(datasetId: string): Promise<void>;
+  sortBy(column: ResultColumn): void;
+  exportFile(kind: 'nifti' | 'seg' | 'png'): Promise<void>;
+  exportCsv(): void;
+}
+
+let maskInFlight = false;
+let maskPending = false;
+
+export const useSegmentStore = create<SegmentState>((set, get) => ({
+  models: [],
+  modelId: null,
+  status: 'idle',
+  progress: null,
+  target: null,
+  resizeNote: null,
+  timing: null,
+  error: null,
+  settings: { ...DEFAULT_MASK_SETTINGS },
+  metrics: null,
+  results: [],
+  resultsDatasetId: null,
+  resultsStatus: 'idle',
+  resultsProgress: null,
+  sort: { column: 'patient', descending: false },
+  exportMessage: null,
+
+  async loadModels() {
+    const models = await listModels(await openCache());
+    const keep = models.some((m) => m.id === get().modelId);
+    set({ models, modelId: keep ? get().modelId : (models[0]?.id ?? null) });
+  },
+
+  chooseModel(id) {
+    set({ modelId: id });
+  },
+
+  async segmentCurrent() {
+    const { modelId } = get();
+    const { datasetId, patientKey } = useViewerStore.getState();
+    if (!modelId || !datasetId || !patientKey) return;
+    set({ status: 'running', progress: { done: 0, total: 1 }, error: null, metrics: null, target: null, exportMessage: null });
+    try {
+      const api = inferWorker();
+      const summary = await api.segment(modelId, datasetId, patientKey, proxy((done: number, total: number) => set({ progress: { done, total } })));
+      console.log(`[measure] inference ${summary.name}: ${summary.msPerSlice.toFixed(1)} ms per slice on ${summary.backend} (${summary.slices} slices, model ${summary.modelSize}²)`);
+      const viewer = useViewerStore.getState();
+      if (viewer.datasetId !== datasetId || viewer.patientKey !== patientKey) return set({ status: 'idle', progress: null });
+      set({
+        status: 'ready',
+        target: { datasetId, patientKey },
+        resizeNote: summary.resizeNote,
+        timing: `${summary.msPerSlice.toFixed(1)} ms per slice on ${summary.backend.toUpperCase()}`,
+      });
+      await applyMask();
+      // A fresh prediction is what the user came for: show it.
+      if (!useViewerStore.getState().overlays.prediction.visible) useViewerStore.getState().setOverlay('prediction', { visible: true });
+    } catch (e) {
+      set({ status: 'error', error: e instanceof Error ? e.message : String(e), progress: null });
+    }
+  },
+
+  setThreshold(threshold) {
+    set({ settings: { ...get().settings, threshold } });
+    void applyMask();
+  },
+
+  setLargestComponent(on) {
+    set({ settings: { ...get().settings, largestComponent: on } });
+    void applyMask();
+  },
+
+  async segmentAll(datasetId) {
+    const { modelId, settings } = get();
+    if (!modelId) return;
+    set({ resultsStatus: 'running', resultsProgress: 'starting…', results: [], resultsDatasetId: datasetId });
+    try {
+      const rows = await inferWorker().segmentAll(
+        modelId,
+        datasetId,
+        settings,
+        proxy((done: number, total: number, patient: string) => set({ resultsProgress: done < total ? `${done + 1} / ${total}: ${patient}` : null })),
+      );
+      set({ results: rows, resultsStatus: 'ready', resultsProgress: null });
+    } catch (e) {
+      set({ resultsStatus: 'error', resultsProgress: e instanceof Error ? e.message : String(e) });
+    }
+  },
+
+  sortBy(column) {
+    const { sort } = get();
+    set({ sort: { column, descending: sort.column === column ? !sort.descending : column !== 'patient' } });
+  },
+
+  async exportFile(kind) {
+    const { settings, target } = get();
+    if (!target) return;
+    const name = patientName(target) ?? 'patient';
+    const base = `${name.replace(/[^\w.-]+/g, '_')}-liver`;
+    try {
+      const api = inferWorker();
+      if (kind === 'png') {
+        downloadBlob(new Blob([(await api.exportPng(settings)) as Uint8Array<ArrayBuffer>], { type: 'image/png' }), `${base}.png`);
+        return set({ exportMessage: `${base}.png saved` });
+      }
+      const files = originalFiles(name);
+      if (kind === 'nifti') {
+        const { bytes, positioned } = await api.exportNifti(settings, files);
+        downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/gzip' }), `${base}.nii.gz`);
+        return set({ exportMessage: positioned ? `${base}.nii.gz saved (positioned from the DICOM headers)` : `${base}.nii.gz saved; the originals are not loaded, so it is positioned from the cached spacing only (origin 0, axial)` });
+      }
+      const seg = await api.exportSeg(settings, files);
+      if ('problem' in seg) return set({ exportMessage: seg.problem });
+      downloadBlob(new Blob([seg.bytes as Uint8Array<ArrayBuffer>], { type: 'application/dicom' }), `${base}.seg.dcm`);
+      set({ exportMessage: `${base}.seg.dcm saved (references the CT slices it segments)` });
+    } catch (e) {
+      set({ exportMessage: `export failed: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  },
+
+  exportCsv() {
+    const rows = sortedResults(get().results, get().sort);
+    const cell = (v: number | null, digits: number) => (v === null ? '' : v.toFixed(digits));
+    const lines = [
+      'patient,slices,dice,iou,hausdorff95_mm,predicted_ml,true_ml',
+      ...rows.map((r) => [csvText(r.patient), r.slices, cell(r.metrics.dice, 4), cell(r.metrics.iou, 4), cell(r.metrics.hausdorff95Mm, 2), cell(r.metrics.predictedMl, 2), cell(r.metrics.trueMl, 2)].join(',')),
+    ];
+    downloadBlob(new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }), 'liverlab-results.csv');
+  },
+}));
+
+/** Re-binarises in the worker at the current settings; a call during one in flight runs once more after it (latest wins). */
+async function applyMask(): Promise<void> {
+  if (maskInFlight) {
+    maskPending = true;
+    return;
+  }
+  maskInFlight = true;
+  try {
+    do {
+      maskPending = false;
+      const { target, settings } = useSegmentStore.getState();
+      if (!target) return;
+      const { mask, metrics } = await inferWorker().mask(settings);
+      const viewer = useViewerStore.getState();
+      if (viewer.datasetId !== target.datasetId || viewer.patientKey !== target.patientKey || viewer.source !== 'cache') return;
+      viewer.setPrediction(mask);
+      useSegmentStore.setState({ metrics });
+    } while (maskPending);
+  } catch (e) {
+    useSegmentStore.setState({ error: e instanceof Error ? e.message : String(e) });
+  } finally {
+    maskInFlight = false;
+  }
+}
+
+export function sortedResults(rows: ResultRow[], sort: SegmentState['sort']): ResultRow[] {
+  const value = (r: ResultRow): string | number | null => (sort.column === 'patient' ? r.patient : sort.column === 'slices' ? r.slices : r.metrics[sort.column]);
+  return [...rows].sort((a, b) => {
+    const x = value(a);
+    const y = value(b);
+    if (x === y) return 0;
+    if (x === null) return 1; // missing values last either way
+    if (y === null) return -1;
+    const order = typeof x === 'string' ? x.localeCompare(String(y), undefined, { numeric: true }) : x - (y as number);
+    return sort.descending ? -order : order;
+  });
+}
+
+function csvText(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+function patientName(target: SegmentTarget): string | null {
+  const dataset = useCacheStore.getState().datasets.find((d) => d.id === target.datasetId);
+  const i = dataset?.patientKeys.indexOf(target.patientKey) ?? -1;
+  return i >= 0 ? dataset!.patientNames[i] : null;
+}
+
+/** The dropped originals of this patient, when still loaded (for SEG references and NIfTI positions). */
+function originalFiles(name: string): DroppedFile[] | null {
+  const { patients, sources } = useIngestStore.getState();
+  const scan = patients.find((p) => p.name === name);
+  return scan ? patientSourceFiles(sources, scan) : null;
+}
+
+// A new patient (or image source) in the viewer: the old prediction no longer applies.
+useViewerStore.subscribe((s, prev) => {
+  if (s.datasetId === prev.datasetId && s.patientKey === prev.patientKey && s.source === prev.source) return;
+  const { target } = useSegmentStore.getState();
+  if (target && (target.datasetId !== s.datasetId || target.patientKey !== s.patientKey || s.source !== 'cache')) {
+    useSegmentStore.setState({ target: null, metrics: null, status: 'idle', progress: null, resizeNote: null, exportMessage: null });
+  }
+});
