@@ -4,17 +4,23 @@
 // and writes bench-results/train.json. Never changes the model code it measures; the CPU backend
 // is only run where a step takes minutes, not hours (see --cpu-max-gmac).
 //
-// usage: npx tsx scripts/bench-train.ts [--steps 10] [--budget-s 30] [--backends wasm,cpu]
-//          [--configs 8x128x4,32x256x2] [--cpu-max-gmac 3] [--no-torch]
+// The browser backends (WebGPU, WebGL, WASM, CPU in Chromium) come from scripts/bench-train-browser.ts.
+//
+// usage: npx tsx scripts/bench-train.ts [--quick] [--steps 10] [--budget-s 30] [--backends wasm,cpu]
+//          [--configs 8x128x4,32x256x2] [--cpu-max-gmac 3] [--no-torch] [--no-browser]
+//          [--browser-backends webgpu,webgl,wasm,cpu] [--browser-budget-s 20] [--first-step-cap-s 90]
 // Timed steps stop at --steps or when --budget-s seconds have passed (at least one timed step).
+// --quick runs only UNet base 8, 128², batch 4.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend, type BackendName } from '../src/model/backends';
 import { trainStep } from '../src/model/train';
 import { unet } from '../src/model/unet';
+import { benchTrainInBrowser, browserOptionsFromArgs, type BrowserTrainResult, type BrowserTrainSkip } from './bench-train-browser';
 
 interface Config {
   baseFilters: number;
@@ -57,7 +63,9 @@ function option(name: string, fallback: string): string {
 const steps = Number(option('steps', '10'));
 const budgetMs = Number(option('budget-s', '30')) * 1000;
 const backends = option('backends', 'wasm,cpu').split(',') as BackendName[];
-const configs: Config[] = option('configs', '8x128x4,32x256x2').split(',').map((c) => {
+const quick = process.argv.includes('--quick');
+const withBrowser = !process.argv.includes('--no-browser');
+const configs: Config[] = (quick ? '8x128x4' : option('configs', '8x128x4,32x256x2')).split(',').map((c) => {
   const [baseFilters, size, batch] = c.split('x').map(Number);
   return { baseFilters, size, batch };
 });
@@ -148,6 +156,7 @@ function benchTorch({ baseFilters, size, batch }: Config): TorchResult {
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 async function main() {
+  console.error(`load average at the start: ${loadavg().map((x) => round(x, 2)).join(', ')}`);
   const results: TfjsResult[] = [];
   const skipped: { backend: string; config: Config; reason: string }[] = [];
   for (const wanted of backends) {
@@ -168,6 +177,15 @@ async function main() {
     }
   }
 
+  let browser: { results: BrowserTrainResult[]; skipped: BrowserTrainSkip[] } = { results: [], skipped: [] };
+  if (withBrowser) {
+    try {
+      browser = await benchTrainInBrowser({ ...browserOptionsFromArgs(), configs });
+    } catch (error) {
+      console.error(`browser part failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
   const torch: TorchResult[] = [];
   if (withTorch && torchAvailable()) {
     for (const config of configs) {
@@ -178,16 +196,27 @@ async function main() {
     console.error('PyTorch not importable by /usr/bin/python3: no reference figures');
   }
 
+  const referenceOf = (r: Config) => torch.find((t) => t.base === r.baseFilters && t.size === r.size && t.batch === r.batch);
   const rows = results.map((r) => {
-    const reference = torch.find((t) => t.base === r.baseFilters && t.size === r.size && t.batch === r.batch);
+    const reference = referenceOf(r);
     return {
-      backend: r.backend, base: r.baseFilters, size: r.size, batch: r.batch,
+      backend: `${r.backend} (node)`, base: r.baseFilters, size: r.size, batch: r.batch,
       'ms/step': round(r.msPerStep), 'cpu ms/step': round(r.cpuMsPerStep), 'first step ms': round(r.firstStepMs),
       'tensors after': r.numTensorsAfter, 'GMAC/s (cpu)': round((3 * forwardMacs(r)) / 1e6 / r.cpuMsPerStep, 2),
       'vs torch (wall)': reference ? `${round(r.msPerStep / reference.msPerStep, 2)}×` : '–',
       'vs torch (cpu)': reference?.cpuMsPerStep ? `${round(r.cpuMsPerStep / reference.cpuMsPerStep, 2)}×` : '–',
     };
   });
+  for (const r of browser.results) {
+    const reference = referenceOf(r);
+    rows.push({
+      backend: `${r.backend} (browser)`, base: r.baseFilters, size: r.size, batch: r.batch,
+      'ms/step': round(r.msPerStep), 'cpu ms/step': NaN, 'first step ms': round(r.firstStepMs),
+      'tensors after': r.numTensorsAfter, 'GMAC/s (cpu)': NaN,
+      'vs torch (wall)': reference ? `${round(r.msPerStep / reference.msPerStep, 2)}×` : '–',
+      'vs torch (cpu)': '–',
+    });
+  }
   for (const t of torch) {
     rows.push({
       backend: `${t.framework} (${t.threads} thread)`, base: t.base, size: t.size, batch: t.batch,
@@ -198,11 +227,25 @@ async function main() {
     });
   }
   console.table(rows);
-  for (const s of skipped) console.log(`skipped ${s.backend} base ${s.config.baseFilters} ${s.config.size}² batch ${s.config.batch}: ${s.reason}`);
+  for (const s of skipped) console.log(`skipped ${s.backend} (node) base ${s.config.baseFilters} ${s.config.size}² batch ${s.config.batch}: ${s.reason}`);
+  for (const s of browser.skipped) console.log(`skipped ${s.backend} (browser) base ${s.baseFilters} ${s.size}² batch ${s.batch}: ${s.reason}`);
+  console.log(`load average at the end: ${loadavg().map((x) => round(x, 2)).join(', ')}`);
 
   const outFile = resolve(root, 'bench-results/train.json');
   mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, `${JSON.stringify([...results, ...torch.map((t) => ({ ...t, runtime: 'python' }))], null, 2)}\n`);
+  // One list: tfjs figures (node and browser) with their ratio to PyTorch (msPerStep / torch's, same
+  // run), capped or unavailable browser backends with msPerStep null and the reason, then PyTorch.
+  const withRatio = <R extends Config & { msPerStep: number }>(r: R) => {
+    const reference = referenceOf(r);
+    return { ...r, vsTorchWall: reference ? round(r.msPerStep / reference.msPerStep, 3) : null };
+  };
+  const list = [
+    ...results.map(withRatio),
+    ...browser.results.map(withRatio),
+    ...browser.skipped.map((s) => ({ ...s, msPerStep: null, firstStepMs: s.firstStepMs ?? null, numTensorsAfter: null })),
+    ...torch.map((t) => ({ ...t, runtime: 'python' })),
+  ];
+  writeFileSync(outFile, `${JSON.stringify(list, null, 2)}\n`);
   console.log(`wrote ${outFile}`);
 }
 

@@ -1,0 +1,306 @@
+// Preprocessing-speed benchmark: slices/s for one real patient (3Dircadb1.17, 119 slices) through
+// (a) the Node core single-threaded, as the CLI runs it (Node zlib inflating), from the zips and from
+// the unzipped files the Python reference reads; (b) the browser app in Chromium, driven like a user
+// (folder input → "Preprocess and cache" → "Done"), from the zips to IndexedDB, split by the worker's
+// own step times; (c) the Python reference (shared/tools/seed_pipeline.py) on the unzipped files.
+// Ratios are medians measured in the same run. Prints a table, writes bench-results/preprocess.json.
+//
+// usage: npx tsx scripts/bench-preprocess.ts [--runs 5] [--patient 3Dircadb1.17] [--no-browser]
+//          [--no-python] [--no-build]   (--no-build reuses .e2e-dist/bench)
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { loadavg, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from '@playwright/test';
+import { collectNodeSources } from '../src/cli/nodeSources';
+import { nodeInflateRaw } from '../src/cli/nodeInflate';
+import { setInflateRaw } from '../src/dicom/inflate';
+import type { SourceFile } from '../src/dicom/types';
+import { DEFAULT_PIPELINE_PARAMS } from '../src/pipeline/params';
+import { runPreprocessJob, type StepTimes } from '../src/workers/preprocessPatientJob';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = resolve(here, '..');
+const sharedData = resolve(root, '../shared/data');
+const seedPipeline = resolve(root, '../shared/tools/seed_pipeline.py');
+
+function option(name: string, fallback: string): string {
+  const at = process.argv.indexOf(`--${name}`);
+  return at >= 0 && process.argv[at + 1] !== undefined ? process.argv[at + 1] : fallback;
+}
+const flag = (name: string) => process.argv.includes(`--${name}`);
+
+const runs = Number(option('runs', '5'));
+const patient = option('patient', '3Dircadb1.17');
+const patientDir = join(sharedData, patient);
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The same flags as playwright.config.ts. */
+const chromiumArgs = [
+  '--headless=new',
+  '--no-sandbox',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--enable-unsafe-webgpu',
+  '--disable-dev-shm-usage',
+];
+
+interface Timed {
+  wallMs: number;
+  times?: StepTimes;
+}
+
+interface Row {
+  path: string;
+  runs: number;
+  slices: number;
+  medianMs: number;
+  slicesPerSecond: number;
+  /** Medians of the per-step times (ms), where the path reports them. */
+  steps?: Partial<Record<'hashMs' | 'readMs' | 'windowMs' | 'claheMs' | 'storeMs' | 'otherMs', number>>;
+  allMs: number[];
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
+
+function row(path: string, slices: number, timed: Timed[]): Row {
+  const wall = timed.map((t) => t.wallMs);
+  const m = median(wall);
+  const r: Row = { path, runs: timed.length, slices, medianMs: round(m), slicesPerSecond: round((slices / m) * 1000), allMs: wall.map((x) => round(x)) };
+  if (timed.every((t) => t.times)) {
+    const step = (k: keyof StepTimes) => round(median(timed.map((t) => t.times![k])));
+    r.steps = { hashMs: step('hashMs'), readMs: step('readMs'), windowMs: step('windowMs'), claheMs: step('claheMs'), storeMs: step('storeMs') };
+    const accounted = timed.map((t) => t.wallMs - (t.times!.hashMs + t.times!.readMs + t.times!.windowMs + t.times!.claheMs + t.times!.storeMs));
+    r.steps.otherMs = round(median(accounted));
+  }
+  return r;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Node: the CLI's core, one thread
+
+async function nodeRun(dir: string): Promise<Timed & { slices: number }> {
+  const drop = await collectNodeSources([dir]);
+  const t0 = performance.now();
+  const outcome = await runPreprocessJob(null, { patient, sources: drop.sources as SourceFile[], params: DEFAULT_PIPELINE_PARAMS, spacing: null });
+  const wallMs = performance.now() - t0;
+  if (!outcome.ok) throw new Error(`node preprocessing failed: ${outcome.problem.message}`);
+  return { wallMs, times: outcome.times, slices: outcome.meta.sliceCount };
+}
+
+async function benchNode(dir: string, label: string): Promise<Row> {
+  setInflateRaw(nodeInflateRaw);
+  await nodeRun(dir); // warm-up: JIT, page cache
+  const timed: Timed[] = [];
+  let slices = 0;
+  for (let i = 0; i < runs; i++) {
+    const r = await nodeRun(dir);
+    slices = r.slices;
+    timed.push(r);
+  }
+  return row(label, slices, timed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Python reference
+
+function pythonAvailable(): boolean {
+  try {
+    execFileSync('/usr/bin/python3', ['-c', 'import cv2, pydicom'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function benchPython(dir: string): Row {
+  const timed: Timed[] = [];
+  let slices = 0;
+  for (let i = 0; i < runs + 1; i++) {
+    const out = execFileSync('/usr/bin/python3', [seedPipeline, dir], { encoding: 'utf8' });
+    const r = JSON.parse(out.trim().split('\n').at(-1) ?? '{}') as { seconds: number; slices: number };
+    slices = r.slices;
+    if (i > 0) timed.push({ wallMs: r.seconds * 1000 }); // the first run warms the page cache
+  }
+  return row('python reference (unzipped, 1 thread, in-script timer)', slices, timed);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Browser: the built app, driven like a user
+
+async function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => ok(port));
+    });
+  });
+}
+
+async function waitForServer(url: string, server: ChildProcess, timeoutMs = 60_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    if (server.exitCode !== null) throw new Error(`vite preview exited with ${server.exitCode}`);
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not come up in ${timeoutMs} ms`);
+}
+
+async function benchBrowser(): Promise<{ preprocess: Row; scan: Row }> {
+  const outDir = '.e2e-dist/bench';
+  if (!flag('no-build') || !existsSync(join(root, outDir, 'index.html'))) {
+    console.error('… vite build --outDir .e2e-dist/bench');
+    execFileSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', outDir], { cwd: root, stdio: 'inherit' });
+  }
+  const port = await freePort();
+  const server = spawn('npx', ['vite', 'preview', '--outDir', outDir, '--port', String(port), '--strictPort'], {
+    cwd: root,
+    stdio: 'ignore',
+    detached: true,
+  });
+  const stopServer = () => {
+    try {
+      if (server.pid) process.kill(-server.pid);
+    } catch {
+      /* already gone */
+    }
+  };
+  const url = `http://localhost:${port}/`;
+  try {
+    await waitForServer(url, server);
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    try {
+      const timed: Timed[] = [];
+      const scans: Timed[] = [];
+      let slices = 0;
+      for (let i = 0; i < runs + 1; i++) {
+        const context = await browser.newContext(); // fresh IndexedDB: nothing cached
+        const page = await context.newPage();
+        page.on('pageerror', (err) => console.error(`[pageerror] ${err.message}`));
+        await page.goto(url);
+        await page.getByTestId('folder-input').waitFor({ state: 'attached' });
+        const s0 = Date.now();
+        await page.getByTestId('folder-input').setInputFiles(patientDir);
+        await page.getByTestId('patient-row').first().waitFor({ timeout: 120_000 });
+        const scanMs = Date.now() - s0;
+        const button = page.getByRole('button', { name: /Preprocess and cache 1 patient/ });
+        await button.waitFor();
+        const t0 = Date.now();
+        await button.click();
+        await page.getByTestId('preprocess-status').filter({ hasText: 'Done' }).waitFor({ timeout: 180_000 });
+        const wallMs = Date.now() - t0;
+        const raw = await page.getByTestId('preprocess-patient').getAttribute('data-times');
+        const times = JSON.parse(raw ?? 'null') as StepTimes | null;
+        if (!times) throw new Error('the UI exposes no data-times on [data-testid=preprocess-patient]');
+        slices = Number(await page.getByTestId('patient-row').first().getByTestId('slices').innerText());
+        console.error(`  browser run ${i}: scan ${scanMs} ms, preprocess ${wallMs} ms ${raw}`);
+        if (i > 0) {
+          // The first run pays for compiling the app's code and starting the workers: a warm-up.
+          timed.push({ wallMs, times });
+          scans.push({ wallMs: scanMs });
+        }
+        await context.close();
+      }
+      return {
+        preprocess: row('browser worker pool (zips → IndexedDB, end to end)', slices, timed),
+        scan: row('browser drop → patient list (scan)', slices, scans),
+      };
+    } finally {
+      await browser.close();
+    }
+  } finally {
+    stopServer();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function unzipTo(dir: string): string {
+  const target = join(mkdtempSync(join(tmpdir(), 'liverlab-bench-')), patient);
+  mkdirSync(target, { recursive: true });
+  for (const zip of readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.zip'))) {
+    execFileSync('unzip', ['-q', '-o', join(dir, zip), '-d', target]);
+  }
+  return target;
+}
+
+async function main() {
+  const load = loadavg().map((x) => round(x, 2));
+  console.error(`load average before: ${load.join(', ')} (${patient}, ${runs} timed runs per path)`);
+  const unzipped = unzipTo(patientDir);
+  const rows: Row[] = [];
+  let reference: Row | null = null;
+  let browserScan: Row | null = null;
+  try {
+    console.error('… node from the zips');
+    const nodeZips = await benchNode(patientDir, 'node core, 1 thread (zips, Node zlib)');
+    rows.push(nodeZips);
+    console.error('… node from unzipped files');
+    rows.push(await benchNode(unzipped, 'node core, 1 thread (unzipped files)'));
+    if (!flag('no-python') && pythonAvailable()) {
+      console.error('… python reference');
+      reference = benchPython(unzipped);
+      rows.push(reference);
+    } else if (!flag('no-python')) console.error('/usr/bin/python3 cannot import cv2, pydicom: no reference figures');
+    if (!flag('no-browser')) {
+      console.error('… browser');
+      const b = await benchBrowser();
+      rows.push(b.preprocess);
+      browserScan = b.scan;
+      rows.push(b.scan);
+    }
+  } finally {
+    rmSync(dirname(unzipped), { recursive: true, force: true });
+  }
+  const loadAfter = loadavg().map((x) => round(x, 2));
+
+  console.table(
+    rows.map((r) => ({
+      path: r.path,
+      'median ms': r.medianMs,
+      'slices/s': r.slicesPerSecond,
+      hash: r.steps?.hashMs ?? '–',
+      'read+unzip': r.steps?.readMs ?? '–',
+      'HU/window': r.steps?.windowMs ?? '–',
+      CLAHE: r.steps?.claheMs ?? '–',
+      store: r.steps?.storeMs ?? '–',
+      other: r.steps?.otherMs ?? '–',
+      'vs reference': reference ? `${round(r.slicesPerSecond / reference.slicesPerSecond, 2)}×` : '–',
+    })),
+  );
+  const ratios: Record<string, number> = {};
+  if (reference) {
+    const browser = rows.find((r) => r.path.startsWith('browser worker pool'));
+    if (browser) ratios.browserOverReference = round(browser.slicesPerSecond / reference.slicesPerSecond, 2);
+    ratios.nodeZipsOverReference = round(rows[0].slicesPerSecond / reference.slicesPerSecond, 2);
+    ratios.nodeUnzippedOverReference = round(rows[1].slicesPerSecond / reference.slicesPerSecond, 2);
+    if (browser) console.log(`browser pool / reference: ${ratios.browserOverReference}× (target ≥ 2×)`);
+    console.log(`node CLI core (zips) / reference: ${ratios.nodeZipsOverReference}× (target ≥ 1×)`);
+    console.log(`node CLI core (unzipped) / reference: ${ratios.nodeUnzippedOverReference}×`);
+  }
+  if (browserScan) console.log(`browser drop → patient list: ${browserScan.medianMs} ms (median)`);
+  console.log(`load average before: ${load.join(', ')}; after: ${loadAfter.join(', ')}`);
+
+  const outFile = resolve(root, 'bench-results/preprocess.json');
+  mkdirSync(dirname(outFile), { recursive: true });
+  writeFileSync(outFile, `${JSON.stringify({ patient, runs, loadAverage: { before: load, after: loadAfter }, rows, ratios, at: new Date().toISOString() }, null, 2)}\n`);
+  console.log(`wrote ${outFile}`);
+}
+
+await main();
