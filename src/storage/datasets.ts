@@ -23,20 +23,13 @@ export async function putPatient(db: Db, meta: CachedPatient, images: Uint8Array
   if (images.length !== meta.kept * px || masks.length !== meta.kept * px) {
     throw new Error(`${meta.name}: ${meta.kept} slices of ${meta.width}×${meta.height} expected, got ${images.length} image and ${masks.length} mask bytes`);
   }
-  // Relaxed durability: the transaction still commits all or nothing; it only does not wait for the
-  // disk flush (a power cut may lose the newest patient, which is then simply preprocessed again).
   const tx = db.transaction(['patients', 'slices'], 'readwrite');
   try {
     const slices = tx.objectStore('slices');
     const writes: Promise<unknown>[] = [];
-    // Each record gets a slice-sized buffer of its own (a view would serialise the whole volume). put()
-    // clones its value before it returns, so two scratch buffers serve every slice: no per-slice copies.
-    const image = new Uint8Array(px);
-    const mask = new Uint8Array(px);
     for (let i = 0; i < meta.kept; i++) {
-      image.set(images.subarray(i * px, (i + 1) * px));
-      mask.set(masks.subarray(i * px, (i + 1) * px));
-      writes.push(slices.put({ patientKey: meta.key, index: i, image, mask }));
+      // slice() copies each slice into its own small buffer, so a record never drags the whole volume along.
+      writes.push(slices.put({ patientKey: meta.key, index: i, image: images.slice(i * px, (i + 1) * px), mask: masks.slice(i * px, (i + 1) * px) }));
     }
     writes.push(tx.objectStore('patients').put(meta));
     await Promise.all([...writes, tx.done]);

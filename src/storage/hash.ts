@@ -8,23 +8,13 @@ export async function sha256Hex(data: Uint8Array | string): Promise<string> {
   return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/**
- * Hash of the input files: each file's path, size and SHA-256, in path order. Files are read and
- * digested two at a time (WebCrypto digests off the calling thread, so one file's digest overlaps
- * the next one's read) while keeping at most two whole files in memory.
- */
+/** Hash of the input files: each file's path, size and SHA-256, in path order. */
 export async function inputHash(files: { path: string; size: number; bytes(): Promise<Uint8Array> }[]): Promise<string> {
-  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  const digests: string[] = new Array(sorted.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < sorted.length) {
-      const i = next++;
-      digests[i] = await sha256Hex(await sorted[i].bytes());
-    }
-  };
-  await Promise.all([lane(), lane()]);
-  return sha256Hex(sorted.map((f, i) => `${f.path}\t${f.size}\t${digests[i]}`).join('\n'));
+  const parts: string[] = [];
+  for (const f of [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0))) {
+    parts.push(`${f.path}\t${f.size}\t${await sha256Hex(await f.bytes())}`);
+  }
+  return sha256Hex(parts.join('\n'));
 }
 
 /** The cache key of a processed patient: same inputs + same parameters + same pipeline = same key. */

@@ -41,9 +41,8 @@ export async function runPreprocessJob(db: Db | null, job: PreprocessJob, onProg
   };
 
   onProgress('hash', 0);
-  const sources = job.sources;
   // Without a cache (the CLI) there is nothing to look up, so the inputs need no hash.
-  const input = db ? await inputHash(sources) : '';
+  const input = db ? await inputHash(job.sources) : '';
   const key = db ? await patientKey(job.patient, input, job.params, PIPELINE_VERSION) : job.patient;
   times.hashMs = lap();
   const cached = db ? await findPatient(db, key) : undefined;
@@ -53,7 +52,7 @@ export async function runPreprocessJob(db: Db | null, job: PreprocessJob, onProg
   }
 
   onProgress('read', 0.05);
-  const series = await loadPatientSeries(sources, job.patient, job.params.organ);
+  const series = await loadPatientSeries(job.sources, job.patient, job.params.organ);
   times.readMs = lap();
   if (!series.ok) return { ok: false, problem: series.problem, times };
   const { ct, masks } = series.value;
