@@ -7,6 +7,7 @@
 //
 // usage: npx tsx scripts/bench-preprocess.ts [--runs 5] [--patient 3Dircadb1.17] [--no-browser]
 //          [--no-python] [--no-build]   (--no-build reuses .e2e-dist/bench)
+import { CHROMIUM_ARGS } from './chromium';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -36,18 +37,7 @@ const runs = Number(option('runs', '5'));
 const patient = option('patient', '3Dircadb1.17');
 const patientDir = join(sharedData, patient);
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** The same flags as playwright.config.ts. */
-const chromiumArgs = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-webgpu',
-  '--disable-dev-shm-usage',
-];
+const chromiumArgs = CHROMIUM_ARGS;
 
 interface Timed {
   wallMs: number;

@@ -6,6 +6,7 @@
 //
 // usage: npx tsx scripts/bench-train-browser.ts [--quick] [--backends webgpu,webgl,wasm,cpu]
 //          [--steps 10] [--budget-s 20] [--first-step-cap-s 90] [--no-build]
+import { CHROMIUM_ARGS } from './chromium';
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -52,18 +53,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const outDir = join(root, '.e2e-dist/bench-train');
 const config = join(here, 'bench.vite.config.ts');
-/** The same flags as playwright.config.ts. */
-const chromiumArgs = [
-  '--headless=new',
-  '--no-sandbox',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--enable-unsafe-webgpu',
-  '--disable-dev-shm-usage',
-];
+const chromiumArgs = CHROMIUM_ARGS;
 
 async function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
