@@ -1,7 +1,7 @@
 // `inspect <folders-or-zips…>`: discovers the patients of a drop and prints one JSON report of what
 // LiverLab sees (slices, geometry, organs and their liver-range style extents, problems, usability).
-// It reads headers and masks only through dicom/discover; it never writes anything but stdout/stderr.
-import { scanPatients, type ScanResult } from '../dicom/discover';
+// It reads headers and masks only through dicom/discoverScan; it never writes anything but stdout/stderr.
+import { scanPatients, type ScanResult } from '../dicom/discoverScan';
 import { transferSyntax } from '../dicom/transferSyntax';
 import type { Problem } from '../dicom/types';
 import type { CliCommand, CliIo } from './main';

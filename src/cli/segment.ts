@@ -8,7 +8,7 @@
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadPatientSeries } from '../dicom/discover';
+import { loadPatientSeries } from '../dicom/discoverLoad';
 import { classifyPath, classifyZip, isZipPath, normalisePath } from '../dicom/layout';
 import { readSlice } from '../dicom/parse';
 import { listPatientNames } from '../dicom/patientNames';

@@ -2,7 +2,8 @@
 // (not only the kept slices) through the same toHounsfield as the pipeline, and the organ's mask
 // (> 0) as ground truth. Never imports Cornerstone; a problem with the files comes back as an Error
 // naming the file.
-import { loadPatientSeries, type DropSources } from '../dicom/discover';
+import { loadPatientSeries } from '../dicom/discoverLoad';
+import type { DropSources } from '../dicom/discoverWalk';
 import type { DicomSlice } from '../dicom/types';
 import { toHounsfield } from '../pipeline/hounsfield';
 import type { ViewerVolume } from './types';

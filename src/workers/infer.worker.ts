@@ -18,7 +18,7 @@ import { getDataset, listPatients, findPatient } from '../storage/datasets';
 import { readPatientVolume } from '../storage/readPatient';
 import { getModel } from '../storage/runs';
 import { blobSource, type DroppedFile } from '../dicom/blobSource';
-import { loadPatientSeries } from '../dicom/discover';
+import { loadPatientSeries } from '../dicom/discoverLoad';
 import type { DicomSlice } from '../dicom/types';
 import { geometryFromSlices, geometryFromSpacing, type VolumeGeometry } from '../export/geometry';
 import { writeNifti } from '../export/nifti';

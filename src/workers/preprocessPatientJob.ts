@@ -2,7 +2,7 @@
 // read the CT and organ series, run the reference pipeline, write the patient atomically.
 // Runs inside a worker (and in Node for benchmarks); the main thread only sees progress.
 import type { SourceFile, Problem } from '../dicom/types';
-import { loadPatientSeries } from '../dicom/discover';
+import { loadPatientSeries } from '../dicom/discoverLoad';
 import { preprocessPatient, type PipelineTiming } from '../pipeline/preprocessPatient';
 import { PIPELINE_VERSION, type PipelineParams } from '../pipeline/params';
 import type { CachedPatient, Db } from '../storage/schema';

@@ -1,7 +1,7 @@
 // Worker: discovers patients in dropped files (unzip, DICOM headers, mask extents) off the main
 // thread, and generates the demo phantom. Only a shell around dicom/ and phantom/.
 import { expose, transfer } from 'comlink';
-import { scanPatients } from '../dicom/discover';
+import { scanPatients } from '../dicom/discoverScan';
 import { blobSource, type DroppedFile } from '../dicom/blobSource';
 import { generatePhantomDataset } from '../phantom/phantom';
 
