@@ -2,7 +2,8 @@
 // dataset holding per-patient zips) into files with drop-relative paths, one entry at a time.
 // Streams with fflate's `Unzip`: the compressed file is read in chunks, only wanted entries are
 // inflated, and an entry's bytes are handed out as soon as it is complete. Nested zips are expanded
-// recursively. It must never throw across a drop nor trust the archive: corrupt entries, truncated
+// recursively. It must never throw across a drop nor trust the archive: corrupt entries (bad deflate
+// data, wrong size, or — on the random-access path — a CRC-32 that does not match), truncated
 // zips and zip bombs (per-entry and total caps) become problems naming the zip and the entry.
 // Pure: no DOM, no Node APIs; runs in Node, workers and the CLI.
 import { Unzip, UnzipInflate, type AsyncFlateStreamHandler, type UnzipDecoder, type UnzipFile } from 'fflate';
@@ -10,6 +11,7 @@ import { isZipPath, normalisePath } from './layout';
 import type { Problem, SourceFile } from './types';
 import { readEntryData, readZipIndex, type ZipEntryInfo } from './zipIndex';
 import { inflateRaw, InflateCapExceeded } from './inflate';
+import { crc32 } from './crc32';
 
 /** Entries inflated at once on the random-access path (overlaps reading with native inflation). */
 const ENTRIES_IN_FLIGHT = 4;
@@ -244,6 +246,8 @@ async function* expandRandomAccess(
         const data = await readEntryData(read, zip.size, w.entry);
         const bytes = w.entry.method === 0 ? data.slice() : await inflateRaw(data, w.entry.size, budget.maxEntryBytes);
         if (bytes.length !== w.entry.size) return { message: `corrupt data (inflated to ${bytes.length} bytes, the zip says ${w.entry.size})` };
+        const crc = crc32(bytes);
+        if (crc !== w.entry.crc) return { message: `corrupt data (CRC-32 is ${hex32(crc)}, the zip says ${hex32(w.entry.crc)})` };
         return { bytes };
       } catch (error) {
         if (error instanceof InflateCapExceeded) return { message: overEntryCap('inflates to more than that', budget) };
@@ -391,6 +395,10 @@ function formatBytes(bytes: number): string {
   if (bytes >= 2 ** 20) return `${+(bytes / 2 ** 20).toFixed(1)} MiB`;
   if (bytes >= 2 ** 10) return `${+(bytes / 2 ** 10).toFixed(1)} KiB`;
   return `${bytes} B`;
+}
+
+function hex32(value: number): string {
+  return value.toString(16).padStart(8, '0');
 }
 
 function reasonOf(error: unknown): string {

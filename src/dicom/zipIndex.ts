@@ -9,6 +9,8 @@ export interface ZipEntryInfo {
   method: number;
   compressedSize: number;
   size: number;
+  /** CRC-32 of the uncompressed data, as the central directory records it. */
+  crc: number;
   localHeaderOffset: number;
   encrypted: boolean;
 }
@@ -78,6 +80,7 @@ export async function readZipIndex(read: ReadRange, size: number): Promise<ZipEn
     if (p + 46 > cd.length || dv.getUint32(p, true) !== CENTRAL) throw new ZipFormatError(`corrupt central directory at entry ${i + 1} of ${count}`);
     const flags = dv.getUint16(p + 8, true);
     const method = dv.getUint16(p + 10, true);
+    const crc = dv.getUint32(p + 16, true);
     let compressedSize = dv.getUint32(p + 20, true);
     let uncompressed = dv.getUint32(p + 24, true);
     const nameLen = dv.getUint16(p + 28, true);
@@ -105,7 +108,7 @@ export async function readZipIndex(read: ReadRange, size: number): Promise<ZipEn
       }
       e += 4 + len;
     }
-    entries.push({ name, method, compressedSize, size: uncompressed, localHeaderOffset, encrypted: (flags & 1) === 1 });
+    entries.push({ name, method, compressedSize, size: uncompressed, crc, localHeaderOffset, encrypted: (flags & 1) === 1 });
     p = extraEnd + commentLen;
   }
   return entries;
