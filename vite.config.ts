@@ -2,12 +2,15 @@
 // Cornerstone3D (src/viewer) needs no DICOM image loader, codecs or CDN: our images come from typed
 // arrays. Its vtk.js XML readers import Node's `events` (through xmlbuilder2) at module load, so
 // `events` is aliased to a small browser shim.
+// Production builds also get the offline service worker, the PWA manifest and the tightened CSP
+// (scripts/offline.vite.ts).
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { offlineApp } from './scripts/offline.vite.ts';
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), ...offlineApp()],
   resolve: {
     alias: [{ find: /^events$/, replacement: fileURLToPath(new URL('./src/viewer/shims/events.ts', import.meta.url)) }],
   },

@@ -1,4 +1,5 @@
-// Entry point: mounts the React app. Nothing else starts here; stores load lazily.
+// Entry point: mounts the React app and, in production builds, registers the service worker that
+// keeps the whole app cached for offline use (scripts/offline.vite.ts). Stores load lazily.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
@@ -9,3 +10,12 @@ createRoot(document.getElementById('root')!).render(
     <App />
   </StrictMode>,
 );
+
+if (import.meta.env.PROD && 'serviceWorker' in navigator) {
+  window.addEventListener('load', () => {
+    navigator.serviceWorker.register('/sw.js', { scope: '/' }).catch((e: unknown) => {
+      // The app still works online without it; only offline use is lost.
+      console.warn(`LiverLab: the offline cache (service worker) could not be registered: ${e instanceof Error ? e.message : String(e)}`);
+    });
+  });
+}
