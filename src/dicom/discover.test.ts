@@ -318,6 +318,7 @@ describe('scanPatients in a drop of broken inputs next to good patients', () => 
     expect(messages('Bad.truncated')).toEqual([
       { file: 'drop/Bad.truncated/PATIENT_DICOM/image_7', message: expect.stringMatching(/^truncated: pixel data has \d+ bytes, expected 2048$/), severity: 'error' },
       { file: 'drop/Bad.truncated/PATIENT_DICOM', message: 'slice spacing varies from 1.6 to 3.2 mm (missing slices?)', severity: 'warning' },
+      { file: 'drop/Bad.truncated/PATIENT_DICOM', message: 'PATIENT_DICOM: InstanceNumber 7 missing (1 slice): the series has gaps', severity: 'warning' },
       { file: 'drop/Bad.truncated/MASKS_DICOM/bone', message: `bone: ${SLICES} mask slices for ${SLICES - 1} CT slices`, severity: 'warning' },
       { file: 'drop/Bad.truncated/MASKS_DICOM/bone/image_7', message: 'bone: 1 mask slice(s) have no CT slice with the same InstanceNumber (7); ignored', severity: 'warning' },
       { file: 'drop/Bad.truncated/MASKS_DICOM/liver', message: `liver: ${SLICES} mask slices for ${SLICES - 1} CT slices`, severity: 'warning' },

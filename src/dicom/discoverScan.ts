@@ -30,6 +30,8 @@ export interface ScanResult {
 
 interface MaskRecord extends HeaderRecord {
   nonEmpty: boolean;
+  /** A few distinct pixel values other than 0 and 255 (the 3D-IRCADb convention), if any. */
+  oddValues: number[];
 }
 
 interface PatientDraft {
@@ -136,7 +138,7 @@ export async function scanPatients(sources: DropSources, opts: ScanOptions = {})
         continue;
       }
       const { pixels, ...header } = slice.value;
-      organ.masks.push({ file: path, header, nonEmpty: hasNonZero(pixels) });
+      organ.masks.push({ file: path, header, ...maskValues(pixels) });
     }
   }
 
@@ -157,6 +159,18 @@ function buildPatientScan(draft: PatientDraft): PatientScan {
   const compressed = compressedSyntaxOf(first?.transferSyntaxUid, draft.unreadableCt);
   const spacing = first?.pixelSpacing ? seriesSpacing(ct, first.pixelSpacing, ctFolder, seriesProblems) : null;
   if (first && !first.pixelSpacing) seriesProblems.push(warning(ctFolder, 'no PixelSpacing: sizes in mm are unknown'));
+  const gaps = instanceGaps(ct.map((slice) => slice.instanceNumber));
+  if (gaps) seriesProblems.push(warning(ctFolder, `PATIENT_DICOM: ${gaps}`));
+  if (ct.length === 1) {
+    seriesProblems.push(
+      warning(ctFolder, 'PATIENT_DICOM holds a single slice: too few for a volume; preprocessing drops a margin of slices at each end of the organ'),
+    );
+  }
+  if (first?.bitsAllocated === 8) {
+    seriesProblems.push(
+      warning(ctFolder, 'CT has 8-bit pixels (BitsAllocated 8), not the usual 16: probably not Hounsfield units (a screenshot export?); the HU window may show little'),
+    );
+  }
   if (first?.modality && first.modality !== 'CT') {
     seriesProblems.push(warning(ctFolder, `modality is ${first.modality}, not CT: Hounsfield windows may not apply`));
   }
@@ -243,6 +257,17 @@ function buildOrganSeries(
       ),
     );
   }
+  const odd = masks.filter((mask) => mask.oddValues.length > 0);
+  if (odd.length > 0) {
+    const values = [...new Set(odd.flatMap((mask) => mask.oddValues))].sort((a, b) => a - b);
+    problems.push(
+      warning(
+        odd[0].file,
+        `${organ}: mask values other than 0 and 255 (${listSome(values)}) in ${odd.length} of ${masks.length} slices; ` +
+          `every non-zero value is taken as ${organ}`,
+      ),
+    );
+  }
   const orphans = masks.filter((mask) => !ctIndexOf.has(mask.instanceNumber));
   if (orphans.length > 0) {
     problems.push(
@@ -273,9 +298,32 @@ function compressedSyntaxOf(uid: string | undefined, refusals: Problem[]): Trans
   return null;
 }
 
-function hasNonZero(pixels: PixelArray): boolean {
-  for (let i = 0; i < pixels.length; i++) if (pixels[i] !== 0) return true;
-  return false;
+/** Whether a mask slice has any non-zero pixel, and up to 5 distinct values other than 0 and 255. */
+function maskValues(pixels: PixelArray): { nonEmpty: boolean; oddValues: number[] } {
+  let nonEmpty = false;
+  const odd: number[] = [];
+  for (let i = 0; i < pixels.length; i++) {
+    const value = pixels[i];
+    if (value === 0) continue;
+    nonEmpty = true;
+    if (value !== 255 && odd.length < 5 && !odd.includes(value)) odd.push(value);
+  }
+  return { nonEmpty, oddValues: odd };
+}
+
+/** `InstanceNumber jumps …` for a series whose numbers are not consecutive, else null. */
+function instanceGaps(numbers: number[]): string | null {
+  const gaps: string[] = [];
+  let missing = 0;
+  for (let i = 1; i < numbers.length; i++) {
+    const skipped = numbers[i] - numbers[i - 1] - 1;
+    if (skipped <= 0) continue;
+    missing += skipped;
+    gaps.push(skipped === 1 ? `${numbers[i - 1] + 1}` : `${numbers[i - 1] + 1}–${numbers[i] - 1}`);
+  }
+  if (gaps.length === 0) return null;
+  const listed = gaps.length <= 5 ? gaps.join(', ') : `${gaps.slice(0, 5).join(', ')}, … ${gaps.length - 5} more gaps`;
+  return `InstanceNumber ${listed} missing (${missing} ${missing === 1 ? 'slice' : 'slices'}): the series has gaps`;
 }
 
 function patientFolderOf(folderPath: string, kind: 'ct' | 'mask'): string {
