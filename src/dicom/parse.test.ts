@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readHeader, readSlice } from './parse';
+import { readHeader, readSlice, readSliceAsync } from './parse';
 import type { DicomSlice, PixelArray, Result } from './types';
 import { makeUid, writeDicom, type DicomImageSpec, type DicomWriteOptions } from './write';
 
@@ -228,24 +228,45 @@ describe('broken files become problems naming the file', () => {
   });
 
   it.each([
-    ['1.2.840.10008.1.2.4.90', 'JPEG 2000 Image Compression (Lossless Only) (1.2.840.10008.1.2.4.90)'],
     ['1.2.840.10008.1.2.4.50', 'JPEG Baseline (Process 1) (1.2.840.10008.1.2.4.50)'],
+    ['1.2.840.10008.1.2.4.201', 'High-Throughput JPEG 2000 Image Compression (Lossless Only) (1.2.840.10008.1.2.4.201)'],
+  ])('says compressed %s (no decoder) is not supported, and what is', (uid, described) => {
+    const frame = Uint8Array.from({ length: 301 }, (_, i) => (i * 7) & 0xff);
+    const bytes = throughDisk('compressed.dcm', writeDicom(ctSpec(), { encapsulated: { transferSyntaxUid: uid, frames: [frame] } }));
+    expectProblem(
+      bytes,
+      'drop/compressed.dcm',
+      `compressed transfer syntax ${described} is not supported (LiverLab decodes JPEG lossless, JPEG-LS, JPEG 2000 and RLE)`,
+    );
+  });
+
+  it.each([
+    ['1.2.840.10008.1.2.4.90', 'JPEG 2000 Image Compression (Lossless Only) (1.2.840.10008.1.2.4.90)'],
     [
       '1.2.840.10008.1.2.4.70',
       'JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1]) (1.2.840.10008.1.2.4.70)',
     ],
     ['1.2.840.10008.1.2.4.80', 'JPEG-LS Lossless Image Compression (1.2.840.10008.1.2.4.80)'],
-    ['1.2.840.10008.1.2.4.201', 'High-Throughput JPEG 2000 Image Compression (Lossless Only) (1.2.840.10008.1.2.4.201)'],
-  ])('says compressed %s (encapsulated pixel data) is not supported yet', (uid, described) => {
+    ['1.2.840.10008.1.2.5', 'RLE Lossless (1.2.840.10008.1.2.5)'],
+  ])('a decodable syntax %s over garbage fragments: header fine, pixels refused naming the syntax', async (uid, described) => {
     const frame = Uint8Array.from({ length: 301 }, (_, i) => (i * 7) & 0xff);
-    const bytes = throughDisk('compressed.dcm', writeDicom(ctSpec(), { encapsulated: { transferSyntaxUid: uid, frames: [frame] } }));
-    expectProblem(bytes, 'drop/compressed.dcm', `compressed transfer syntax ${described} is not supported yet`);
+    const bytes = throughDisk('garbage.dcm', writeDicom(ctSpec(), { encapsulated: { transferSyntaxUid: uid, frames: [frame] } }));
+    expect(readHeader(bytes, 'drop/garbage.dcm').ok).toBe(true);
+    const slice = await readSliceAsync(bytes, 'drop/garbage.dcm');
+    expect(slice.ok).toBe(false);
+    if (slice.ok) return;
+    expect(slice.problem.file).toBe('drop/garbage.dcm');
+    expect(slice.problem.message.startsWith(`cannot decode ${described} pixel data: `)).toBe(true);
   });
 
-  it('says RLE is not supported when a written file has its TransferSyntaxUID patched', () => {
+  it('refuses an RLE TransferSyntaxUID patched over native pixel data', () => {
     const bytes = writeDicom(ctSpec());
     bytes.set(new TextEncoder().encode('1.2.840.10008.1.2.5'), indexOfAscii(bytes, '1.2.840.10008.1.2.1'));
-    expectProblem(throughDisk('rle.dcm', bytes), 'drop/rle.dcm', 'compressed transfer syntax RLE Lossless (1.2.840.10008.1.2.5) is not supported yet');
+    expectProblem(
+      throughDisk('rle.dcm', bytes),
+      'drop/rle.dcm',
+      'transfer syntax RLE Lossless (1.2.840.10008.1.2.5) needs encapsulated pixel data, but it has a defined length',
+    );
   });
 
   it('names an unknown transfer syntax', () => {

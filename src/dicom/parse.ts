@@ -7,6 +7,8 @@ import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
 import { inflateSync } from 'fflate';
 import type { DicomSlice, PixelArray, Problem, Result, SliceHeader } from './types';
+import { CodecError, canDecode, decodeFirstFrame, isDecoderLoaded, loadDecoder } from './codecs';
+import { readFragments } from './codecs/fragments';
 import {
   EXPLICIT_VR_LITTLE_ENDIAN,
   IMPLICIT_VR_LITTLE_ENDIAN,
@@ -24,21 +26,61 @@ export function readHeader(bytes: Uint8Array, file: string): Result<SliceHeader>
   });
 }
 
-/** Header plus the first frame's stored pixel values (before rescale), row-major, in a fresh buffer. */
+/**
+ * Header plus the first frame's stored pixel values (before rescale), row-major, in a fresh buffer.
+ * Compressed files decode here too once their codec is loaded (RLE and JPEG lossless always are);
+ * use `readSliceAsync` where a JPEG-LS or JPEG 2000 file may be the first of its kind.
+ */
 export function readSlice(bytes: Uint8Array, file: string): Result<DicomSlice> {
   return neverThrow(file, () => {
     const image = openImage(bytes, file);
-    if (!image.ok) return image;
-    const { header, dataSet, pixelOffset } = image.value;
-    return { ok: true, value: { ...header, pixels: copyPixels(dataSet, pixelOffset, header) } };
+    return image.ok ? pixelsOf(image.value, file) : image;
   });
+}
+
+/** `readSlice`, after loading the WASM decoder the file's transfer syntax needs (once per thread). */
+export async function readSliceAsync(bytes: Uint8Array, file: string): Promise<Result<DicomSlice>> {
+  let image: Result<OpenImage>;
+  try {
+    image = openImage(bytes, file);
+  } catch (error) {
+    return failure(file, `unreadable DICOM (${reasonOf(error)})`);
+  }
+  if (!image.ok) return image;
+  const uid = image.value.header.transferSyntaxUid;
+  if (image.value.encapsulated && !isDecoderLoaded(uid)) {
+    try {
+      await loadDecoder(uid);
+    } catch (error) {
+      return failure(file, `could not load the decoder for ${describeTransferSyntax(uid)} (${reasonOf(error)})`);
+    }
+  }
+  const opened = image.value;
+  return neverThrow(file, () => pixelsOf(opened, file));
+}
+
+function pixelsOf(image: OpenImage, file: string): Result<DicomSlice> {
+  const { header, dataSet, pixelOffset, encapsulated } = image;
+  if (!encapsulated) return { ok: true, value: { ...header, pixels: copyPixels(dataSet, pixelOffset, header) } };
+  const uid = header.transferSyntaxUid;
+  try {
+    const frames = dataSet.intString('x00280008') ?? 1;
+    const pixels = decodeFirstFrame(uid, dataSet.byteArray, pixelOffset, Number.isFinite(frames) ? frames : 1, header);
+    keepStoredBits(pixels, header.bitsStored, header.bitsAllocated, header.pixelRepresentation);
+    return { ok: true, value: { ...header, pixels } };
+  } catch (error) {
+    if (!(error instanceof CodecError)) throw error;
+    return failure(file, `cannot decode ${describeTransferSyntax(uid)} pixel data: ${error.message}`);
+  }
 }
 
 interface OpenImage {
   header: SliceHeader;
   dataSet: DataSet;
-  /** Byte offset of the first frame in `dataSet.byteArray`, already checked to be long enough. */
+  /** Byte offset of the first frame in `dataSet.byteArray`, already checked to be long enough; for
+   * encapsulated pixel data, of its Basic Offset Table item (the fragments were checked). */
   pixelOffset: number;
+  encapsulated: boolean;
 }
 
 function openImage(bytes: Uint8Array, file: string): Result<OpenImage> {
@@ -48,7 +90,8 @@ function openImage(bytes: Uint8Array, file: string): Result<OpenImage> {
   const header = readHeaderFields(dataSet, transferSyntaxUid);
   const located = locatePixels(dataSet, header);
   if (typeof located === 'string') return failure(file, located);
-  return { ok: true, value: { header, dataSet, pixelOffset: located } };
+  const encapsulated = transferSyntax(transferSyntaxUid)?.compressed === true;
+  return { ok: true, value: { header, dataSet, pixelOffset: located, encapsulated } };
 }
 
 interface OpenedDataSet {
@@ -174,7 +217,9 @@ function locatePixels(dataSet: DataSet, header: SliceHeader): number | string {
   const syntax = transferSyntax(header.transferSyntaxUid);
   const described = describeTransferSyntax(header.transferSyntaxUid);
   if (!syntax) return `${described} is not supported`;
-  if (syntax.compressed) return `compressed transfer syntax ${described} is not supported yet`;
+  if (syntax.compressed && !canDecode(syntax.uid)) {
+    return `compressed transfer syntax ${described} is not supported (LiverLab decodes JPEG lossless, JPEG-LS, JPEG 2000 and RLE)`;
+  }
   const element: Element | undefined = dataSet.elements[PIXEL_DATA];
   if (!element) return 'no pixel data';
   const { rows, columns, samplesPerPixel, bitsAllocated, bitsStored } = header;
@@ -184,11 +229,20 @@ function locatePixels(dataSet: DataSet, header: SliceHeader): number | string {
   }
   if (bitsAllocated !== 8 && bitsAllocated !== 16) return `BitsAllocated ${bitsAllocated} is not supported (only 8 and 16)`;
   if (bitsStored < 1 || bitsStored > bitsAllocated) return `BitsStored ${bitsStored} with BitsAllocated ${bitsAllocated}`;
+  if (syntax.compressed) return locateFragments(dataSet, element, described);
   if (element.hadUndefinedLength) return `pixel data is encapsulated but the transfer syntax is ${described}`;
   const expected = rows * columns * (bitsAllocated / 8);
   const inFile = Math.max(0, dataSet.byteArray.length - element.dataOffset);
   if (inFile < Math.min(element.length, expected)) return `truncated: pixel data has ${inFile} bytes, expected ${expected}`;
   if (element.length < expected) return `pixel data has ${element.length} bytes, expected ${expected}`;
+  return element.dataOffset;
+}
+
+/** Compressed syntaxes: the pixel data must be encapsulated and its items intact (checked, not decoded). */
+function locateFragments(dataSet: DataSet, element: Element, described: string): number | string {
+  if (!element.hadUndefinedLength) return `transfer syntax ${described} needs encapsulated pixel data, but it has a defined length`;
+  const items = readFragments(dataSet.byteArray, element.dataOffset);
+  if (typeof items === 'string') return `${items} (${described})`;
   return element.dataOffset;
 }
 
