@@ -2,7 +2,7 @@
 // native DecompressionStream('deflate-raw') (zlib in C++), Node's zlib when the CLI installs it,
 // fflate (pure JS) otherwise. The output is capped: a lying header cannot make it inflate a bomb.
 // Pure: no DOM, no Node imports (Node's zlib is injected by the CLI with `setInflateRaw`).
-import { Inflate } from 'fflate';
+import { Inflate, inflateSync } from 'fflate';
 
 export type InflateRaw = (compressed: Uint8Array, expectedSize: number, maxBytes: number) => Promise<Uint8Array>;
 
@@ -13,7 +13,7 @@ export class InflateCapExceeded extends Error {
   }
 }
 
-/** Entries smaller than this inflate faster in JS than through a stream's set-up cost. */
+/** Entries smaller than this inflate faster in JS (one fflate call) than through a stream's set-up cost. */
 const NATIVE_MIN_BYTES = 32 * 1024;
 
 let injected: InflateRaw | null = null;
@@ -33,6 +33,15 @@ export function inflateRaw(compressed: Uint8Array, expectedSize: number, maxByte
 }
 
 function inflateJs(compressed: Uint8Array, expectedSize: number, maxBytes: number): Uint8Array {
+  // One call into a buffer of the declared size plus one byte: fflate never writes past it, so a
+  // full buffer means the entry inflates to more than it declared; only then is it inflated again,
+  // streaming, to tell a bomb (over the cap) from a merely wrong header.
+  const out = inflateSync(compressed, { out: new Uint8Array(expectedSize + 1) });
+  if (out.length <= expectedSize) return out;
+  return inflateJsStreaming(compressed, expectedSize, maxBytes);
+}
+
+function inflateJsStreaming(compressed: Uint8Array, expectedSize: number, maxBytes: number): Uint8Array {
   // Streaming inflate, so the cap is checked as the output grows, whatever the header claimed.
   let out = new Uint8Array(Math.max(expectedSize, 1));
   let size = 0;
@@ -51,8 +60,12 @@ function inflateJs(compressed: Uint8Array, expectedSize: number, maxBytes: numbe
 }
 
 async function inflateNative(compressed: Uint8Array, expectedSize: number, maxBytes: number): Promise<Uint8Array> {
-  const stream = new Blob([compressed as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
-  const reader = stream.getReader();
+  // Written straight into the stream (a Blob's stream would add a copy and a round of reads).
+  const stream = new DecompressionStream('deflate-raw');
+  const writer = stream.writable.getWriter();
+  const written = writer.write(compressed as Uint8Array<ArrayBuffer>).then(() => writer.close());
+  written.catch(() => {}); // a corrupt stream errors the reader too, where it is reported
+  const reader = stream.readable.getReader();
   let out = new Uint8Array(Math.max(expectedSize, 1));
   let size = 0;
   for (;;) {

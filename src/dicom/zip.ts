@@ -9,12 +9,12 @@
 import { Unzip, UnzipInflate, type AsyncFlateStreamHandler, type UnzipDecoder, type UnzipFile } from 'fflate';
 import { isZipPath, normalisePath } from './layout';
 import type { Problem, SourceFile } from './types';
-import { readEntryData, readZipIndex, type ZipEntryInfo } from './zipIndex';
+import { readEntryData, readZipIndex, type ReadRange, type ZipEntryInfo } from './zipIndex';
 import { inflateRaw, InflateCapExceeded } from './inflate';
 import { crc32 } from './crc32';
 
-/** Entries inflated at once on the random-access path (overlaps reading with native inflation). */
-const ENTRIES_IN_FLIGHT = 4;
+/** Entries inflated at once on the random-access path (overlaps a native inflate's hops between threads). */
+const ENTRIES_IN_FLIGHT = 2;
 
 /** 1 MiB: large enough for fflate to run at full speed, small enough to keep memory flat. */
 const READ_CHUNK_BYTES = 1 << 20;
@@ -204,10 +204,10 @@ async function* expandRandomAccess(
   depth: number,
   problem: (message: string, entryName?: string) => ZipItem,
 ): AsyncGenerator<ZipItem> {
-  const read = (start: number, end: number) => zip.slice(start, end);
+  const direct = (start: number, end: number) => zip.slice(start, end);
   let entries: ZipEntryInfo[];
   try {
-    entries = await readZipIndex(read, zip.size);
+    entries = await readZipIndex(direct, zip.size);
   } catch (error) {
     // A zip cut short has no central directory: streaming from the start still recovers the complete entries.
     if (/truncated|corrupt|Zip64/.test(reasonOf(error))) {
@@ -239,6 +239,9 @@ async function* expandRandomAccess(
   }
   yield* early;
 
+  // The wanted entries' bytes come from a few large reads, not two small reads per entry: in a
+  // browser worker every File.slice().arrayBuffer() is a round trip to the browser process (~5-10 ms).
+  const read = batchedReads(direct, zip.size, wanted.map((w) => w.entry));
   const start = (w: (typeof wanted)[number]): Job => ({
     ...w,
     result: (async () => {
@@ -279,6 +282,58 @@ async function* expandRandomAccess(
     }
     if (budget.exhausted) return;
   }
+}
+
+/** Bytes read at once on the random-access path: runs of wanted entries are read together up to this. */
+const RANGE_READ_BYTES = 64 * 2 ** 20;
+/** Unwanted bytes between two wanted entries that are still read through rather than split into two reads. */
+const RANGE_GAP_BYTES = 256 * 1024;
+/** Room after an entry's data for its local header's name and extra field (the central directory does not give their local lengths). */
+const LOCAL_HEADER_SLACK = 30 + 2 * 0xffff;
+
+/**
+ * A reader that serves the wanted entries (headers and data) from a few large reads, each read once,
+ * when first needed, and dropped once every entry in it has been read from it. Any other range (or an
+ * entry whose local header is longer than the slack) is read directly.
+ */
+function batchedReads(direct: ReadRange, size: number, entries: ZipEntryInfo[]): ReadRange {
+  const sorted = [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
+  interface Batch {
+    start: number;
+    end: number;
+    bytes: Promise<Uint8Array> | null;
+  }
+  const batches: Batch[] = [];
+  for (const entry of sorted) {
+    const start = entry.localHeaderOffset;
+    const end = Math.min(size, start + LOCAL_HEADER_SLACK + entry.name.length + entry.compressedSize);
+    const last = batches[batches.length - 1];
+    if (last && start - last.end <= RANGE_GAP_BYTES && end - last.start <= RANGE_READ_BYTES) last.end = Math.max(last.end, end);
+    else batches.push({ start, end, bytes: null });
+  }
+  // Batches are disjoint and in order: the one holding `start` is the last that begins at or before it.
+  const find = (start: number, end: number): Batch | undefined => {
+    let lo = 0;
+    let hi = batches.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (batches[mid].start <= start) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    const batch = batches[hi];
+    return batch && end <= batch.end ? batch : undefined;
+  };
+  let released = 0;
+  return async (start, end) => {
+    const batch = find(start, end);
+    if (!batch) return direct(start, end);
+    const bytes = await (batch.bytes ??= direct(batch.start, batch.end));
+    // Once the reading moves past a batch its bytes are let go (entries are usually read in offset
+    // order; one read out of order is only read again).
+    const at = batches.indexOf(batch, released);
+    for (; released < at; released++) batches[released].bytes = null;
+    return bytes.subarray(start - batch.start, end - batch.start);
+  };
 }
 
 function memoryZip(path: string, bytes: Uint8Array): SourceFile {

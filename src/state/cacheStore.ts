@@ -9,7 +9,7 @@ import { openCache, type CachedDataset } from '../storage/schema';
 import { commitDataset, deleteDataset, listDatasets, renameDataset, sweepOrphans, whileIngesting } from '../storage/datasets';
 import { requestPersistence, storageFigures, type StorageFigures } from '../storage/quota';
 import { sha256Hex } from '../storage/hash';
-import { cancelPreprocessing, preprocessOnPool } from '../workers/preprocessClient';
+import { cancelPreprocessing, preprocessPoolSize, preprocessScannedPatient } from '../workers/preprocessClient';
 import type { StepTimes } from '../workers/preprocessPatientJob';
 
 export interface PatientProgress {
@@ -83,12 +83,11 @@ export const useCacheStore = create<CacheState>((set, get) => ({
     const db = await openCache();
     try {
       await whileIngesting(async () => {
+        // Fewer patients than workers: each patient is split so that every worker has a share.
+        const maxParts = Math.max(1, Math.floor(preprocessPoolSize() / usable.length));
         const outcomes = await Promise.all(
           usable.map((p, i) =>
-            preprocessOnPool(
-              { patient: p.name, files: patientSourceFiles(files, p), params, spacing: p.spacing },
-              (stage, fraction) => update(i, { stage, fraction }),
-            ).then((o) => {
+            preprocessScannedPatient(p, patientSourceFiles(files, p), params, maxParts, (stage, fraction) => update(i, { stage, fraction })).then((o) => {
               if (o.ok) update(i, { stage: 'done', fraction: 1, fromCache: o.fromCache, times: o.times });
               else update(i, { stage: 'failed', message: o.problem.message, times: o.times });
               return o;

@@ -43,6 +43,63 @@ export async function putPatient(db: Db, meta: CachedPatient, images: Uint8Array
   }
 }
 
+/**
+ * Writes one share of a patient's kept slices (from `offset`), in one transaction, without its patient
+ * record: invisible until `commitPatient`, swept as an orphan if that never comes. Lets the workers of
+ * the pool each store the slices they processed.
+ */
+export async function putSlices(db: Db, patientKey: string, name: string, offset: number, px: number, images: Uint8Array, masks: Uint8Array): Promise<void> {
+  const count = images.length / px;
+  if (!Number.isInteger(count) || masks.length !== images.length) {
+    throw new Error(`${name}: slices of ${px} pixels expected, got ${images.length} image and ${masks.length} mask bytes`);
+  }
+  const tx = db.transaction('slices', 'readwrite');
+  try {
+    const writes: Promise<unknown>[] = [];
+    // A view would serialise its whole buffer, so each slice is copied into a slice-sized scratch
+    // buffer; put() clones its value before it returns, so two scratch buffers serve every slice.
+    const image = new Uint8Array(px);
+    const mask = new Uint8Array(px);
+    for (let i = 0; i < count; i++) {
+      image.set(images.subarray(i * px, (i + 1) * px));
+      mask.set(masks.subarray(i * px, (i + 1) * px));
+      writes.push(tx.store.put({ patientKey, index: offset + i, image, mask }));
+    }
+    await Promise.all([...writes, tx.done]);
+  } catch (e) {
+    try {
+      tx.abort();
+    } catch {
+      /* already aborted */
+    }
+    throw new Error(describeStorageError(e, images.length + masks.length, `caching ${name}`), { cause: e });
+  }
+}
+
+/** Makes a patient whose slices were stored by `putSlices` visible, once every one of its slices is there. */
+export async function commitPatient(db: Db, meta: CachedPatient): Promise<void> {
+  const tx = db.transaction(['patients', 'slices'], 'readwrite');
+  const stored = await tx.objectStore('slices').count(IDBKeyRange.bound([meta.key, 0], [meta.key, meta.kept - 1]));
+  if (stored !== meta.kept) {
+    tx.abort();
+    await tx.done.catch(() => {});
+    throw new Error(`${meta.name}: ${stored} of ${meta.kept} slices reached the cache; nothing was kept`);
+  }
+  await tx.objectStore('patients').put(meta);
+  await tx.done;
+}
+
+/** Removes slices written for a patient that will not be committed (a failed or cancelled share). */
+export async function discardSlices(db: Db, patientKey: string): Promise<void> {
+  const tx = db.transaction(['patients', 'slices'], 'readwrite');
+  if (await tx.objectStore('patients').get(patientKey)) {
+    await tx.done; // committed meanwhile (another tab made the same patient): keep it
+    return;
+  }
+  await tx.objectStore('slices').delete(IDBKeyRange.bound([patientKey, 0], [patientKey, Number.MAX_SAFE_INTEGER]));
+  await tx.done;
+}
+
 export async function readSlices(db: Db, patientKey: string, from = 0, to = Infinity): Promise<CachedSlice[]> {
   const range = IDBKeyRange.bound([patientKey, from], [patientKey, Math.min(to, Number.MAX_SAFE_INTEGER)]);
   return db.getAll('slices', range);

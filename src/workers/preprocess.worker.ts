@@ -1,10 +1,16 @@
-// Worker: preprocesses one patient at a time from the dropped files straight into IndexedDB
-// (workers/preprocessPatientJob.ts); only metadata and progress go back to the page.
+// Worker: preprocesses patients from the dropped files straight into IndexedDB — a whole patient
+// (workers/preprocessPatientJob.ts), or one share of a patient split across the pool
+// (workers/preprocessPartJob.ts); only metadata and progress go back to the page.
 import { expose } from 'comlink';
 import { blobSource, type DroppedFile } from '../dicom/blobSource';
 import type { PipelineParams } from '../pipeline/params';
-import { openCache } from '../storage/schema';
+import { PIPELINE_VERSION } from '../pipeline/params';
+import { openCache, type CachedPatient } from '../storage/schema';
+import { commitPatient, discardSlices, findPatient } from '../storage/datasets';
+import { inputHash, patientKey } from '../storage/hash';
 import { runPreprocessJob, type ProgressFn } from './preprocessPatientJob';
+import { runPartJob } from './preprocessPartJob';
+import type { PatientPart } from './preprocessPlan';
 
 export interface PreprocessRequest {
   patient: string;
@@ -13,10 +19,42 @@ export interface PreprocessRequest {
   spacing: [number, number, number] | null;
 }
 
+export interface PartRequest {
+  patient: string;
+  key: string;
+  files: DroppedFile[];
+  params: PipelineParams;
+  width: number;
+  height: number;
+  part: PatientPart;
+}
+
 const preprocessApi = {
   async preprocess(req: PreprocessRequest, onProgress: ProgressFn) {
     const db = await openCache();
     return runPreprocessJob(db, { patient: req.patient, sources: req.files.map(blobSource), params: req.params, spacing: req.spacing }, onProgress);
+  },
+
+  /** The patient's cache key (content hash of its inputs + settings) and its cached record, if any. */
+  async lookup(req: Pick<PreprocessRequest, 'patient' | 'files' | 'params'>): Promise<{ key: string; inputHash: string; hashMs: number; cached?: CachedPatient }> {
+    const t = performance.now();
+    const input = await inputHash(req.files.map(blobSource));
+    const key = await patientKey(req.patient, input, req.params, PIPELINE_VERSION);
+    const cached = await findPatient(await openCache(), key);
+    return { key, inputHash: input, hashMs: performance.now() - t, ...(cached ? { cached } : {}) };
+  },
+
+  async preprocessPart(req: PartRequest, onProgress: ProgressFn) {
+    const db = await openCache();
+    return runPartJob(db, { ...req, sources: req.files.map(blobSource) }, onProgress);
+  },
+
+  async commitPatient(meta: CachedPatient): Promise<void> {
+    await commitPatient(await openCache(), meta);
+  },
+
+  async discardSlices(key: string): Promise<void> {
+    await discardSlices(await openCache(), key);
   },
 };
 
