@@ -10,7 +10,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadPatientSeries } from '../dicom/discoverLoad';
 import { classifyPath, classifyZip, isZipPath, normalisePath } from '../dicom/layout';
-import { readSlice } from '../dicom/parse';
+import { readSliceAsync } from '../dicom/parse';
 import { listPatientNames } from '../dicom/patientNames';
 import type { DicomSlice, SourceFile } from '../dicom/types';
 import { expandZip } from '../dicom/zip';
@@ -248,19 +248,19 @@ async function loadCtOnly(sources: SourceFile[], patient: string): Promise<Dicom
     return role?.kind === 'ct' && role.patient === patient;
   };
   const slices: DicomSlice[] = [];
-  const add = (bytes: Uint8Array, file: string) => {
-    const slice = readSlice(bytes, file);
+  const add = async (bytes: Uint8Array, file: string) => {
+    const slice = await readSliceAsync(bytes, file);
     if (slice.ok) slices.push(slice.value);
   };
   for (const source of sources) {
     const p = normalisePath(source.path);
     if (!isZipPath(p)) {
-      if (isOurCt(p)) add(await source.bytes(), p);
+      if (isOurCt(p)) await add(await source.bytes(), p);
       continue;
     }
     if (classifyZip(p).kind === 'unused') continue;
     const filter = (entry: string) => (isZipPath(entry) ? classifyZip(entry).kind !== 'unused' : isOurCt(entry));
-    for await (const item of expandZip({ ...source, path: p }, { filter })) if ('bytes' in item) add(item.bytes, item.path);
+    for await (const item of expandZip({ ...source, path: p }, { filter })) if ('bytes' in item) await add(item.bytes, item.path);
   }
   const size = slices[0] ? [slices[0].rows, slices[0].columns] : [0, 0];
   return slices.filter((s) => s.rows === size[0] && s.columns === size[1]).sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0));

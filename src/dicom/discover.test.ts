@@ -247,7 +247,7 @@ describe('scanPatients in a drop of broken inputs next to good patients', () => 
     );
     const compressed = base('Bad.compressed').map((file) =>
       file.path.includes('/PATIENT_DICOM/')
-        ? { ...file, bytes: rewrite(file.bytes, {}, { encapsulated: { transferSyntaxUid: '1.2.840.10008.1.2.4.90', frames: [new Uint8Array(64)] } }) }
+        ? { ...file, bytes: rewrite(file.bytes, {}, { encapsulated: { transferSyntaxUid: '1.2.840.10008.1.2.4.50', frames: [new Uint8Array(64)] } }) }
         : file,
     );
     files.push(...compressed);
@@ -392,21 +392,23 @@ describe('scanPatients in a drop of broken inputs next to good patients', () => 
     expect(patient('Bad.noinstance').organs[1].nonEmptyRange).toEqual(phantom('Base', 3).liverRange);
   });
 
-  it('names a compressed transfer syntax and makes the patient unusable for now', () => {
+  it('names a compressed transfer syntax LiverLab cannot decode and makes the patient unusable', () => {
     const compressed = patient('Bad.compressed');
     expect(compressed.usable).toBe(false);
-    expect(compressed.transferSyntaxUid).toBe('1.2.840.10008.1.2.4.90');
+    expect(compressed.transferSyntaxUid).toBe('1.2.840.10008.1.2.4.50');
     expect(messages('Bad.compressed')).toEqual([
       {
         file: 'drop/Bad.compressed/PATIENT_DICOM',
         message:
-          'CT uses compressed transfer syntax JPEG 2000 Image Compression (Lossless Only) (1.2.840.10008.1.2.4.90): ' +
-          'compressed DICOM is not supported yet',
+          'CT uses compressed transfer syntax JPEG Baseline (Process 1) (1.2.840.10008.1.2.4.50), which LiverLab cannot decode ' +
+          '(it decodes JPEG lossless, JPEG-LS, JPEG 2000 and RLE)',
         severity: 'error',
       },
       {
         file: 'drop/Bad.compressed/PATIENT_DICOM/image_0',
-        message: `compressed transfer syntax JPEG 2000 Image Compression (Lossless Only) (1.2.840.10008.1.2.4.90) is not supported yet (and ${SLICES - 1} more files)`,
+        message:
+          'compressed transfer syntax JPEG Baseline (Process 1) (1.2.840.10008.1.2.4.50) is not supported ' +
+          `(LiverLab decodes JPEG lossless, JPEG-LS, JPEG 2000 and RLE) (and ${SLICES - 1} more files)`,
         severity: 'error',
       },
     ]);

@@ -5,7 +5,7 @@
 import { walkDrop, type DropSources, type ZipCaps } from './discoverWalk';
 import { assembleSeries, type HeaderRecord } from './discoverSeries';
 import { DEFAULT_PATIENT_NAME, classifyPath, classifyZip, type LocatedRole } from './layout';
-import { readSlice } from './parse';
+import { readSliceAsync } from './parse';
 import { failure } from './problems';
 import type { DicomSlice, Problem, Result } from './types';
 
@@ -45,7 +45,7 @@ export async function loadPatientSeries(
     if (!('bytes' in event)) continue;
     const role = classifyPath(event.path, fallbackName);
     if (!role || !wants(role)) continue;
-    const slice = readSlice(event.bytes, event.path);
+    const slice = await readSliceAsync(event.bytes, event.path);
     if (!slice.ok) continue;
     (role.kind === 'ct' ? ctRecords : maskRecords).push({ file: event.path, header: slice.value });
   }

@@ -6,7 +6,8 @@
 import { walkDrop, type DropSources, type ZipCaps } from './discoverWalk';
 import { assembleSeries, seriesSpacing, type HeaderRecord, type Numbered } from './discoverSeries';
 import { DEFAULT_PATIENT_NAME, classifyFolder, classifyPath, classifyZip, isIgnoredPath, naturalCompare, normalisePath } from './layout';
-import { readHeader, readSlice } from './parse';
+import { canDecode } from './codecs';
+import { readHeader, readSliceAsync } from './parse';
 import { collapseRepeats, error, listSome, warning } from './problems';
 import { TRANSFER_SYNTAXES, describeTransferSyntax, isCompressed, type TransferSyntax } from './transferSyntax';
 import type { MaskSliceRef, OrganSeries, PatientScan, PixelArray, Problem } from './types';
@@ -132,7 +133,7 @@ export async function scanPatients(sources: DropSources, opts: ScanOptions = {})
       else draft.unreadableCt.push(header.problem);
     } else {
       const organ = organOf(draft, role.organ, role.seriesFolder);
-      const slice = readSlice(bytes, path);
+      const slice = await readSliceAsync(bytes, path);
       if (!slice.ok) {
         draft.fileProblems.push(slice.problem);
         continue;
@@ -211,7 +212,7 @@ function ctVerdict(
   if (draft.ct.length === 0 && draft.unreadableCt.length === 0) return [error(ctFolder, 'PATIENT_DICOM folder is empty')];
   if (compressed) {
     const named = describeTransferSyntax(compressed.uid);
-    return [error(ctFolder, `CT uses compressed transfer syntax ${named}: compressed DICOM is not supported yet`)];
+    return [error(ctFolder, `CT uses compressed transfer syntax ${named}, which LiverLab cannot decode (it decodes JPEG lossless, JPEG-LS, JPEG 2000 and RLE)`)];
   }
   if (readable === 0) return [error(ctFolder, `no readable CT slice (${draft.unreadableCt.length} unreadable files)`)];
   return [];
@@ -289,7 +290,7 @@ function buildOrganSeries(
 
 /** The compressed syntax of the CT: from a readable header, or named by the reader's refusals. */
 function compressedSyntaxOf(uid: string | undefined, refusals: Problem[]): TransferSyntax | null {
-  if (uid !== undefined) return isCompressed(uid) ? (TRANSFER_SYNTAXES.find((syntax) => syntax.uid === uid.trim()) ?? null) : null;
+  if (uid !== undefined) return isCompressed(uid) && !canDecode(uid) ? (TRANSFER_SYNTAXES.find((syntax) => syntax.uid === uid.trim()) ?? null) : null;
   const compressed = TRANSFER_SYNTAXES.filter((syntax) => syntax.compressed);
   for (const refusal of refusals) {
     const named = compressed.find((syntax) => refusal.message.includes(describeTransferSyntax(syntax.uid)));

@@ -1,6 +1,7 @@
 // The DICOM transfer syntaxes LiverLab may meet, by UID: a human name and how the pixels are encoded.
-// Exists so that a file in a compressed syntax is named clearly ("JPEG 2000 … is not supported yet")
-// instead of being decoded as garbage. Pure data and lookups: no parsing, no DOM; runs everywhere.
+// Exists so that every file's encoding is named clearly in messages ("JPEG Baseline (Process 1) (…4.50)")
+// and compressed files go to a decoder (dicom/codecs) instead of being read as garbage.
+// Pure data and lookups: no parsing, no DOM; runs everywhere.
 
 export const IMPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2';
 export const EXPLICIT_VR_LITTLE_ENDIAN = '1.2.840.10008.1.2.1';
