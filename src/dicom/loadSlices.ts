@@ -4,7 +4,7 @@
 // Pure: no DOM, no Node APIs; runs in Node, workers and the CLI.
 import { walkDrop, type DropSources, type ZipCaps } from './discoverWalk';
 import { DEFAULT_PATIENT_NAME, classifyZip } from './layout';
-import { readSlice } from './parse';
+import { readSliceAsync } from './parse';
 import { failure } from './problems';
 import type { DicomSlice, Result } from './types';
 
@@ -38,7 +38,7 @@ export async function loadSlicesByPath(
     }
     const index = wanted.get(event.path);
     if (index === undefined) continue;
-    const slice = readSlice(event.bytes, event.path);
+    const slice = await readSliceAsync(event.bytes, event.path);
     if (!slice.ok) return slice;
     out[index] = slice.value;
   }
