@@ -64,8 +64,9 @@ function sizeOf(item: DropItem): number {
   return 'bytes' in item && item.bytes instanceof Uint8Array ? item.bytes.length : (item as SourceFile).size;
 }
 
+/** Bytes already in memory, with random access: a zip among them is read by its directory (CRC-checked). */
 function memoryFile(path: string, bytes: Uint8Array): SourceFile {
-  return { path, size: bytes.length, bytes: async () => bytes };
+  return { path, size: bytes.length, bytes: async () => bytes, slice: async (start, end) => bytes.subarray(start, end) };
 }
 
 /** The same file under its normalised path (methods kept: a SourceFile may be a class instance). */
