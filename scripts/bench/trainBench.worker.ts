@@ -1,11 +1,11 @@
 /// <reference types="vite/client" />
 // Worker of the browser training bench: one backend, one UNet config, set up like the app's
 // training worker (app-served WASM binaries, single-threaded WASM), then ms per Adam step on −Dice
-// (src/model/train.ts `trainStep`, the app's own step), the first step (shader compiles) apart,
+// (src/model/train.ts `trainStepAsync`, the trainer's own step), the first step (shader compiles) apart,
 // and the live tensor count after the timed steps (a leak shows as growth).
 import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend, setWasmPaths, setWasmThreads, type BackendName } from '../../src/model/backends';
-import { trainStep } from '../../src/model/train';
+import { trainStepAsync } from '../../src/model/train';
 import { unet } from '../../src/model/unet';
 import { TFJS_WASM_PATHS } from '../../src/workers/wasmAssets';
 
@@ -50,24 +50,24 @@ self.onmessage = async (e: MessageEvent<TrainBenchRequest>) => {
     const x = tf.randomUniform([batch, size, size, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
     const y = tf.cast(tf.greater(tf.randomUniform([batch, size, size, 1], 0, 1, 'float32', 2), 0.7), 'float32') as tf.Tensor4D;
 
-    // trainStep reads the loss back synchronously; reading a weight as well makes sure no queued GPU
+    // trainStepAsync awaits the loss read back; reading a weight as well makes sure no queued GPU
     // work (the optimizer's updates) is left running when the clock stops.
     const flush = () => model.trainableWeights[0].read().data();
     let started = performance.now();
-    trainStep(model, optimizer, x, y);
+    await trainStepAsync(model, optimizer, x, y);
     await flush();
     const firstStepMs = performance.now() - started;
     post({ firstStepMs });
     // Warm up like the Node bench and the PyTorch yardstick (2 steps), 1 when a step is slow.
     const warmSteps = firstStepMs < 5000 ? 2 : 1;
-    for (let i = 0; i < warmSteps; i++) trainStep(model, optimizer, x, y);
+    for (let i = 0; i < warmSteps; i++) await trainStepAsync(model, optimizer, x, y);
     await flush();
 
     started = performance.now();
     let timed = 0;
     let lastLoss = NaN;
     while (timed < steps && (timed === 0 || performance.now() - started < budgetMs)) {
-      lastLoss = trainStep(model, optimizer, x, y);
+      lastLoss = await trainStepAsync(model, optimizer, x, y);
       timed++;
     }
     await flush();

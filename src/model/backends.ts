@@ -59,7 +59,10 @@ function message(error: unknown): string {
  * the error comes back as a value.
  */
 async function activate(name: BackendName): Promise<string | null> {
-  if (tf.findBackend(name) !== null) return (await tf.setBackend(name)) ? null : `${name} is registered but could not be selected`;
+  // Not tf.findBackend: for a registered but uninitialised backend it starts an initialisation of
+  // its own, which setBackend then repeats. For WebGPU that made two devices, and the discarded
+  // one's backend, once garbage-collected, took the device with it ('destroyed', seen mid-run).
+  if (name in tf.engine().registry) return (await tf.setBackend(name)) ? null : `${name} is registered but could not be selected`;
   const entry = tf.engine().registryFactory[name];
   if (!entry) return `${name} backend package registered no factory`;
   const factory = entry.factory;
@@ -154,9 +157,12 @@ const attempts: Record<BackendName, (allowSoftware: boolean) => Promise<string |
  * and falling back down BACKEND_ORDER. Returns the one chosen and why each earlier one was skipped.
  * Without a preference, a software GPU (SwiftShader on a machine with no GPU) is skipped: it is
  * a CPU emulating a GPU, far slower than WASM. Asked for by name, it is used.
+ * `startAt` (used after a backend failed mid-run) starts the automatic choice further down the
+ * order: software GPUs are skipped there too, as in the automatic choice.
  */
-export async function chooseBackend(preferred?: BackendName): Promise<BackendChoice> {
-  const start = preferred === undefined ? 0 : BACKEND_ORDER.indexOf(preferred);
+export async function chooseBackend(preferred?: BackendName, startAt?: BackendName): Promise<BackendChoice> {
+  const first = preferred ?? startAt;
+  const start = first === undefined ? 0 : BACKEND_ORDER.indexOf(first);
   const skipped: SkippedBackend[] = [];
   for (const backend of BACKEND_ORDER.slice(Math.max(0, start))) {
     const reason = await attempts[backend](preferred === backend).catch((error: unknown) => message(error));

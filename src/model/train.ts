@@ -19,6 +19,22 @@ export function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf
   return value;
 }
 
+/**
+ * trainStep with the loss read back asynchronously: what the trainer uses. On WebGPU a synchronous
+ * read (dataSync) goes through OffscreenCanvas WebGPU contexts, and in Chromium garbage-collecting
+ * those destroys the GPUDevice (device.lost 'destroyed' a few seconds into a run).
+ */
+export async function trainStepAsync(model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D): Promise<number> {
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const loss = optimizer.minimize(() => diceLoss(y, model.apply(x, { training: true }) as tf.Tensor), true, variables);
+  if (!loss) throw new Error('trainStep: optimizer returned no loss');
+  try {
+    return (await loss.data())[0];
+  } finally {
+    loss.dispose();
+  }
+}
+
 /** Slices and masks as flat NHWC float arrays, one channel: count × size × size values each. */
 export interface SliceArrays {
   images: Float32Array;

@@ -8,7 +8,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { batchIndices, batchesPerEpoch, epochOrder, makeBatch, type AugmentSettings, type Batch } from './batches';
 import { evaluate } from './evaluate';
 import type { SliceSet } from './sliceSet';
-import { trainStep } from './train';
+import { trainStepAsync } from './train';
 
 export interface TrainerSettings {
   baseFilters: number;
@@ -71,6 +71,9 @@ export interface TrainerCallbacks {
   onEpochEnd?(record: EpochRecord, state: TrainerState, improved: boolean): Promise<void> | void;
 }
 
+/** One optimisation step returning the loss; a step that throws fails the run (the backend's failure: see model/backendFallback). */
+export type StepFunction = (model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D) => Promise<number>;
+
 export const MAX_STEPS_KEPT = 5000;
 const PREFETCH = 2;
 
@@ -98,6 +101,7 @@ export class Trainer {
     private readonly settings: TrainerSettings,
     private readonly batches: BatchSource,
     state: TrainerState = emptyTrainerState(),
+    private readonly step: StepFunction = trainStepAsync,
   ) {
     this.state = state;
   }
@@ -148,7 +152,7 @@ export class Trainer {
         const y = tf.tensor4d(batch.y, [batch.n, this.train.size, this.train.size, 1]);
         let loss: number;
         try {
-          loss = trainStep(this.model, this.optimizer, x, y);
+          loss = await this.step(this.model, this.optimizer, x, y);
         } finally {
           tf.dispose([x, y]);
         }

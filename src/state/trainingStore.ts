@@ -1,9 +1,12 @@
 // Store: training runs (past and live), the models kept for the viewer, and the controls of the
 // live run. The training itself happens in a worker (workers/train.worker.ts); this store turns
-// its events into state, falls back to the next backend when one fails mid-run, and resumes
-// interrupted runs after a reload.
+// its events into state, falls back to the next backend when one fails mid-run (a new worker that
+// resumes from the last checkpoint: see model/backendFallback), and resumes interrupted runs after
+// a reload. A run trains in one tab at a time (storage/tabSync's run lock); other tabs are told
+// when a run's records change and show it as training elsewhere.
 import { create } from 'zustand';
-import { BACKEND_ORDER, type BackendName, type SkippedBackend } from '../model/backends';
+import type { BackendName, SkippedBackend } from '../model/backends';
+import { describeFallback, fallbackStart, type BackendFallback } from '../model/backendFallback';
 import type { EpochRecord, StepInfo, StepRecord, TrainerSettings } from '../model/trainer';
 import { emptyTrainerState, MAX_STEPS_KEPT } from '../model/trainer';
 import { checkPatientSplit } from '../model/patientSplit';
@@ -11,6 +14,9 @@ import { checkTrainerSettings } from '../model/presets';
 import { openCache, type RunStatus, type StoredModel, type TrainingRun } from '../storage/schema';
 import { deleteModel, deleteRun, getRun, listModels, listRuns, putRun } from '../storage/runs';
 import { startTrainingWorker, type TrainSession } from '../workers/trainClient';
+import type { TrainRequest } from '../workers/train.worker';
+import { automated } from '../workers/trainTestHooks';
+import { announce, onOtherTabChange, runsTrainingNow, withRunLock } from '../storage/tabSync';
 
 export interface LiveRun {
   runId: string;
@@ -28,6 +34,8 @@ export interface LiveRun {
   startedAt: number;
   /** Epoch the run had reached when this tab started it (for the ETA). */
   startEpoch: number;
+  /** Backends that failed mid-run, in order, and where the run continued. */
+  fallbacks: BackendFallback[];
 }
 
 export interface StartRequest {
@@ -40,6 +48,8 @@ export interface StartRequest {
 
 export interface TrainingState {
   runs: TrainingRun[];
+  /** Ids of runs another tab is training now (they cannot be resumed here). */
+  trainingElsewhere: string[];
   models: Omit<StoredModel, 'model'>[];
   live: LiveRun | null;
   backendChoice: BackendName | 'auto';
@@ -56,6 +66,8 @@ export interface TrainingState {
 }
 
 let session: TrainSession | null = null;
+/** Set by stop(): a run the user stopped does not fall back to another backend. */
+let stopRequested = false;
 
 function newRunId(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -67,50 +79,84 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     if (live) set({ live: { ...live, ...patch } });
   };
 
-  /** Runs the stored run `runId` in a worker on `backend`, falling back down the order if it fails mid-run. */
-  const runInWorker = async (run: TrainingRun, backend: BackendName | undefined): Promise<void> => {
+  /**
+   * Trains the stored run in a worker on `backend` (or the automatic choice); when the backend
+   * fails mid-run, starts a new worker on the next one from the last checkpoint, until the run
+   * finishes, stops, or fails in a way no backend helps with.
+   */
+  const trainWithFallback = async (run: TrainingRun, backend: BackendName | undefined): Promise<void> => {
+    const fallbacks: BackendFallback[] = [];
+    const failed: BackendName[] = [];
+    const testHooks = automated();
+    let request: TrainRequest = { preferred: backend, testHooks };
+    let from = run;
+    stopRequested = false;
+    announce({ kind: 'runs', runId: run.id }); // the other tabs now see it training here
     set({
       error: null,
       live: {
         runId: run.id, name: run.name, status: 'starting', backend: null, skipped: [], message: null, settings: run.settings,
         history: run.state.history, steps: run.state.steps, last: null, updatedAt: performance.now(), startedAt: performance.now(), startEpoch: run.state.epoch,
+        fallbacks,
       },
     });
-    session = startTrainingWorker(run.id, backend, {
-      backend: ({ backend: b, skipped }) => patchLive({ backend: b, skipped, status: 'running' }),
-      status: (message) => patchLive({ message }),
-      step: (info) => {
-        const live = get().live;
-        if (!live) return;
-        const steps = live.steps.length >= MAX_STEPS_KEPT ? [...live.steps.slice(1), info.step] : [...live.steps, info.step];
-        set({ live: { ...live, steps, last: info, updatedAt: performance.now(), status: live.status === 'paused' ? 'paused' : 'running' } });
-      },
-      epoch: (record) => {
-        const live = get().live;
-        if (live) set({ live: { ...live, history: [...live.history, record] } });
-        void get().refresh();
-      },
-    });
-    const outcome = await session.done;
-    session = null;
-    const live = get().live;
-    if (outcome.status === 'failed' && outcome.failedIn === 'training' && outcome.backend && outcome.backend !== 'cpu') {
-      const next = BACKEND_ORDER[BACKEND_ORDER.indexOf(outcome.backend) + 1];
-      const stored = await getRun(await openCache(), run.id);
-      if (stored && next) {
-        await putRun(await openCache(), { ...stored, status: 'running', message: undefined });
-        const note = `${outcome.backend} failed mid-run (${outcome.message}); continuing on ${next} from the checkpoint of epoch ${stored.state.epoch}`;
-        await runInWorker(stored, next);
-        patchLive({ message: note });
-        return;
+    for (;;) {
+      session = startTrainingWorker(from.id, request, {
+        backend: ({ backend: b, skipped }) => {
+          const last = fallbacks.at(-1);
+          if (last && last.to === null) fallbacks[fallbacks.length - 1] = { ...last, to: b };
+          patchLive({ backend: b, skipped, status: 'running', fallbacks: [...fallbacks] });
+        },
+        status: (message) => patchLive({ message }),
+        step: (info) => {
+          const live = get().live;
+          if (!live) return;
+          const steps = live.steps.length >= MAX_STEPS_KEPT ? [...live.steps.slice(1), info.step] : [...live.steps, info.step];
+          set({ live: { ...live, steps, last: info, updatedAt: performance.now(), status: live.status === 'paused' ? 'paused' : 'running' } });
+        },
+        epoch: (record) => {
+          const live = get().live;
+          if (live) set({ live: { ...live, history: [...live.history, record] } });
+          announce({ kind: 'runs', runId: run.id });
+          void get().refresh();
+        },
+      });
+      const outcome = await session.done;
+      session = null;
+      const start = stopRequested ? null : fallbackStart(outcome, failed);
+      const db = await openCache();
+      const stored = start ? await getRun(db, run.id) : undefined;
+      if (start && stored && outcome.backend) {
+        // Continue from what the last checkpoint saved: its epochs and history, nothing of the failed epoch.
+        failed.push(outcome.backend);
+        fallbacks.push({ from: outcome.backend, reason: outcome.message ?? 'unknown error', resumedFromEpoch: stored.state.epoch, to: null });
+        from = { ...stored, status: 'running', message: undefined, updatedAt: Date.now() };
+        await putRun(db, from);
+        patchLive({
+          status: 'starting', backend: null, skipped: [], message: describeFallback(fallbacks.at(-1)!), fallbacks: [...fallbacks],
+          history: stored.state.history, steps: stored.state.steps, last: null, startEpoch: stored.state.epoch, startedAt: performance.now(), updatedAt: performance.now(),
+        });
+        request = { startAt: start, testHooks };
+        continue;
       }
+      const live = get().live;
+      if (live) patchLive({ status: outcome.status, message: outcome.message ?? (outcome.status === 'finished' ? 'finished' : live.message) });
+      return;
     }
-    if (live) patchLive({ status: outcome.status, message: outcome.message ?? (outcome.status === 'finished' ? 'finished' : live.message) });
+  };
+
+  /** Trains `run` in this tab unless another tab is training it (then says so and leaves it alone). */
+  const runInWorker = async (run: TrainingRun, backend: BackendName | undefined): Promise<void> => {
+    const locked = await withRunLock(run.id, () => trainWithFallback(run, backend));
+    if (!locked.held) set({ error: `${run.name} is training in another LiverLab tab: stop it there to continue it here` });
+    // Announced once the run's lock is released, so the other tabs see the run as free.
+    else announce({ kind: 'runs', runId: run.id });
     await get().refresh();
   };
 
   return {
     runs: [],
+    trainingElsewhere: [],
     models: [],
     live: null,
     backendChoice: 'auto',
@@ -118,8 +164,9 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
 
     async refresh() {
       const db = await openCache();
-      const [runs, models] = await Promise.all([listRuns(db), listModels(db)]);
-      set({ runs, models });
+      const [runs, models, training] = await Promise.all([listRuns(db), listModels(db), runsTrainingNow()]);
+      const mine = session ? get().live?.runId : undefined;
+      set({ runs, models, trainingElsewhere: [...training].filter((id) => id !== mine) });
     },
 
     setBackendChoice(b) {
@@ -165,14 +212,17 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     },
 
     stop() {
+      stopRequested = true;
       session?.stop();
       patchLive({ message: 'stopping after this step…' });
     },
 
     async removeRun(id) {
       if (get().live?.runId === id && session) return set({ error: 'stop the run before deleting it' });
+      if (get().trainingElsewhere.includes(id)) return set({ error: 'this run is training in another LiverLab tab: stop it there before deleting it' });
       await deleteRun(await openCache(), id);
       if (get().live?.runId === id) set({ live: null });
+      announce({ kind: 'runs', runId: id });
       await get().refresh();
     },
 
@@ -181,4 +231,9 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
       await get().refresh();
     },
   };
+});
+
+// Another tab saved an epoch, finished, or deleted a run: show its records as they are now.
+onOtherTabChange((change) => {
+  if (change.kind === 'runs') void useTrainingStore.getState().refresh();
 });

@@ -1,7 +1,10 @@
 // Worker: one training run, off the page's thread. Picks the backend (WebGPU → WebGL via
 // OffscreenCanvas → WASM → CPU), reads the run and its cached slices from IndexedDB, trains with
 // model/trainer, and after every epoch writes the checkpoint (and the best model) to IndexedDB
-// before telling the page. The page only draws what this worker reports.
+// before telling the page. The page only draws what this worker reports. A failure while
+// training (a kernel throwing, a lost WebGPU device) ends this worker's run as 'failed in
+// training' without writing anything from the failed backend; the page (state/trainingStore)
+// then starts a new worker on the next backend, which resumes from the last checkpoint.
 import { expose } from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend, setWasmPaths, setWasmThreads, type BackendName, type SkippedBackend } from '../model/backends';
@@ -16,6 +19,8 @@ import { readPatientVolume } from '../storage/readPatient';
 import { getCheckpoint, getRun, putModel, putRun, saveEpoch } from '../storage/runs';
 import { AugmentWorkers } from './augmentWorkers';
 import { TFJS_WASM_PATHS } from './wasmAssets';
+import { installTrainTestHooks } from './trainTestHooks';
+import type { RunOutcome } from '../model/backendFallback';
 
 export interface TrainEvents {
   backend(choice: { backend: BackendName; skipped: SkippedBackend[] }): void;
@@ -24,26 +29,41 @@ export interface TrainEvents {
   epoch(record: EpochRecord, state: TrainerState): void;
 }
 
-export interface TrainOutcome {
-  status: 'finished' | 'stopped' | 'failed';
-  backend: BackendName | null;
-  message?: string;
-  /** Where a failure happened: reading the run's data (no backend helps) or while training (try another). */
-  failedIn?: 'data' | 'training';
+export type TrainOutcome = RunOutcome;
+
+/** Which backend to train on: `preferred` (a software GPU allowed), or the automatic choice from `startAt` on. */
+export interface TrainRequest {
+  preferred?: BackendName;
+  startAt?: BackendName;
+  /** Install the e2e test hooks (workers/trainTestHooks.ts): only when the page runs under automation. */
+  testHooks?: boolean;
 }
 
 let trainer: Trainer | null = null;
+/** Set once the WebGPU device is lost: from then on nothing this backend computes is trusted or saved. */
+let lostReason: string | null = null;
+/** Resolves when the watched device is lost (never for other backends). */
+let deviceLost: Promise<unknown> = new Promise(() => {});
 
-/** A lost WebGPU device ends the run (the page falls back to another backend from the last checkpoint). */
+/**
+ * A lost WebGPU device (a GPU reset, a driver crash, device.destroy()) stops the run after the
+ * current step; the run then fails 'in training' and the page continues on the next backend.
+ */
 function watchDevice(backend: BackendName, onLost: () => void): void {
   if (backend !== 'webgpu') return;
   const device = (tf.backend() as unknown as { device?: GPUDevice }).device;
-  void device?.lost.then((info) => {
-    lostReason = `the WebGPU device was lost (${info.message || info.reason})`;
+  if (!device) return;
+  deviceLost = device.lost;
+  void device.lost.then((info) => {
+    lostReason = `the WebGPU device was lost: ${info.reason ?? 'unknown reason'}${info.message ? ` (${info.message})` : ''}`;
     onLost();
   });
 }
-let lostReason: string | null = null;
+
+/** Throws when the device was lost: results read back from a lost device are not the model's. */
+function checkDevice(): void {
+  if (lostReason) throw new Error(lostReason);
+}
 
 async function loadSet(db: Awaited<ReturnType<typeof openCache>>, keys: string[], size: number): Promise<SliceSet> {
   const metas = await listPatients(db, keys);
@@ -57,7 +77,7 @@ async function loadSet(db: Awaited<ReturnType<typeof openCache>>, keys: string[]
 }
 
 const trainApi = {
-  async run(runId: string, preferred: BackendName | undefined, events: TrainEvents): Promise<TrainOutcome> {
+  async run(runId: string, request: TrainRequest, events: TrainEvents): Promise<TrainOutcome> {
     let backend: BackendName | null = null;
     let phase: 'data' | 'training' = 'data';
     let augmenters: AugmentWorkers | null = null;
@@ -69,7 +89,8 @@ const trainApi = {
       // tfjs's threaded WASM build spawns Emscripten pthread workers that do not survive bundling
       // (the same failure other Vite apps report); the single-threaded SIMD build is used.
       setWasmThreads(0);
-      const choice = await chooseBackend(preferred);
+      if (request.testHooks) installTrainTestHooks();
+      const choice = await chooseBackend(request.preferred, request.startAt);
       backend = choice.backend;
       events.backend(choice);
       watchDevice(backend, () => trainer?.stop());
@@ -106,7 +127,10 @@ const trainApi = {
       const { stopped } = await trainer.fit({
         onStep: (info) => events.step(info),
         onEpochEnd: async (record, st, improved) => {
+          checkDevice();
           const [snapshot, opt] = await Promise.all([snapshotModel(model), snapshotOptimizer(optimizer)]);
+          // The device may have been lost while the weights were read back: then they are not saved.
+          checkDevice();
           const base = { runId: current.id, epoch: record.epoch, valDice: record.valDice, model: snapshot, optimizer: opt, savedAt: Date.now() };
           const updated: TrainingRun = { ...current, state: st, updatedAt: Date.now(), status: trainer?.isPaused ? 'paused' : 'running' };
           await saveEpoch(db, updated, { ...base, kind: 'last' }, improved ? { ...base, kind: 'best' } : null);
@@ -126,17 +150,21 @@ const trainApi = {
           events.epoch(record, st);
         },
       });
-      if (lostReason) throw new Error(lostReason);
+      checkDevice();
       const status = stopped ? 'stopped' : 'finished';
       await putRun(db, { ...current, state: trainer.state, status, updatedAt: Date.now() });
       model.dispose();
       optimizer.dispose();
       return { status, backend };
     } catch (e) {
-      const message = e instanceof Error ? e.message : String(e);
+      // A lost device often shows first as a failed read (mapAsync rejected) a moment before
+      // device.lost resolves: give it that moment, so the message names the real cause.
+      if (backend === 'webgpu' && !lostReason) await Promise.race([deviceLost, new Promise((r) => setTimeout(r, 2000))]);
+      const message = lostReason ?? (e instanceof Error ? e.message : String(e));
       const latest = (await getRun(db, runId)) ?? run;
       await putRun(db, { ...latest, status: 'failed', message, updatedAt: Date.now() }).catch(() => undefined);
-      return { status: 'failed', backend, message, failedIn: phase };
+      // A lost device is the backend's failure whenever it happens.
+      return { status: 'failed', backend, message, failedIn: lostReason ? 'training' : phase };
     } finally {
       augmenters?.terminate();
       trainer = null;

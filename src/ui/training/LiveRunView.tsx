@@ -1,6 +1,7 @@
 // The live run: which backend trains (and why faster ones were skipped), progress, speed, ETA,
 // memory, the loss/Dice curves per step and per epoch, per-patient validation Dice, controls.
 import { useTrainingStore, type LiveRun } from '../../state/trainingStore';
+import { describeFallback } from '../../model/backendFallback';
 import { formatBytes, formatSeconds } from '../format';
 import { LineChart } from './LineChart';
 
@@ -45,6 +46,13 @@ export function LiveRunView({ live }: { live: LiveRun }) {
             <li key={k.backend}>
               {BACKEND_LABEL[k.backend]} skipped: {k.reason}
             </li>
+          ))}
+        </ul>
+      )}
+      {live.fallbacks.length > 0 && (
+        <ul className="fallbacks" data-testid="backend-fallbacks">
+          {live.fallbacks.map((f, i) => (
+            <li key={i}>{describeFallback(f)}</li>
           ))}
         </ul>
       )}

@@ -3,7 +3,7 @@
 import { useTrainingStore } from '../../state/trainingStore';
 
 export function RunsList() {
-  const { runs, live, resumeRun, removeRun } = useTrainingStore();
+  const { runs, live, trainingElsewhere, resumeRun, removeRun } = useTrainingStore();
   if (runs.length === 0) return null;
   return (
     <table className="runs" aria-label="Training runs">
@@ -20,12 +20,13 @@ export function RunsList() {
       <tbody>
         {runs.map((r) => {
           const isLive = live?.runId === r.id && (live.status === 'running' || live.status === 'paused' || live.status === 'starting');
-          const interrupted = !isLive && (r.status === 'running' || r.status === 'paused' || r.status === 'stopped' || r.status === 'failed') && r.state.epoch < r.settings.epochs;
+          const elsewhere = !isLive && trainingElsewhere.includes(r.id);
+          const interrupted = !isLive && !elsewhere && (r.status === 'running' || r.status === 'paused' || r.status === 'stopped' || r.status === 'failed') && r.state.epoch < r.settings.epochs;
           return (
             <tr key={r.id} data-testid="run-row" data-run={r.name} data-status={isLive ? 'live' : r.status}>
               <td>{r.name}</td>
               <td>
-                {isLive ? 'training' : interrupted && (r.status === 'running' || r.status === 'paused') ? 'interrupted' : r.status}
+                {isLive ? 'training' : elsewhere ? 'training in another tab' : interrupted && (r.status === 'running' || r.status === 'paused') ? 'interrupted' : r.status}
                 {r.message && <span className="muted"> — {r.message}</span>}
               </td>
               <td data-testid="run-epochs">
@@ -35,7 +36,7 @@ export function RunsList() {
               <td>{r.backend ?? '—'}</td>
               <td className="row-actions">
                 {interrupted && !live?.status.match(/running|starting/) && <button onClick={() => void resumeRun(r.id)}>Resume</button>}
-                {!isLive && <button onClick={() => void removeRun(r.id)}>Delete</button>}
+                {!isLive && !elsewhere && <button onClick={() => void removeRun(r.id)}>Delete</button>}
               </td>
             </tr>
           );
