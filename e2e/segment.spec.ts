@@ -4,128 +4,19 @@
 // is; the threshold slider changes the overlay; the difference view colours TP/FP/FN; NIfTI and
 // DICOM SEG downloads read back (in Node, with LiverLab's readers) to the same mask, and the Dice
 // of that NIfTI against the cached truth (read from IndexedDB) is the Dice the UI shows.
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { storedSummary } from './idb';
 import { readNifti } from '../src/export/nifti';
 import { readDicomSeg } from '../src/export/dicomSeg';
 import { diceCoefficient } from '../src/metrics/diceCoefficient';
-
-interface Pixels {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
-
-async function canvasPixels(viewport: Locator): Promise<Pixels> {
-  const { width, height, base64 } = await viewport.locator('canvas').first().evaluate(async (canvas: HTMLCanvasElement) => {
-    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-    const copy = document.createElement('canvas');
-    copy.width = canvas.width;
-    copy.height = canvas.height;
-    const ctx = copy.getContext('2d')!;
-    ctx.drawImage(canvas, 0, 0);
-    const bytes = new Uint8Array(ctx.getImageData(0, 0, copy.width, copy.height).data.buffer);
-    let binary = '';
-    for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-    return { width: copy.width, height: copy.height, base64: btoa(binary) };
-  });
-  return { width, height, data: new Uint8Array(Buffer.from(base64, 'base64')) };
-}
-
-async function settledPixels(viewport: Locator): Promise<Pixels> {
-  let previous = await canvasPixels(viewport);
-  for (let i = 0; i < 20; i++) {
-    await viewport.page().waitForTimeout(150);
-    const next = await canvasPixels(viewport);
-    if (meanAbsDiff(previous, next) === 0) return next;
-    previous = next;
-  }
-  return previous;
-}
-
-function meanAbsDiff(a: Pixels, b: Pixels): number {
-  let sum = 0;
-  for (let i = 0; i < a.data.length; i++) if (i % 4 !== 3) sum += Math.abs(a.data[i] - b.data[i]);
-  return sum / ((a.data.length / 4) * 3);
-}
-
-function imageToCanvas(p: Pixels, w: number, h: number) {
-  const scale = Math.min(p.width / w, p.height / h);
-  const ox = (p.width - w * scale) / 2;
-  const oy = (p.height - h * scale) / 2;
-  return (x: number, y: number): number => (Math.floor(oy + (y + 0.5) * scale) * p.width + Math.floor(ox + (x + 0.5) * scale)) * 4;
-}
-
-/** Erodes (r > 0) or dilates (r < 0) a 0/1 mask by |r| pixels (square neighbourhood). */
-function morph(mask: ArrayLike<number>, w: number, h: number, r: number): Uint8Array {
-  const out = new Uint8Array(w * h);
-  const k = Math.abs(r);
-  for (let y = 0; y < h; y++)
-    for (let x = 0; x < w; x++) {
-      let all = true;
-      let any = false;
-      for (let dy = -k; dy <= k; dy++)
-        for (let dx = -k; dx <= k; dx++) {
-          const xx = x + dx;
-          const yy = y + dy;
-          const v = xx >= 0 && yy >= 0 && xx < w && yy < h ? mask[yy * w + xx] : 0;
-          if (v) any = true;
-          else all = false;
-        }
-      out[y * w + x] = (r > 0 ? all : any) ? 1 : 0;
-    }
-  return out;
-}
-
-/** The cached truth of one patient (kept × H × W), from IndexedDB in the page. */
-async function cachedTruth(page: Page, patientKey: string): Promise<Uint8Array> {
-  const slices = await page.evaluate(async (key) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const o = indexedDB.open('liverlab');
-      o.onsuccess = () => resolve(o.result);
-      o.onerror = () => reject(o.error);
-    });
-    const rows = await new Promise<{ index: number; mask: Uint8Array }[]>((resolve, reject) => {
-      const r = db.transaction('slices').objectStore('slices').getAll(IDBKeyRange.bound([key, 0], [key, Number.MAX_SAFE_INTEGER]));
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    db.close();
-    return rows.sort((a, b) => a.index - b.index).map((r) => Array.from(r.mask));
-  }, patientKey);
-  return Uint8Array.from(slices.flat());
-}
-
-function downloads(page: Page) {
-  const dir = mkdtempSync(join(tmpdir(), 'liverlab-seg-'));
-  const saved: string[] = [];
-  page.on('download', async (d) => {
-    const path = join(dir, `${saved.length}-${d.suggestedFilename()}`);
-    await d.saveAs(path);
-    saved.push(path);
-  });
-  return async (click: () => Promise<void>, suffix: string): Promise<Uint8Array> => {
-    const before = saved.length;
-    await click();
-    await expect.poll(() => saved.slice(before).some((p) => p.endsWith(suffix))).toBe(true);
-    return new Uint8Array(readFileSync(saved.slice(before).find((p) => p.endsWith(suffix))!));
-  };
-}
+import { cachedTruth, cacheDemo, downloads, imageToCanvas, meanAbsDiff, morph, settledPixels } from './viewerHelpers';
 
 test('segments Phantom.3 with a model trained here: overlay on the mask, live threshold, difference colours, NIfTI/SEG exports whose Dice is the one shown', async ({ page }) => {
   const measures: string[] = [];
   page.on('console', (m) => {
     if (m.text().startsWith('[measure]')) measures.push(m.text());
   });
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
-  await expect(page.getByTestId('patient-row')).toHaveCount(3);
-  await page.getByRole('button', { name: /Preprocess and cache 3 patients/ }).click();
-  await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 120_000 });
+  await cacheDemo(page);
 
   await page.getByRole('tab', { name: 'Train' }).click();
   await page.getByLabel('Base filters').fill('4');

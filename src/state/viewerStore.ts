@@ -23,11 +23,14 @@ import { useIngestStore } from './ingestStore';
 import { useCacheStore } from './cacheStore';
 
 export type VolumeSource = 'cache' | 'files';
+/** One axial stack, three linked views (MPR), or two models side by side. */
+export type ViewerLayout = 'stack' | 'mpr' | 'compare';
 
 export interface ViewerState {
   datasetId: string | null;
   patientKey: string | null;
   source: VolumeSource;
+  layout: ViewerLayout;
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
   volume: ViewerVolume | null;
@@ -41,6 +44,7 @@ export interface ViewerState {
   handle: ViewerHandle | null;
   select(datasetId: string | null, patientKey: string | null, source?: VolumeSource): Promise<void>;
   attach(handle: ViewerHandle | null): void;
+  setLayout(layout: ViewerLayout): void;
   goToSlice(index: number): void;
   stepSlice(by: number): void;
   setWindow(window: DisplayWindow): void;
@@ -67,6 +71,7 @@ export const useViewerStore = create<ViewerState>((set, get) => ({
   datasetId: null,
   patientKey: null,
   source: 'cache',
+  layout: 'stack',
   status: 'idle',
   error: null,
   volume: null,
@@ -107,6 +112,10 @@ export const useViewerStore = create<ViewerState>((set, get) => ({
     if (prediction) handle.setPrediction(prediction);
     for (const kind of Object.keys(overlays) as OverlayKind[]) handle.setOverlay(kind, overlays[kind]);
     set({ slice: handle.getSlice(), window: handle.getWindow(), inverted: handle.isInverted() });
+  },
+
+  setLayout(layout) {
+    set({ layout });
   },
 
   goToSlice(index) {

@@ -21,6 +21,18 @@ export async function initCornerstone(): Promise<void> {
   await init();
 }
 
+/** Shows `volume` as axial, coronal and sagittal views with crosshairs, inside `element` (a sized, empty div). */
+export async function createMprViewer(element: HTMLDivElement, volume: ViewerVolume, options?: ViewerOptions): Promise<ViewerHandle> {
+  const { createMprViewer: create } = await import('./mprViewer');
+  return create(element, volume, options);
+}
+
+/** Keeps two viewers of the same patient on the same slice, window and camera; returns the unlink function. */
+export async function linkViewers(a: ViewerHandle, b: ViewerHandle): Promise<() => void> {
+  const { linkViewers: link } = await import('./link');
+  return link(a, b);
+}
+
 /** Shows `volume` in `element` (a sized, empty div) and returns the handle that drives it. */
 export async function createViewer(element: HTMLDivElement, volume: ViewerVolume, options?: ViewerOptions): Promise<ViewerHandle> {
   const { createStackViewer } = await import('./stackViewer');

@@ -16,7 +16,7 @@ export const OVERLAY_COLOURS: Readonly<Record<OverlayKind, Types.Color[]>> = {
 };
 
 /** The segments of each labelmap (Cornerstone only shows declared segments). */
-const SEGMENTS: Readonly<Record<OverlayKind, Record<number, { label: string }>>> = {
+export const SEGMENTS: Readonly<Record<OverlayKind, Record<number, { label: string }>>> = {
   truth: { 1: { label: 'liver (ground truth)' } },
   prediction: { 1: { label: 'liver (prediction)' } },
   difference: { 1: { label: 'true positive' }, 2: { label: 'false positive' }, 3: { label: 'false negative' } },
@@ -35,6 +35,27 @@ export function uncache(imageId: string): void {
   if (cache.getImageLoadObject(imageId) || cache.getImage(imageId)) cache.removeImageLoadObject(imageId, { force: true });
 }
 
+/** Colours, fill, outline and visibility of one overlay in one viewport (stack or volume alike). */
+export function applyOverlayStyle(viewportId: string, segmentationId: string, style: OverlayStyle): void {
+  const { visible, opacity, outline } = style;
+  const specifier = { viewportId, segmentationId, type: LABELMAP };
+  const outlineOpacity = outline ? Math.max(opacity, 0.6) : Math.min(1, opacity + 0.3);
+  // Active and inactive alike: none of our overlays is ever "being edited".
+  segmentation.config.style.setStyle(specifier, {
+    renderFill: !outline,
+    renderFillInactive: !outline,
+    fillAlpha: opacity,
+    fillAlphaInactive: opacity,
+    renderOutline: true,
+    renderOutlineInactive: true,
+    outlineWidth: 2,
+    outlineWidthInactive: 2,
+    outlineOpacity,
+    outlineOpacityInactive: outlineOpacity,
+  });
+  segmentation.config.visibility.setSegmentationRepresentationVisibility(viewportId, { segmentationId, type: LABELMAP }, visible);
+}
+
 export interface OverlaySet {
   /** Creates the overlay on first use, else overwrites its labels (same shape as the stack). */
   setLabels(kind: OverlayKind, labels: Uint8Array): void;
@@ -49,24 +70,7 @@ export function createOverlays(viewportId: string, imageIds: string[], sliceSize
 
   const styleOf = (kind: OverlayKind): OverlayStyle => styles.get(kind) ?? { ...DEFAULT_OVERLAY_STYLE };
 
-  const applyStyle = (layer: Layer): void => {
-    const { visible, opacity, outline } = layer.style;
-    const specifier = { viewportId, segmentationId: layer.segmentationId, type: LABELMAP };
-    // Active and inactive alike: none of our overlays is ever "being edited".
-    segmentation.config.style.setStyle(specifier, {
-      renderFill: !outline,
-      renderFillInactive: !outline,
-      fillAlpha: opacity,
-      fillAlphaInactive: opacity,
-      renderOutline: true,
-      renderOutlineInactive: true,
-      outlineWidth: 2,
-      outlineWidthInactive: 2,
-      outlineOpacity: outline ? Math.max(opacity, 0.6) : Math.min(1, opacity + 0.3),
-      outlineOpacityInactive: outline ? Math.max(opacity, 0.6) : Math.min(1, opacity + 0.3),
-    });
-    segmentation.config.visibility.setSegmentationRepresentationVisibility(viewportId, { segmentationId: layer.segmentationId, type: LABELMAP }, visible);
-  };
+  const applyStyle = (layer: Layer): void => applyOverlayStyle(viewportId, layer.segmentationId, layer.style);
 
   const fill = (layer: Layer, labels: Uint8Array): void => {
     layer.labelmapIds.forEach((id, s) => {

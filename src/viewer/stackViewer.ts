@@ -106,6 +106,7 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
 
   return {
     sliceCount: volume.slices,
+    viewportRef: { renderingEngineId, viewportId },
     setSlice(index) {
       requested = clampSlice(index, volume.slices);
       issue();

@@ -58,5 +58,7 @@ export interface ViewerHandle {
   setOverlay(kind: OverlayKind, style: Partial<OverlayStyle>): void;
   /** Shows a 0/1 prediction of the same shape as the volume (and the difference view from it). */
   setPrediction(mask: Uint8Array): void;
+  /** Cornerstone's ids of the (main) viewport, for linking viewers (link.ts); opaque to the app. */
+  readonly viewportRef: { renderingEngineId: string; viewportId: string };
   destroy(): void;
 }

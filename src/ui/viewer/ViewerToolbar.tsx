@@ -1,7 +1,8 @@
 // The bar above the viewport: slice number, window/level readout, window presets (HU images
-// only; the reason is said when they are off), invert, reset and help. Actions go to the store.
+// only; the reason is said when they are off), invert, reset, help, and the layout (stack, MPR,
+// two models side by side). Actions go to the store.
 import { PRESET_ORDER, PROCESSED_PRESET_NOTE, WINDOW_PRESETS } from '../../viewer';
-import { useViewerStore } from '../../state/viewerStore';
+import { useViewerStore, type ViewerLayout } from '../../state/viewerStore';
 
 export function ViewerToolbar() {
   const slice = useViewerStore((s) => s.slice);
@@ -10,10 +11,19 @@ export function ViewerToolbar() {
   const window = useViewerStore((s) => s.window);
   const inverted = useViewerStore((s) => s.inverted);
   const helpOpen = useViewerStore((s) => s.helpOpen);
-  const { applyPreset, invert, reset, toggleHelp } = useViewerStore.getState();
+  const layout = useViewerStore((s) => s.layout);
+  const { applyPreset, invert, reset, toggleHelp, setLayout } = useViewerStore.getState();
   const hu = kind === 'hu';
   return (
     <div className="viewer-toolbar">
+      <label className="viewer-layout">
+        <span className="muted">Layout</span>
+        <select aria-label="Layout" value={layout} onChange={(e) => setLayout(e.target.value as ViewerLayout)}>
+          <option value="stack">Stack (axial)</option>
+          <option value="mpr">MPR (3 views)</option>
+          <option value="compare">Compare models</option>
+        </select>
+      </label>
       <span data-testid="slice-readout" className="readout">
         Slice {slice + 1} / {slices}
       </span>

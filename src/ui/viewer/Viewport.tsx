@@ -1,12 +1,14 @@
 // The viewport: hosts one viewer (src/viewer facade) for the store's volume, wires its slice and
 // window events into the store, and turns keyboard shortcuts into store actions. Each viewer gets
-// a fresh child element, so a viewer being torn down never shares DOM with the next one.
+// a fresh child element, so a viewer being torn down never shares DOM with the next one. The layout
+// says which viewer: one axial stack, or MPR (axial, coronal, sagittal with crosshairs).
 import { useEffect, useRef, type KeyboardEvent } from 'react';
-import { commandForKey, createViewer, type ViewerCommand, type ViewerHandle } from '../../viewer';
+import { commandForKey, createMprViewer, createViewer, type ViewerCommand, type ViewerHandle } from '../../viewer';
 import { useViewerStore } from '../../state/viewerStore';
 
 export function Viewport() {
   const volume = useViewerStore((s) => s.volume);
+  const mpr = useViewerStore((s) => s.layout === 'mpr');
   const container = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -20,7 +22,7 @@ export function Viewport() {
     let cancelled = false;
     const started = performance.now();
     const store = useViewerStore.getState();
-    createViewer(host, volume, { slice: store.slice })
+    (mpr ? createMprViewer : createViewer)(host, volume, { slice: store.slice })
       .then((h) => {
         if (cancelled) return h.destroy();
         handle = h;
@@ -45,7 +47,7 @@ export function Viewport() {
       }
       host.remove();
     };
-  }, [volume]);
+  }, [volume, mpr]);
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
@@ -58,7 +60,7 @@ export function Viewport() {
   return (
     <div
       ref={container}
-      className="viewer-viewport"
+      className={mpr ? 'viewer-viewport mpr' : 'viewer-viewport'}
       data-testid="viewer-viewport"
       tabIndex={0}
       aria-label="CT slice viewer (press ? for shortcuts)"
