@@ -78,6 +78,13 @@ export const useCacheStore = create<CacheState>((set, get) => ({
       list[i] = { ...list[i], ...patch };
       set({ run: { ...run, patients: list, updatedAt: performance.now() } });
     };
+    // Progress arrives from workers on its own message channel and may land after the outcome:
+    // a late 'process' must not turn a patient that is already done or failed back into a running one.
+    const progressOf = (i: number) => (stage: PatientProgress['stage'], fraction: number) => {
+      const current = get().run?.patients[i]?.stage;
+      if (current === 'done' || current === 'failed' || current === 'cancelled') return;
+      update(i, { stage, fraction });
+    };
     set({ error: null, run: { running: true, startedAt: performance.now(), updatedAt: performance.now(), finishedAt: null, patients: progress, datasetId: null, problems: [], cancelled: false } });
     void requestPersistence();
     const db = await openCache();
@@ -87,7 +94,7 @@ export const useCacheStore = create<CacheState>((set, get) => ({
         const maxParts = Math.max(1, Math.floor(preprocessPoolSize() / usable.length));
         const outcomes = await Promise.all(
           usable.map((p, i) =>
-            preprocessScannedPatient(p, patientSourceFiles(files, p), params, maxParts, (stage, fraction) => update(i, { stage, fraction })).then((o) => {
+            preprocessScannedPatient(p, patientSourceFiles(files, p), params, maxParts, progressOf(i)).then((o) => {
               if (o.ok) update(i, { stage: 'done', fraction: 1, fromCache: o.fromCache, times: o.times });
               else update(i, { stage: 'failed', message: o.problem.message, times: o.times });
               return o;
