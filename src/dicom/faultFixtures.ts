@@ -276,3 +276,67 @@ export function lieAboutSize(zip: Uint8Array, entryName: string, size: number): 
 function hex4(value: number): string {
   return value.toString(16).padStart(4, '0');
 }
+
+/** An entry whose data is already deflated (e.g. a bomb built from repeated blocks), for `zipOfDeflated`. */
+export interface DeflatedEntry {
+  name: string;
+  /** Raw DEFLATE data. */
+  compressed: Uint8Array;
+  /** Inflated size and CRC-32, as the headers will state them. */
+  size: number;
+  crc: number;
+}
+
+/** A zip (method 8, no data descriptors) of entries deflated elsewhere. */
+export function zipOfDeflated(entries: DeflatedEntry[]): Uint8Array {
+  const encoder = new TextEncoder();
+  const locals: Uint8Array[] = [];
+  const centrals: Uint8Array[] = [];
+  let offset = 0;
+  for (const entry of entries) {
+    const name = encoder.encode(entry.name);
+    const local = new Uint8Array(30 + name.length);
+    const lv = new DataView(local.buffer);
+    lv.setUint32(0, 0x04034b50, true);
+    lv.setUint16(4, 20, true);
+    lv.setUint16(6, 0x0800, true); // UTF-8 names
+    lv.setUint16(8, 8, true);
+    lv.setUint32(14, entry.crc, true);
+    lv.setUint32(18, entry.compressed.length, true);
+    lv.setUint32(22, entry.size, true);
+    lv.setUint16(26, name.length, true);
+    local.set(name, 30);
+    const central = new Uint8Array(46 + name.length);
+    const cv = new DataView(central.buffer);
+    cv.setUint32(0, 0x02014b50, true);
+    cv.setUint16(4, 20, true);
+    cv.setUint16(6, 20, true);
+    cv.setUint16(8, 0x0800, true);
+    cv.setUint16(10, 8, true);
+    cv.setUint32(16, entry.crc, true);
+    cv.setUint32(20, entry.compressed.length, true);
+    cv.setUint32(24, entry.size, true);
+    cv.setUint16(28, name.length, true);
+    cv.setUint32(42, offset, true);
+    central.set(name, 46);
+    locals.push(local, entry.compressed);
+    centrals.push(central);
+    offset += local.length + entry.compressed.length;
+  }
+  const centralSize = centrals.reduce((sum, c) => sum + c.length, 0);
+  const end = new Uint8Array(22);
+  const ev = new DataView(end.buffer);
+  ev.setUint32(0, 0x06054b50, true);
+  ev.setUint16(8, entries.length, true);
+  ev.setUint16(10, entries.length, true);
+  ev.setUint32(12, centralSize, true);
+  ev.setUint32(16, offset, true);
+  const parts = [...locals, ...centrals, end];
+  const out = new Uint8Array(parts.reduce((sum, p) => sum + p.length, 0));
+  let at = 0;
+  for (const part of parts) {
+    out.set(part, at);
+    at += part.length;
+  }
+  return out;
+}
