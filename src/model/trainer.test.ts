@@ -96,12 +96,19 @@ describe('Trainer', () => {
     const model = unet({ baseFilters: 4, size: 64, seed: 2 });
     const trainer = new Trainer(model, tf.train.adam(1e-3), train, null, { ...settings, epochs: 3 }, inlineBatchSource(train, settings), emptyTrainerState());
     let steps = 0;
+    let reachedTwo = () => {};
+    const two = new Promise<void>((r) => (reachedTwo = r));
     const done = trainer.fit({
       onStep: () => {
         steps++;
-        if (steps === 2) trainer.pause();
+        if (steps === 2) {
+          trainer.pause();
+          reachedTwo();
+        }
       },
     });
+    await two;
+    // Had the run not held, it would have taken more steps by now (steps are awaited, so it could).
     await new Promise((r) => setTimeout(r, 300));
     expect(steps).toBe(2);
     trainer.stop();
