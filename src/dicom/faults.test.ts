@@ -29,6 +29,7 @@ import {
   type DropFile,
   type SyntheticPatientOptions,
 } from './faultFixtures';
+import { patientSourceFiles } from './patientSources';
 import type { PatientScan, Problem, SourceFile } from './types';
 
 /** Slices of the default synthetic patient; its liver spans 7..22, so 12..16 are kept (5 slices). */
@@ -618,6 +619,8 @@ describe('issue 7 §1 faults: names and paths', () => {
     const result = await scanPatients(sources);
     expect(result.problems).toEqual([]);
     expect(patientOf(result, 'P').ct[0].file).toBe('C:/exports/P/PATIENT_DICOM/image_0');
+    // The browser hands a patient's preprocessing the dropped files matching the scan's (normalised) paths.
+    expect(patientSourceFiles(sources, patientOf(result, 'P'))).toHaveLength(sources.length);
     const out = await runPreprocessJob(null, { patient: 'P', sources, params: { ...DEFAULT_PIPELINE_PARAMS }, spacing: null });
     expect(processed(out).meta.kept).toBe(KEPT);
   });
