@@ -49,3 +49,43 @@ export function storedSliceHashes(page: Page, patientKey: string): Promise<{ ima
     return { images: await Promise.all(rows.map((r) => hex(r.image))), masks: await Promise.all(rows.map((r) => hex(r.mask))) };
   }, patientKey);
 }
+
+export interface StoredCheckpointSummary {
+  runId: string;
+  kind: string;
+  epoch: number;
+  /** Bytes of weight data stored, and the bytes its weight specs call for (equal unless half-written). */
+  weightBytes: number;
+  specBytes: number;
+  optimizerTensors: number;
+}
+
+/** Every checkpoint record (all runs), summarised: enough to spot a duplicate or half-written one. */
+export function storedCheckpoints(page: Page): Promise<StoredCheckpointSummary[]> {
+  return page.evaluate(
+    () =>
+      new Promise<StoredCheckpointSummary[]>((resolve, reject) => {
+        const open = indexedDB.open('liverlab');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const db = open.result;
+          const r = db.transaction('checkpoints').objectStore('checkpoints').getAll();
+          r.onerror = () => reject(r.error);
+          r.onsuccess = () => {
+            db.close();
+            type Row = { runId: string; kind: string; epoch: number; model: { weightData: ArrayBuffer; weightSpecs: { shape: number[]; dtype: string }[] }; optimizer: unknown[] };
+            resolve(
+              (r.result as Row[]).map((c) => ({
+                runId: c.runId,
+                kind: c.kind,
+                epoch: c.epoch,
+                weightBytes: c.model.weightData.byteLength,
+                specBytes: c.model.weightSpecs.reduce((a, s) => a + s.shape.reduce((x, y) => x * y, 1) * 4, 0),
+                optimizerTensors: c.optimizer.length,
+              })),
+            );
+          };
+        };
+      }),
+  );
+}

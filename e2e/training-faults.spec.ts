@@ -1,0 +1,133 @@
+// Training when something breaks mid-run, in real Chromium:
+// - the WebGPU device is lost (device.destroy() through the worker's test hook, which the browser
+//   reports as device.lost with reason 'destroyed'): the UI says so and which backend the run moved
+//   to, the run continues from its last checkpoint (epoch count and history kept) and finishes;
+// - a reload mid-epoch: the checkpoint records in IndexedDB are whole and not duplicated, before
+//   and after the run resumes (the resume itself is also covered by training.spec.ts).
+import { test, expect } from './fixtures';
+import type { Page } from '@playwright/test';
+import { storedCheckpoints } from './idb';
+
+async function cachedDemo(page: Page) {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
+  await expect(page.getByTestId('patient-row')).toHaveCount(3);
+  await page.getByRole('button', { name: /Preprocess and cache 3 patients/ }).click();
+  await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 120_000 });
+}
+
+async function setUpRun(page: Page, s: { epochs: number; backend?: string; batch?: number }) {
+  await page.getByRole('tab', { name: 'Train' }).click();
+  await expect(page.getByTestId('run-setup')).toBeVisible();
+  await page.getByLabel('Base filters').fill('4');
+  await page.getByLabel('Input size (px)').fill('64');
+  await page.getByLabel('Epochs').fill(String(s.epochs));
+  if (s.batch) await page.getByLabel('Batch size').fill(String(s.batch));
+  if (s.backend) await page.getByLabel('Backend').selectOption(s.backend);
+  // One training patient keeps each epoch to a few steps.
+  await page.getByLabel('Phantom.2 role').selectOption('skip');
+}
+
+interface StoredRun {
+  id: string;
+  status: string;
+  backend: string | null;
+  state: { epoch: number; history: { epoch: number; loss: number; valDice: number | null }[] };
+}
+
+function storedRuns(page: Page): Promise<StoredRun[]> {
+  return page.evaluate(
+    () =>
+      new Promise<StoredRun[]>((resolve, reject) => {
+        const open = indexedDB.open('liverlab');
+        open.onsuccess = () => {
+          const r = open.result.transaction('runs').objectStore('runs').getAll();
+          r.onsuccess = () => {
+            open.result.close();
+            resolve(r.result);
+          };
+          r.onerror = () => reject(r.error);
+        };
+        open.onerror = () => reject(open.error);
+      }),
+  );
+}
+
+/** The run's checkpoints are one 'last' at the run's epoch (and at most one 'best'), each whole. */
+async function expectWholeCheckpoints(page: Page, run: StoredRun) {
+  const all = await storedCheckpoints(page);
+  expect(all.every((c) => c.runId === run.id)).toBe(true);
+  expect(all.map((c) => c.kind).sort()).toEqual(all.length === 2 ? ['best', 'last'] : ['last']);
+  const last = all.find((c) => c.kind === 'last')!;
+  expect(last.epoch).toBe(run.state.epoch);
+  for (const c of all) {
+    expect(c.weightBytes).toBeGreaterThan(0);
+    expect(c.weightBytes).toBe(c.specBytes);
+    expect(c.optimizerTensors).toBeGreaterThan(0);
+  }
+}
+
+test('a lost WebGPU device mid-run: the UI says so, the run continues on the next backend from its last checkpoint and finishes', async ({ page }) => {
+  // WebGPU here is SwiftShader: its first steps compile every shader on the CPU (minutes on a busy machine).
+  test.setTimeout(1_800_000);
+  await cachedDemo(page);
+  // A large batch keeps an epoch to a couple of steps.
+  await setUpRun(page, { epochs: 3, backend: 'webgpu', batch: 32 });
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await expect(page.getByTestId('backend')).toHaveText('Training on WebGPU', { timeout: 120_000 });
+  // Epoch 1 is shown only after its checkpoint is in IndexedDB: the device goes during epoch 2.
+  await expect(page.getByTestId('epoch-progress')).toHaveText('epoch 1 / 3', { timeout: 1_500_000 });
+  const [before] = await storedRuns(page);
+  expect(before.state.epoch).toBe(1);
+  expect(before.backend).toBe('webgpu');
+
+  const worker = page.workers().find((w) => w.url().includes('train.worker'));
+  expect(worker, 'the training worker').toBeDefined();
+  await worker!.evaluate(() => self.dispatchEvent(new MessageEvent('message', { data: { liverlabTestHook: 'destroy-webgpu-device' } })));
+
+  const fallbacks = page.getByTestId('backend-fallbacks');
+  await expect(fallbacks).toContainText('WebGPU failed mid-run (the WebGPU device was lost: destroyed', { timeout: 120_000 });
+  // The next backend is chosen as the automatic choice would: WebGL here is SwiftShader (skipped, saying why), so WASM.
+  await expect(page.getByTestId('backend')).toHaveText('Training on WASM', { timeout: 120_000 });
+  await expect(fallbacks).toContainText('continued on WASM from the checkpoint of epoch 1');
+  await expect(page.getByTestId('skipped-backends')).toContainText('WebGL skipped');
+  await expect(page.getByTestId('skipped-backends')).not.toContainText('WebGPU');
+  await expect(page.getByTestId('run-message')).toContainText('resumed from the checkpoint of epoch 1');
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 600_000 });
+  await expect(page.getByTestId('epoch-progress')).toHaveText('epoch 3 / 3');
+
+  const [after] = await storedRuns(page);
+  expect(after.status).toBe('finished');
+  expect(after.backend).toBe('wasm');
+  expect(after.state.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+  // Nothing trained before the loss is lost: epoch 1's record is the one WebGPU saved.
+  expect(after.state.history[0]).toEqual(before.state.history[0]);
+  for (const h of after.state.history) {
+    expect(Number.isFinite(h.loss)).toBe(true);
+    expect(h.valDice).not.toBeNull();
+  }
+  await expectWholeCheckpoints(page, after);
+});
+
+test('a reload mid-epoch leaves whole, unduplicated checkpoints; the resumed run finishes with its full history', async ({ page }) => {
+  await cachedDemo(page);
+  await setUpRun(page, { epochs: 3 });
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await expect(page.getByTestId('epoch-progress')).toHaveText(/epoch [12] \/ 3/, { timeout: 300_000 });
+  await page.reload();
+  const [interrupted] = await storedRuns(page);
+  expect(interrupted.state.epoch).toBeGreaterThanOrEqual(1);
+  expect(interrupted.state.history.map((h) => h.epoch)).toEqual(Array.from({ length: interrupted.state.epoch }, (_, i) => i + 1));
+  await expectWholeCheckpoints(page, interrupted);
+
+  await page.getByRole('tab', { name: 'Train' }).click();
+  const row = page.getByTestId('run-row');
+  await expect(row).toContainText('interrupted');
+  await row.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByTestId('run-message')).toContainText(`resumed from the checkpoint of epoch ${interrupted.state.epoch}`, { timeout: 120_000 });
+  await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 300_000 });
+  const [done] = await storedRuns(page);
+  expect(done.state.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+  expect(done.state.history.slice(0, interrupted.state.epoch)).toEqual(interrupted.state.history);
+  await expectWholeCheckpoints(page, done);
+});
