@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { constants, crc32, deflateRawSync } from 'node:zlib';
 import type { Page } from '@playwright/test';
-import { test, expect } from './fixtures';
+import { test, expect, realPatient } from './fixtures';
 import { storedSliceHashes, storedSummary, type StoredSummary } from './idb';
 import {
   flipEntryByte,
@@ -232,4 +232,15 @@ test('bad zips dropped: a corrupt entry, a truncated zip, a zip bomb and Windows
   const after = await expectCacheIntact(page, before);
   expect(after.patients.find((p) => p.name === 'Windows')?.kept).toBe(5);
   expect(after.patients.some((p) => p.name === 'Bomb')).toBe(false);
+});
+
+test('a reload while a drop is still being read loses nothing cached, and the next drop works', async ({ page }) => {
+  const before = await cacheDemo(page);
+  await page.getByTestId('folder-input').setInputFiles(realPatient('3Dircadb1.17'));
+  await expect(page.getByTestId('scan-status')).toContainText('Reading files…');
+  await page.reload();
+  await expect(page.getByTestId('dataset-row')).toHaveCount(before.summary.datasets.length);
+  await expectCacheIntact(page, before);
+  await page.getByTestId('folder-input').setInputFiles(writeDrop(patient({ name: 'After' })));
+  await expect(page.locator('[data-testid=patient-row][data-patient="After"] [data-testid=slices]')).toHaveText(String(S));
 });
