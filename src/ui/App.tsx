@@ -10,6 +10,7 @@ import { CachePanel } from './CachePanel';
 import { TrainingPanel } from './training/TrainingPanel';
 import { ViewerPanel } from './viewer';
 import { startupSweep } from '../state/startup';
+import { TabSyncNotice } from './TabSyncNotice';
 
 const TABS: { id: Tab; label: string }[] = [
   { id: 'data', label: 'Data' },
@@ -35,6 +36,7 @@ export function App() {
         </nav>
         <span className="tagline">Liver CT segmentation in your browser — no patient data leaves this machine</span>
       </header>
+      <TabSyncNotice />
       <main className="app-main">
         {tab === 'data' && <DataTab />}
         {tab === 'train' && <TrainingPanel />}
