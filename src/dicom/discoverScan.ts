@@ -3,11 +3,11 @@
 // Reads CT headers only, and mask pixels only long enough to know whether a slice is empty: it never
 // keeps pixels. It never throws across a drop: a bad file is a Problem, the rest still loads.
 // Pure: no DOM, no Node APIs; runs in Node, workers and the CLI.
-import { walkDrop, type DropSources, type ZipCaps } from './discoverWalk';
+import { walkDrop, type DropEvent, type DropSources, type ZipCaps } from './discoverWalk';
 import { assembleSeries, seriesSpacing, type HeaderRecord, type Numbered } from './discoverSeries';
 import { DEFAULT_PATIENT_NAME, classifyFolder, classifyPath, classifyZip, isIgnoredPath, naturalCompare, normalisePath } from './layout';
 import { canDecode } from './codecs';
-import { readHeader, readSliceAsync } from './parse';
+import { readHeader, readHeaderPrefix, readSliceAsync } from './parse';
 import { collapseRepeats, error, listSome, warning } from './problems';
 import { TRANSFER_SYNTAXES, describeTransferSyntax, isCompressed, type TransferSyntax } from './transferSyntax';
 import type { MaskSliceRef, OrganSeries, PatientScan, PixelArray, Problem } from './types';
@@ -20,6 +20,11 @@ export interface ScanOptions {
   /** Folders of the drop that hold no file (a file list cannot show them), e.g. `3Dircadb1.17/MASKS_DICOM/liver`. */
   emptyFolders?: string[];
   zipCaps?: ZipCaps;
+  /**
+   * Organs whose mask pixels are read (to find their non-empty range); the other organs' masks and every
+   * CT slice are read only as far as their header. Default: every organ. Only for a drop given as a list.
+   */
+  checkOrgans?: readonly string[];
 }
 
 export interface ScanResult {
@@ -30,7 +35,7 @@ export interface ScanResult {
 }
 
 interface MaskRecord extends HeaderRecord {
-  nonEmpty: boolean;
+  nonEmpty: boolean | null;
   /** A few distinct pixel values other than 0 and 255 (the 3D-IRCADb convention), if any. */
   oddValues: number[];
 }
@@ -90,22 +95,24 @@ export async function scanPatients(sources: DropSources, opts: ScanOptions = {})
 
   for (const folder of opts.emptyFolders ?? []) noteFolder(folder);
 
-  const walk = walkDrop(sources, {
-    wantsFile: (path) => !isIgnoredPath(path),
-    wantsZip: (path) => classifyZip(path, fallbackName).kind !== 'unused',
-    zipCaps: opts.zipCaps,
-    onProgress: opts.onProgress,
-  });
-  for await (const event of walk) {
+  // Headers only where pixels are not needed; a header longer than the part read is read again, whole.
+  const checked = opts.checkOrgans && Array.isArray(sources) ? new Set(opts.checkOrgans) : null;
+  const headOnly = (path: string): boolean => {
+    if (!checked) return false;
+    const role = classifyPath(path, fallbackName);
+    return role !== null && (role.kind === 'ct' || !checked.has(role.organ));
+  };
+  const readAgain = new Set<string>();
+  const take = async (event: DropEvent): Promise<void> => {
     if ('folder' in event) {
       noteFolder(event.folder);
-      continue;
+      return;
     }
     if ('problem' in event) {
       const role = event.path === undefined ? null : classifyPath(event.path, fallbackName);
       if (!role) {
         problems.push(event.problem);
-        continue;
+        return;
       }
       const draft = draftOf(role.patient, role.patientFolder);
       if (role.kind === 'ct') {
@@ -115,31 +122,54 @@ export async function scanPatients(sources: DropSources, opts: ScanOptions = {})
       } else {
         draft.fileProblems.push(event.problem);
       }
-      continue;
+      return;
     }
-    const { path, bytes } = event;
+    const { path, bytes, size } = event;
     const role = classifyPath(path, fallbackName);
     if (!role) {
       if (!isIgnoredPath(path)) problems.push(warning(path, NOT_IN_LAYOUT));
-      continue;
+      return;
+    }
+    const partialHeader = size === undefined ? undefined : readHeaderPrefix(bytes, size, path);
+    if (partialHeader === null) {
+      readAgain.add(path);
+      return;
     }
     const draft = draftOf(role.patient, role.patientFolder);
-    draft.bytes += bytes.length;
+    draft.bytes += size ?? bytes.length;
     if (role.kind === 'ct') {
       draft.ctFolderSeen = true;
       draft.ctFolder ??= role.seriesFolder;
-      const header = readHeader(bytes, path);
+      const header = partialHeader ?? readHeader(bytes, path);
       if (header.ok) draft.ct.push({ file: path, header: header.value });
       else draft.unreadableCt.push(header.problem);
+    } else if (partialHeader) {
+      const organ = organOf(draft, role.organ, role.seriesFolder);
+      if (partialHeader.ok) organ.masks.push({ file: path, header: partialHeader.value, nonEmpty: null, oddValues: [] });
+      else draft.fileProblems.push(partialHeader.problem);
     } else {
       const organ = organOf(draft, role.organ, role.seriesFolder);
       const slice = await readSliceAsync(bytes, path);
       if (!slice.ok) {
         draft.fileProblems.push(slice.problem);
-        continue;
+        return;
       }
       const { pixels, ...header } = slice.value;
       organ.masks.push({ file: path, header, ...maskValues(pixels) });
+    }
+  };
+  const wantsZip = (path: string) => classifyZip(path, fallbackName).kind !== 'unused';
+  const walk = walkDrop(sources, {
+    wantsFile: (path) => !isIgnoredPath(path),
+    wantsZip,
+    headOnly,
+    zipCaps: opts.zipCaps,
+    onProgress: opts.onProgress,
+  });
+  for await (const event of walk) await take(event);
+  if (readAgain.size > 0) {
+    for await (const event of walkDrop(sources, { wantsFile: (path) => readAgain.has(path), wantsZip, zipCaps: opts.zipCaps })) {
+      if (!('folder' in event)) await take(event);
     }
   }
 
@@ -285,6 +315,7 @@ function buildOrganSeries(
     if (index === undefined || !mask.nonEmpty || mask.header.rows !== rows || mask.header.columns !== columns) continue;
     range = range ? [Math.min(range[0], index), Math.max(range[1], index)] : [index, index];
   }
+  if (records.every((record) => record.nonEmpty === null)) return { organ, slices, nonEmptyRange: null, unchecked: true };
   return { organ, slices, nonEmptyRange: range };
 }
 

@@ -4,7 +4,7 @@
 import { isZipPath, normalisePath } from './layout';
 import { error } from './problems';
 import type { Problem, SourceFile } from './types';
-import { expandZip } from './zip';
+import { HEAD_BYTES, expandZip } from './zip';
 
 /** One item of a drop: a file to read lazily, or bytes already in memory (e.g. from a worker). */
 export type DropItem = SourceFile | { path: string; bytes: Uint8Array };
@@ -15,11 +15,14 @@ export interface ZipCaps {
   maxTotalBytes?: number;
 }
 
-export type DropEvent = { path: string; bytes: Uint8Array } | { problem: Problem; path?: string } | { folder: string };
+/** `size`: the file's whole size when `bytes` is only its start (see WalkOptions.headOnly). */
+export type DropEvent = { path: string; bytes: Uint8Array; size?: number } | { problem: Problem; path?: string } | { folder: string };
 
 export interface WalkOptions {
   wantsFile(path: string): boolean;
   wantsZip(path: string): boolean;
+  /** True for a wanted file of which only the header is needed: only its first HEAD_BYTES are read. */
+  headOnly?(path: string): boolean;
   zipCaps?: ZipCaps;
   onProgress?(done: number, total?: number): void;
 }
@@ -42,7 +45,7 @@ export async function* walkDrop(sources: DropSources, walk: WalkOptions): AsyncG
       }
       const zip = inMemory ? memoryFile(path, item.bytes as Uint8Array) : atPath(item as SourceFile, path);
       const filter = (entry: string): boolean => (isZipPath(entry) ? walk.wantsZip(entry) : walk.wantsFile(entry));
-      yield* expandZip(countingReads(zip, advance), { filter, ...walk.zipCaps });
+      yield* expandZip(countingReads(zip, advance), { filter, head: walk.headOnly, ...walk.zipCaps });
       continue;
     }
     if (!walk.wantsFile(path)) {
@@ -50,7 +53,14 @@ export async function* walkDrop(sources: DropSources, walk: WalkOptions): AsyncG
       continue;
     }
     try {
-      const bytes = inMemory ? (item.bytes as Uint8Array) : await (item as SourceFile).bytes();
+      const file = item as SourceFile;
+      if (!inMemory && file.slice && file.size > HEAD_BYTES && walk.headOnly?.(path)) {
+        const bytes = await file.slice(0, HEAD_BYTES);
+        advance(file.size);
+        yield { path, bytes, size: file.size };
+        continue;
+      }
+      const bytes = inMemory ? (item.bytes as Uint8Array) : await file.bytes();
       advance(bytes.length);
       yield { path, bytes };
     } catch (reason) {

@@ -85,3 +85,20 @@ async function inflateNative(compressed: Uint8Array, expectedSize: number, maxBy
   }
   return size === out.length ? out : out.slice(0, size);
 }
+
+/**
+ * The first `want` bytes a raw-deflate stream inflates to, from as much of its start as was read:
+ * enough for a DICOM header without inflating (or even reading) the pixel data. Fewer bytes come
+ * back when the compressed prefix ends first; corrupt data throws.
+ */
+export function inflatePrefix(compressedPrefix: Uint8Array, want: number): Uint8Array {
+  const out = new Uint8Array(want);
+  let size = 0;
+  const inflate = new Inflate((chunk) => {
+    const n = Math.min(chunk.length, want - size);
+    out.set(chunk.subarray(0, n), size);
+    size += n;
+  });
+  for (let at = 0; at < compressedPrefix.length && size < want; at += 4096) inflate.push(compressedPrefix.subarray(at, at + 4096));
+  return out.subarray(0, size);
+}

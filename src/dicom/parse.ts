@@ -31,6 +31,27 @@ export function readHeader(bytes: Uint8Array, file: string): Result<SliceHeader>
  * Compressed files decode here too once their codec is loaded (RLE and JPEG lossless always are);
  * use `readSliceAsync` where a JPEG-LS or JPEG 2000 file may be the first of its kind.
  */
+/**
+ * The header from the first bytes of a file of `size` bytes (a zip entry inflated only that far), with
+ * the same checks as `readHeader` on the whole file; null when the prefix is not enough to tell (the
+ * header runs past it, compressed or deflated data): then the whole file must be read.
+ */
+export function readHeaderPrefix(prefix: Uint8Array, size: number, file: string): Result<SliceHeader> | null {
+  if (prefix.length >= size) return readHeader(prefix, file);
+  try {
+    const opened = openDataSet(prefix);
+    if (typeof opened === 'string') return null;
+    const header = readHeaderFields(opened.dataSet, opened.transferSyntaxUid);
+    const syntax = transferSyntax(header.transferSyntaxUid);
+    if (!syntax || syntax.compressed || syntax.deflated) return null;
+    // The parsed bytes may have a preamble put in front of the file's own: count it in the length.
+    const located = locatePixels(opened.dataSet, header, size + (opened.dataSet.byteArray.length - prefix.length));
+    return typeof located === 'string' ? failure(file, located) : { ok: true, value: header };
+  } catch {
+    return null;
+  }
+}
+
 export function readSlice(bytes: Uint8Array, file: string): Result<DicomSlice> {
   return neverThrow(file, () => {
     const image = openImage(bytes, file);
@@ -213,7 +234,7 @@ function readHeaderFields(dataSet: DataSet, transferSyntaxUid: string): SliceHea
 }
 
 /** Checks that the first frame can be read as native pixels; returns its byte offset or the problem. */
-function locatePixels(dataSet: DataSet, header: SliceHeader): number | string {
+function locatePixels(dataSet: DataSet, header: SliceHeader, fileLength = dataSet.byteArray.length): number | string {
   const syntax = transferSyntax(header.transferSyntaxUid);
   const described = describeTransferSyntax(header.transferSyntaxUid);
   if (!syntax) return `${described} is not supported`;
@@ -232,7 +253,7 @@ function locatePixels(dataSet: DataSet, header: SliceHeader): number | string {
   if (syntax.compressed) return locateFragments(dataSet, element, described);
   if (element.hadUndefinedLength) return `pixel data is encapsulated but the transfer syntax is ${described}`;
   const expected = rows * columns * (bitsAllocated / 8);
-  const inFile = Math.max(0, dataSet.byteArray.length - element.dataOffset);
+  const inFile = Math.max(0, fileLength - element.dataOffset);
   if (inFile < Math.min(element.length, expected)) return `truncated: pixel data has ${inFile} bytes, expected ${expected}`;
   if (element.length < expected) return `pixel data has ${element.length} bytes, expected ${expected}`;
   return element.dataOffset;

@@ -60,15 +60,17 @@ export interface SliceRef {
 }
 
 export interface MaskSliceRef extends SliceRef {
-  /** True when any pixel is non-zero. */
-  nonEmpty: boolean;
+  /** True when any pixel is non-zero; null when the scan read only the header (an organ it was not asked to check). */
+  nonEmpty: boolean | null;
 }
 
 export interface OrganSeries {
   organ: string;
   slices: MaskSliceRef[];
-  /** First and last index (0-based, in the CT's sorted order) of a non-empty mask slice, or null when all empty. */
+  /** First and last index (0-based, in the CT's sorted order) of a non-empty mask slice, or null when all empty (or unchecked). */
   nonEmptyRange: [number, number] | null;
+  /** True when the scan read only this organ's headers (ScanOptions.checkOrgans): its range is unknown until preprocessing. */
+  unchecked?: boolean;
 }
 
 /** One patient as discovered in a drop: CT series sorted by InstanceNumber, masks per organ, problems. */

@@ -10,7 +10,7 @@ import { Unzip, UnzipInflate, type AsyncFlateStreamHandler, type UnzipDecoder, t
 import { isZipPath, normalisePath } from './layout';
 import type { Problem, SourceFile } from './types';
 import { readEntryData, readZipIndex, type ReadRange, type ZipEntryInfo } from './zipIndex';
-import { inflateRaw, InflateCapExceeded } from './inflate';
+import { inflatePrefix, inflateRaw, InflateCapExceeded } from './inflate';
 import { crc32 } from './crc32';
 
 /** Entries inflated at once on the random-access path (overlaps a native inflate's hops between threads). */
@@ -35,13 +35,24 @@ export interface ExpandZipOptions {
    * false skips it without inflating it.
    */
   filter?: (entryPath: string) => boolean;
+  /**
+   * True for an entry of which only the start is wanted (a DICOM header): it is handed out as its
+   * first HEAD_BYTES, with `size` its whole size, read and inflated no further (so not CRC-checked).
+   */
+  head?: (entryPath: string) => boolean;
   maxEntryBytes?: number;
   maxTotalBytes?: number;
 }
 
+/** Bytes handed out for a `head` entry: far more than a CT slice's header (~1 KB) needs. */
+export const HEAD_BYTES = 16 * 1024;
+/** Compressed bytes read for a `head` entry (deflate never makes a DICOM header bigger). */
+const HEAD_COMPRESSED_BYTES = 16 * 1024;
+
 /** A complete entry, a problem (with the entry's drop-relative path when known), or a folder entry. */
 export type ZipItem =
-  | { path: string; bytes: Uint8Array }
+  /** `size`: the entry's whole size when `bytes` is only its start (a `head` entry). */
+  | { path: string; bytes: Uint8Array; size?: number }
   | { problem: Problem; path?: string }
   | { folder: string };
 
@@ -50,6 +61,8 @@ interface Budget {
   maxTotalBytes: number;
   inflated: number;
   exhausted: boolean;
+  /** Which entries are read only as far as their header (see ExpandZipOptions.head). */
+  head?: (entryPath: string) => boolean;
 }
 
 type Pending = ZipItem | { nestedZip: { path: string; bytes: Uint8Array } };
@@ -61,6 +74,7 @@ export function expandZip(zip: SourceFile, opts: ExpandZipOptions = {}): AsyncIt
     maxTotalBytes: opts.maxTotalBytes ?? DEFAULT_MAX_TOTAL_BYTES,
     inflated: 0,
     exhausted: false,
+    head: opts.head,
   };
   return expandWithin(zip, opts.filter, budget, 0);
 }
@@ -220,7 +234,7 @@ async function* expandRandomAccess(
     yield problem('no entries found: an empty zip');
     return;
   }
-  type Job = { entry: ZipEntryInfo; path: string; nested: boolean; result: Promise<{ bytes: Uint8Array } | { message: string }> };
+  type Job = { entry: ZipEntryInfo; path: string; nested: boolean; result: Promise<{ bytes: Uint8Array; size?: number } | { message: string }> };
   const wanted: { entry: ZipEntryInfo; path: string; nested: boolean }[] = [];
   const early: ZipItem[] = [];
   for (const entry of entries) {
@@ -241,11 +255,20 @@ async function* expandRandomAccess(
 
   // The wanted entries' bytes come from a few large reads, not two small reads per entry: in a
   // browser worker every File.slice().arrayBuffer() is a round trip to the browser process (~5-10 ms).
-  const read = batchedReads(direct, zip.size, wanted.map((w) => w.entry));
+  const headOnly = (w: (typeof wanted)[number]): boolean => !w.nested && w.entry.size > HEAD_BYTES && budget.head?.(w.path) === true;
+  const read = batchedReads(
+    direct,
+    zip.size,
+    wanted.map((w) => (headOnly(w) ? { ...w.entry, compressedSize: Math.min(w.entry.compressedSize, HEAD_COMPRESSED_BYTES) } : w.entry)),
+  );
   const start = (w: (typeof wanted)[number]): Job => ({
     ...w,
     result: (async () => {
       try {
+        if (headOnly(w)) {
+          const data = await readEntryData(read, zip.size, w.entry, HEAD_COMPRESSED_BYTES);
+          return { bytes: w.entry.method === 0 ? data.slice(0, HEAD_BYTES) : inflatePrefix(data, HEAD_BYTES), size: w.entry.size };
+        }
         const data = await readEntryData(read, zip.size, w.entry);
         const bytes = w.entry.method === 0 ? data.slice() : await inflateRaw(data, w.entry.size, budget.maxEntryBytes);
         if (bytes.length !== w.entry.size) return { message: `corrupt data (inflated to ${bytes.length} bytes, the zip says ${w.entry.size})` };
@@ -278,7 +301,7 @@ async function* expandRandomAccess(
       const bytes = outcome.bytes;
       yield* expandWithin(memoryZip(job.path, bytes), filter, budget, depth + 1);
     } else {
-      yield { path: job.path, bytes: outcome.bytes };
+      yield { path: job.path, bytes: outcome.bytes, ...(outcome.size === undefined ? {} : { size: outcome.size }) };
     }
     if (budget.exhausted) return;
   }

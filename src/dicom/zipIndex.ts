@@ -114,8 +114,8 @@ export async function readZipIndex(read: ReadRange, size: number): Promise<ZipEn
   return entries;
 }
 
-/** The compressed bytes of one entry (after its local header). */
-export async function readEntryData(read: ReadRange, size: number, entry: ZipEntryInfo): Promise<Uint8Array> {
+/** The compressed bytes of one entry (after its local header), or only their first `maxBytes`. */
+export async function readEntryData(read: ReadRange, size: number, entry: ZipEntryInfo, maxBytes = Infinity): Promise<Uint8Array> {
   const at = entry.localHeaderOffset;
   if (at + 30 > size) throw new ZipFormatError('truncated zip: entry header past the end of the file');
   const header = view(await read(at, at + 30));
@@ -123,5 +123,5 @@ export async function readEntryData(read: ReadRange, size: number, entry: ZipEnt
   const start = at + 30 + header.getUint16(26, true) + header.getUint16(28, true);
   const end = start + entry.compressedSize;
   if (end > size) throw new ZipFormatError('truncated zip: entry data past the end of the file');
-  return read(start, end);
+  return read(start, Math.min(end, start + maxBytes));
 }

@@ -5,6 +5,7 @@ import type { PatientScan, Problem } from '../dicom/types';
 import type { DroppedFile } from '../dicom/blobSource';
 import { naturalCompare } from '../dicom/layout';
 import { scanDrop, demoFiles } from '../workers/scanClient';
+import { useCacheStore } from './cacheStore';
 
 export type IngestPhase = 'idle' | 'scanning' | 'ready';
 
@@ -35,7 +36,10 @@ export const useIngestStore = create<IngestState>((set, get) => ({
     if (files.length === 0) return;
     const t0 = performance.now();
     set({ phase: 'scanning', progress: { done: 0, total: files.length } });
-    const result = await scanDrop(files, (done, total) => set({ progress: { done, total: total ?? null } }));
+    // Mask pixels only for the organ preprocessing will use (its range plans the work); other organs'
+    // and the CT's headers only — a patient's other organ masks are most of what a drop holds.
+    const organ = useCacheStore.getState().params.organ;
+    const result = await scanDrop(files, (done, total) => set({ progress: { done, total: total ?? null } }), [organ]);
     const names = new Set(result.patients.map((p) => p.name));
     const kept = get().patients.filter((p) => !names.has(p.name));
     set({

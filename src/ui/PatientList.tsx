@@ -42,7 +42,7 @@ function PatientRow({ patient: p }: { patient: PatientScan }) {
           <span className="muted">none</span>
         ) : (
           p.organs.map((o) => (
-            <span key={o.organ} className="organ" title={o.nonEmptyRange ? `slices ${o.nonEmptyRange[0]}–${o.nonEmptyRange[1]}` : 'empty'}>
+            <span key={o.organ} className="organ" title={o.nonEmptyRange ? `slices ${o.nonEmptyRange[0]}–${o.nonEmptyRange[1]}` : o.unchecked ? `${o.slices.length} mask slices (extent found when preprocessed)` : 'empty'}>
               {o.organ}
             </span>
           ))

@@ -13,8 +13,9 @@ export interface DemoOptions {
 }
 
 const scanApi = {
-  async scan(files: DroppedFile[], onProgress?: (done: number, total?: number) => void) {
-    return scanPatients(files.map(blobSource), { onProgress });
+  /** `checkOrgans`: organs whose mask pixels are read (their non-empty range); others and the CT: headers only. */
+  async scan(files: DroppedFile[], onProgress?: (done: number, total?: number) => void, checkOrgans?: string[]) {
+    return scanPatients(files.map(blobSource), { onProgress, ...(checkOrgans ? { checkOrgans } : {}) });
   },
 
   /** The demo dataset: phantom patients as DICOM files, handed back as Blobs to go through the normal ingest. */

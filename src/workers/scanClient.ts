@@ -16,6 +16,7 @@ function scanPool(): WorkerPool<ScanApi> {
 export async function scanDrop(
   files: DroppedFile[],
   onProgress: (done: number, total?: number) => void,
+  checkOrgans?: string[],
 ): Promise<{ patients: PatientScan[]; problems: Problem[] }> {
   const groups = groupByPatient(files);
   const done = new Array<number>(groups.length).fill(0);
@@ -29,6 +30,7 @@ export async function scanDrop(
             done[i] = n;
             report();
           }),
+          checkOrgans,
         ),
       ),
     ),
