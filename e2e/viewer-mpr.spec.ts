@@ -6,6 +6,9 @@
 import type { Locator } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { storedSummary } from './idb';
+import { writeNifti } from '../src/export/nifti';
+import { writeDicomSeg } from '../src/export/dicomSeg';
+import { geometryFromSpacing } from '../src/export/geometry';
 import { cachedTruth, canvasPixels, meanAbsDiff, openDemoPatient, settledPixels, type Pixels } from './viewerHelpers';
 
 const [W, H] = [128, 128];
@@ -122,4 +125,45 @@ test('MPR: three views drawn, crosshair click moves the others, ground truth col
   await viewer.getByLabel('Layout').selectOption('stack');
   await expect(viewer.getByTestId('mpr-axial')).toHaveCount(0);
   await expect(viewer.getByTestId('viewer-canvas-host')).toHaveAttribute('data-rendered-slice', String(best));
+});
+
+test('opening a segmentation back: a NIfTI of the truth loads with Dice 1; a NIfTI of other slices and a SEG of another series are refused by name, nothing lost', async ({ page }) => {
+  const { viewer } = await openDemoPatient(page, 'Phantom.1');
+  const stored = await storedSummary(page);
+  const patient = stored.patients.find((p) => p.name === 'Phantom.1')!;
+  const spacing = (patient as typeof patient & { spacing: [number, number, number] }).spacing;
+  const truth = await cachedTruth(page, patient.key);
+  const D = patient.kept;
+  const input = viewer.getByLabel('Open segmentation');
+  const message = viewer.getByTestId('opened-segmentation');
+
+  // The cached truth as a NIfTI written by the export code: shown as the prediction, identical voxels → Dice 1.
+  const good = writeNifti(truth, geometryFromSpacing(W, H, D, spacing));
+  await input.setInputFiles({ name: 'truth.nii.gz', mimeType: 'application/gzip', buffer: Buffer.from(good) });
+  await expect(message).toContainText('truth.nii.gz: NIfTI shown as the prediction');
+  await expect(viewer.getByTestId('volume-dice')).toHaveText('; Dice 1.000');
+  await expect(viewer.getByLabel('Prediction', { exact: true })).toBeChecked();
+  const shown = await settledPixels(viewer.getByTestId('viewer-viewport'));
+
+  // Two slices fewer: refused, naming the file and both counts; the prediction shown stays.
+  const short = writeNifti(truth.subarray(0, W * H * (D - 2)), geometryFromSpacing(W, H, D - 2, spacing));
+  await input.setInputFiles({ name: 'short.nii.gz', mimeType: 'application/gzip', buffer: Buffer.from(short) });
+  await expect(message).toHaveText(`short.nii.gz: ${D - 2} slices, but Phantom.1 shows ${D} (width × height × slices); nothing was changed`);
+  await expect(message).toHaveAttribute('role', 'alert');
+  await expect(viewer.getByTestId('volume-dice')).toHaveText('; Dice 1.000');
+  expect(meanAbsDiff(shown, await settledPixels(viewer.getByTestId('viewer-viewport')))).toBeLessThan(0.5);
+
+  // A SEG of the right shape that references another CT series (the demo's originals are loaded, so the series is checked).
+  const seg = writeDicomSeg(truth, {
+    patientName: 'Phantom.1',
+    studyInstanceUid: '1.2.826.0.1.9',
+    seriesInstanceUid: '1.2.826.0.1.9.7',
+    frameOfReferenceUid: null,
+    sopInstanceUids: Array.from({ length: D }, (_, k) => `1.2.826.0.1.9.7.${k + 1}`),
+    geometry: geometryFromSpacing(W, H, D, spacing),
+  });
+  await input.setInputFiles({ name: 'other-series.seg.dcm', mimeType: 'application/dicom', buffer: Buffer.from(seg) });
+  await expect(message).toContainText("other-series.seg.dcm: it references CT series 1.2.826.0.1.9.7, but Phantom.1's CT is series");
+  await expect(message).toContainText('nothing was changed');
+  await expect(viewer.getByTestId('volume-dice')).toHaveText('; Dice 1.000');
 });

@@ -41,6 +41,8 @@ export interface ViewerState {
   inverted: boolean;
   overlays: Record<OverlayKind, OverlayStyle>;
   helpOpen: boolean;
+  /** The last segmentation file opened back (src/state/openSegmentation.ts) and what became of it. */
+  opened: { file: string; ok: boolean; message: string } | null;
   handle: ViewerHandle | null;
   select(datasetId: string | null, patientKey: string | null, source?: VolumeSource): Promise<void>;
   attach(handle: ViewerHandle | null): void;
@@ -82,11 +84,12 @@ export const useViewerStore = create<ViewerState>((set, get) => ({
   inverted: false,
   overlays: structuredClone(INITIAL_OVERLAYS),
   helpOpen: false,
+  opened: null,
   handle: null,
 
   async select(datasetId, patientKey, source = get().source) {
     const token = ++loadToken;
-    set({ datasetId, patientKey, source, volume: null, prediction: null, stats: [], error: null, status: patientKey ? 'loading' : 'idle' });
+    set({ datasetId, patientKey, source, volume: null, prediction: null, stats: [], error: null, opened: null, status: patientKey ? 'loading' : 'idle' });
     if (!datasetId || !patientKey) return;
     try {
       const volume = source === 'files' ? await loadFromFiles(datasetId, patientKey) : await volumeFromCache(await openCache(), datasetId, patientKey);

@@ -15,6 +15,8 @@ import { SegmentPanel } from './SegmentPanel';
 import { MetricsPanel } from './MetricsPanel';
 import { ResultsTable } from './ResultsTable';
 import { HelpPanel } from './HelpPanel';
+import { OpenSegmentation } from './OpenSegmentation';
+import { CompareView } from './CompareView';
 import './viewer.css';
 
 export function ViewerPanel() {
@@ -22,6 +24,7 @@ export function ViewerPanel() {
   const status = useViewerStore((s) => s.status);
   const error = useViewerStore((s) => s.error);
   const volume = useViewerStore((s) => s.volume);
+  const layout = useViewerStore((s) => s.layout);
   useEffect(() => {
     void refresh();
   }, [refresh]);
@@ -37,7 +40,7 @@ export function ViewerPanel() {
         <div className="viewer-body" data-testid="viewer-body" data-kind={volume.kind}>
           <div className="viewer-main">
             <ViewerToolbar />
-            <Viewport />
+            {layout === 'compare' ? <CompareView /> : <Viewport />}
             <SliceStrip />
           </div>
           <div className="viewer-side">
@@ -45,6 +48,7 @@ export function ViewerPanel() {
             <SegmentPanel />
             <MetricsPanel />
             <OverlayControls />
+            <OpenSegmentation />
             <HelpPanel />
           </div>
         </div>
