@@ -4,6 +4,9 @@
 // `events` is aliased to a small browser shim.
 // Production builds also get the offline service worker, the PWA manifest and the tightened CSP
 // (scripts/offline.vite.ts).
+// Compressed DICOM is decoded in the workers by Cornerstone's codecs (src/dicom/codecs), whose .wasm are
+// assets of the app; their Emscripten loaders are CommonJS, pre-bundled in dev so the first compressed
+// file does not trigger a dependency re-optimisation (and a page reload) mid-ingest.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
@@ -18,5 +21,8 @@ export default defineConfig({
   server: { port: 5173, strictPort: false },
   preview: { port: 4173 },
   build: { target: 'es2022', chunkSizeWarningLimit: 8000 },
-  optimizeDeps: { exclude: ['h5wasm'] },
+  optimizeDeps: {
+    exclude: ['h5wasm'],
+    include: ['@cornerstonejs/codec-charls/decodewasmjs', '@cornerstonejs/codec-openjpeg/decodewasmjs', '@cornerstonejs/jpeg-lossless-decoder-js'],
+  },
 });
