@@ -5,21 +5,45 @@
 //   beside sw.js (no CDN import). The app registers it itself, in production only (src/main.tsx).
 // - the web app manifest (installable PWA) with the icons drawn by scripts/make-icons.ts.
 // - the Content-Security-Policy of index.html without the dev server's `ws://localhost:*` (Vite's
-//   hot reload), so a production page can connect to its own origin only.
+//   hot reload), so a production page can connect to its own origin only; `vite preview` also sends
+//   it as a header, so the app's workers (whose policy comes from their own response) are bound too.
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import type { Plugin, PluginOption } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 /** Largest file the service worker precaches: the biggest bundles (workers with WASM inlined) are a few MB. */
 export const PRECACHE_MAX_BYTES = 64 * 1024 * 1024;
 
+/** The policy of index.html's CSP meta, without the dev server's websocket. */
+function tightenedCsp(html: string): string | null {
+  const meta = /<meta\s+http-equiv="Content-Security-Policy"\s+content="([^"]+)"/.exec(html);
+  return meta ? meta[1].replace(/\s+ws:\/\/localhost:\*/, '') : null;
+}
+
 function productionCsp(): Plugin {
+  let policy: string | null = null;
   return {
     name: 'liverlab:production-csp',
-    apply: 'build',
-    transformIndexHtml(html) {
-      const tightened = html.replace(/(http-equiv="Content-Security-Policy"[^>]*connect-src[^;"]*?)\s+ws:\/\/localhost:\*/, '$1');
-      if (!/http-equiv="Content-Security-Policy"/.test(tightened)) throw new Error('index.html: the Content-Security-Policy meta is missing');
-      return tightened;
+    transformIndexHtml: {
+      order: 'pre',
+      handler(html, ctx) {
+        if (ctx.server) return html; // the dev server keeps its hot-reload websocket
+        policy = tightenedCsp(html);
+        if (!policy) throw new Error('index.html: the Content-Security-Policy meta is missing');
+        return html.replace(/(<meta\s+http-equiv="Content-Security-Policy"\s+content=")[^"]+/, `$1${policy}`);
+      },
+    },
+    // `vite preview` (how the e2e suite serves the build) also sends the policy as a header on every
+    // response: a worker's policy comes from its own script's response, not from the page's meta.
+    configurePreviewServer(server) {
+      const html = readFileSync(resolve(server.config.root, server.config.build.outDir, 'index.html'), 'utf8');
+      const header = tightenedCsp(html);
+      if (!header) throw new Error('the built index.html has no Content-Security-Policy meta');
+      server.middlewares.use((_req, res, next) => {
+        res.setHeader('Content-Security-Policy', header);
+        next();
+      });
     },
   };
 }
