@@ -26,6 +26,14 @@ const FAMILY_BY_UID: ReadonlyMap<string, Family> = new Map([
   ['1.2.840.10008.1.2.1.98', 'encapsulated-uncompressed'],
 ]);
 
+const LABEL: Record<Family, string> = {
+  rle: 'RLE',
+  'jpeg-lossless': 'JPEG lossless',
+  'jpeg-ls': 'JPEG-LS',
+  'jpeg-2000': 'JPEG 2000',
+  'encapsulated-uncompressed': 'encapsulated uncompressed',
+};
+
 /** The encapsulated transfer syntaxes LiverLab decodes, by UID. */
 export const DECODABLE_TRANSFER_SYNTAXES: readonly string[] = [...FAMILY_BY_UID.keys()];
 
@@ -63,7 +71,9 @@ export function isDecoderLoaded(uid: string): boolean {
 export function decodeFirstFrame(uid: string, bytes: Uint8Array, start: number, frames: number, frame: FrameInfo): PixelArray {
   const family = familyOf(uid);
   const decoder = family && ready.get(family);
-  if (!decoder) throw new CodecError(family ? `the ${family} decoder is not loaded yet` : `no decoder for transfer syntax ${uid}`);
+  if (!decoder) {
+    throw new CodecError(family ? `the ${LABEL[family]} decoder is not loaded yet (read with readSliceAsync)` : `no decoder for transfer syntax ${uid}`);
+  }
   const items = readFragments(bytes, start);
   if (typeof items === 'string') throw new CodecError(items);
   const encoded = firstFrame(bytes, items, frames);
@@ -73,7 +83,7 @@ export function decodeFirstFrame(uid: string, bytes: Uint8Array, start: number, 
   } catch (error) {
     if (error instanceof CodecError) throw error;
     // A WASM trap or a codec bug: still a message about this file, not a crash of the drop.
-    throw new CodecError(`${family} decoder failed (${error instanceof Error ? error.message : String(error)})`);
+    throw new CodecError(`${LABEL[family!]} decoder failed (${error instanceof Error ? error.message : String(error)})`);
   }
 }
 
