@@ -9,7 +9,7 @@ import { storedSummary } from './idb';
 import { writeNifti } from '../src/export/nifti';
 import { writeDicomSeg } from '../src/export/dicomSeg';
 import { geometryFromSpacing } from '../src/export/geometry';
-import { cachedTruth, canvasPixels, meanAbsDiff, openDemoPatient, settledPixels, type Pixels } from './viewerHelpers';
+import { cachedTruth, canvasPixels, litFraction, meanAbsDiff, openDemoPatient, settledPixels, type Pixels } from './viewerHelpers';
 
 const [W, H] = [128, 128];
 
@@ -166,4 +166,52 @@ test('opening a segmentation back: a NIfTI of the truth loads with Dice 1; a NIf
   await expect(message).toContainText("other-series.seg.dcm: it references CT series 1.2.826.0.1.9.7, but Phantom.1's CT is series");
   await expect(message).toContainText('nothing was changed');
   await expect(viewer.getByTestId('volume-dice')).toHaveText('; Dice 1.000');
+});
+
+test('two models side by side: each viewport its own prediction and Dice, slices linked', async ({ page }) => {
+  const { viewer } = await openDemoPatient(page, 'Phantom.3');
+  // Two tiny models trained here (different lengths, so their predictions differ).
+  for (const epochs of ['2', '6']) {
+    await page.getByRole('tab', { name: 'Train' }).click();
+    await page.getByLabel('Base filters').fill('4');
+    await page.getByLabel('Input size (px)').fill('64');
+    await page.getByLabel('Epochs').fill(epochs);
+    await page.getByLabel('Learning rate').fill('0.003');
+    await page.getByRole('button', { name: 'Start training' }).click();
+    await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 600_000 });
+  }
+  await page.getByRole('tab', { name: 'View' }).click();
+  await viewer.getByLabel('Model').focus(); // refreshes the model list
+  await expect(viewer.getByLabel('Model').locator('option')).toHaveCount(2);
+  const [first, second] = await viewer.getByLabel('Model').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  await viewer.getByLabel('Model').selectOption(first);
+  await viewer.getByRole('button', { name: 'Segment this patient' }).click();
+  await expect(viewer.getByTestId('metric-dice')).not.toHaveText('—', { timeout: 120_000 });
+  await viewer.getByLabel('Threshold').fill('0.30');
+  await expect(viewer.getByTestId('threshold-value')).toHaveText('0.30');
+  const diceA = await viewer.getByTestId('metric-dice').textContent();
+
+  await viewer.getByLabel('Layout').selectOption('compare');
+  await viewer.getByLabel('Second model').selectOption(second);
+  await viewer.getByRole('button', { name: 'Segment with B' }).click();
+  await expect(viewer.getByTestId('compare-dice-b')).toHaveText(/^\d\.\d{3}$/, { timeout: 120_000 });
+  await expect(viewer.getByTestId('compare-dice-a')).toHaveText(diceA!);
+  const diceB = await viewer.getByTestId('compare-dice-b').textContent();
+  console.log(`[measure] compare on Phantom.3 at threshold 0.30: model A Dice ${diceA}, model B Dice ${diceB}`);
+
+  // Both viewports draw the CT; their prediction overlays are the two models' own masks (they differ).
+  const [a, b] = [viewer.getByTestId('compare-viewport-a'), viewer.getByTestId('compare-viewport-b')];
+  for (const v of [a, b]) await expect.poll(async () => litFraction(await canvasPixels(v)), { timeout: 30_000 }).toBeGreaterThan(0.1);
+  const hostA = a.locator('.viewer-canvas-host');
+  const hostB = b.locator('.viewer-canvas-host');
+  // Scrolling the left one moves the right one to the same slice.
+  const start = await hostA.getAttribute('data-rendered-slice');
+  await a.hover();
+  await page.mouse.wheel(0, 120);
+  await expect(hostA).not.toHaveAttribute('data-rendered-slice', start!);
+  const moved = (await hostA.getAttribute('data-rendered-slice'))!;
+  await expect(hostB).toHaveAttribute('data-rendered-slice', moved);
+  // The threshold moves both Dice (the same settings apply to A and B).
+  await viewer.getByLabel('Threshold').fill('0.70');
+  await expect(viewer.getByTestId('compare-dice-b')).not.toHaveText(diceB!, { timeout: 30_000 });
 });
