@@ -27,11 +27,6 @@ export function readHeader(bytes: Uint8Array, file: string): Result<SliceHeader>
 }
 
 /**
- * Header plus the first frame's stored pixel values (before rescale), row-major, in a fresh buffer.
- * Compressed files decode here too once their codec is loaded (RLE and JPEG lossless always are);
- * use `readSliceAsync` where a JPEG-LS or JPEG 2000 file may be the first of its kind.
- */
-/**
  * The header from the first bytes of a file of `size` bytes (a zip entry inflated only that far), with
  * the same checks as `readHeader` on the whole file; null when the prefix is not enough to tell (the
  * header runs past it, compressed or deflated data): then the whole file must be read.
@@ -52,6 +47,11 @@ export function readHeaderPrefix(prefix: Uint8Array, size: number, file: string)
   }
 }
 
+/**
+ * Header plus the first frame's stored pixel values (before rescale), row-major, in a fresh buffer.
+ * Compressed files decode here too once their codec is loaded (RLE and JPEG lossless always are);
+ * use `readSliceAsync` where a JPEG-LS or JPEG 2000 file may be the first of its kind.
+ */
 export function readSlice(bytes: Uint8Array, file: string): Result<DicomSlice> {
   return neverThrow(file, () => {
     const image = openImage(bytes, file);
