@@ -68,6 +68,8 @@ export interface TrainingState {
 let session: TrainSession | null = null;
 /** Set by stop(): a run the user stopped does not fall back to another backend. */
 let stopRequested = false;
+/** The run whose lock this tab holds (also between the workers of a fallback). */
+let heldRunId: string | null = null;
 
 function newRunId(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -147,7 +149,14 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
 
   /** Trains `run` in this tab unless another tab is training it (then says so and leaves it alone). */
   const runInWorker = async (run: TrainingRun, backend: BackendName | undefined): Promise<void> => {
-    const locked = await withRunLock(run.id, () => trainWithFallback(run, backend));
+    const locked = await withRunLock(run.id, async () => {
+      heldRunId = run.id;
+      try {
+        await trainWithFallback(run, backend);
+      } finally {
+        heldRunId = null;
+      }
+    });
     if (!locked.held) set({ error: `${run.name} is training in another LiverLab tab: stop it there to continue it here` });
     // Announced once the run's lock is released, so the other tabs see the run as free.
     else announce({ kind: 'runs', runId: run.id });
@@ -165,8 +174,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     async refresh() {
       const db = await openCache();
       const [runs, models, training] = await Promise.all([listRuns(db), listModels(db), runsTrainingNow()]);
-      const mine = session ? get().live?.runId : undefined;
-      set({ runs, models, trainingElsewhere: [...training].filter((id) => id !== mine) });
+      set({ runs, models, trainingElsewhere: [...training].filter((id) => id !== heldRunId) });
     },
 
     setBackendChoice(b) {
