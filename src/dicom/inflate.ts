@@ -15,6 +15,8 @@ export class InflateCapExceeded extends Error {
 
 /** Entries smaller than this inflate faster in JS (one fflate call) than through a stream's set-up cost. */
 const NATIVE_MIN_BYTES = 32 * 1024;
+/** Entries inflating to at least this go native whatever their compressed size. */
+const NATIVE_MIN_OUTPUT_BYTES = 128 * 1024;
 
 let injected: InflateRaw | null = null;
 
@@ -26,7 +28,9 @@ export function setInflateRaw(fn: InflateRaw | null): void {
 export function inflateRaw(compressed: Uint8Array, expectedSize: number, maxBytes: number): Promise<Uint8Array> {
   if (expectedSize > maxBytes) return Promise.reject(new InflateCapExceeded(maxBytes));
   if (injected) return injected(compressed, expectedSize, maxBytes);
-  if (typeof DecompressionStream !== 'undefined' && compressed.length >= NATIVE_MIN_BYTES) {
+  // Native for big inputs and for big outputs too: a mostly-empty mask slice compresses to ~1 KB but
+  // inflates to 512 KB, which fflate's byte-by-byte copies take ~8 ms for, zlib well under one.
+  if (typeof DecompressionStream !== 'undefined' && (compressed.length >= NATIVE_MIN_BYTES || expectedSize >= NATIVE_MIN_OUTPUT_BYTES)) {
     return inflateNative(compressed, expectedSize, maxBytes);
   }
   return Promise.resolve().then(() => inflateJs(compressed, expectedSize, maxBytes));
@@ -89,9 +93,37 @@ async function inflateNative(compressed: Uint8Array, expectedSize: number, maxBy
 /**
  * The first `want` bytes a raw-deflate stream inflates to, from as much of its start as was read:
  * enough for a DICOM header without inflating (or even reading) the pixel data. Fewer bytes come
- * back when the compressed prefix ends first; corrupt data throws.
+ * back when the compressed prefix ends first, or when the data is corrupt (the whole entry, read
+ * later, reports that). Native where there is a DecompressionStream: read until `want` bytes are
+ * out, then cancelled — fflate cannot stop early (it decodes a whole mostly-zero mask slice, 512 KB,
+ * to hand out its first 16 KB).
  */
-export function inflatePrefix(compressedPrefix: Uint8Array, want: number): Uint8Array {
+export async function inflatePrefix(compressedPrefix: Uint8Array, want: number): Promise<Uint8Array> {
+  if (typeof DecompressionStream === 'undefined') return inflatePrefixJs(compressedPrefix, want);
+  const stream = new DecompressionStream('deflate-raw');
+  const writer = stream.writable.getWriter();
+  writer.write(compressedPrefix as Uint8Array<ArrayBuffer>).catch(() => {});
+  writer.close().catch(() => {});
+  const reader = stream.readable.getReader();
+  const out = new Uint8Array(want);
+  let size = 0;
+  try {
+    while (size < want) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      const n = Math.min(value.length, want - size);
+      out.set(value.subarray(0, n), size);
+      size += n;
+    }
+  } catch {
+    /* the prefix ends mid-stream (or is corrupt): what came out is what there is */
+  } finally {
+    reader.cancel().catch(() => {});
+  }
+  return out.subarray(0, size);
+}
+
+function inflatePrefixJs(compressedPrefix: Uint8Array, want: number): Uint8Array {
   const out = new Uint8Array(want);
   let size = 0;
   const inflate = new Inflate((chunk) => {
@@ -99,6 +131,11 @@ export function inflatePrefix(compressedPrefix: Uint8Array, want: number): Uint8
     out.set(chunk.subarray(0, n), size);
     size += n;
   });
-  for (let at = 0; at < compressedPrefix.length && size < want; at += 4096) inflate.push(compressedPrefix.subarray(at, at + 4096));
+  try {
+    // Small pushes: deflate expands at most ~1032:1, so no push decodes far past `want`.
+    for (let at = 0; at < compressedPrefix.length && size < want; at += 64) inflate.push(compressedPrefix.subarray(at, at + 64));
+  } catch {
+    /* corrupt: what came out is what there is */
+  }
   return out.subarray(0, size);
 }

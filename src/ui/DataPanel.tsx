@@ -17,7 +17,7 @@ export function DataPanel() {
             {progress.total ? ` / ${progress.total}` : ''}
           </span>
         ) : (
-          <span role="status" data-testid="scan-status" className="muted">
+          <span role="status" data-testid="scan-status" className="muted" data-scan-ms={lastScanMs === null ? undefined : Math.round(lastScanMs)}>
             {patients.length} {patients.length === 1 ? 'patient' : 'patients'}
             {lastScanMs !== null ? ` · read in ${formatSeconds(lastScanMs / 1000)}` : ''}
           </span>
