@@ -121,10 +121,13 @@ async function main() {
   const [app, bench] = [await serveApp(), await serveInferBench()];
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
   try {
-    const page = await browser.newPage();
+    // tsx (esbuild, keepNames) wraps named functions in __name(); functions sent to the page need it too.
+    const context = await browser.newContext();
+    await context.addInitScript({ content: 'globalThis.__name = (f) => f;' });
+    const page = await context.newPage();
     const viewer = await viewerTimings(page, urlOf(app));
     log(`first image ${viewer.firstImageMs} ms (in page ${viewer.firstImageInPageMs} ms), scroll frame mean ${viewer.scrollFrameMs.mean.toFixed(1)} ms, MPR first image ${viewer.mprFirstImageMs} ms`);
-    const benchPage = await browser.newPage();
+    const benchPage = await context.newPage();
     await benchPage.goto(urlOf(bench));
     await benchPage.locator('#status', { hasText: 'ready' }).waitFor();
     const config = { baseFilters: 16, size: 128, slice: 128, slices: 16 };
