@@ -136,12 +136,22 @@ test('segments Phantom.3 with a model trained here: overlay on the mask, live th
   await expect(viewer.getByTestId('volume-dice')).toHaveText(`; Dice ${dice.toFixed(3)}`);
 
   // DICOM SEG: references the CT slices (the demo's originals are loaded), same voxels as the NIfTI.
-  const seg = readDicomSeg(await save(() => viewer.getByRole('button', { name: 'Export DICOM SEG' }).click(), '.seg.dcm'));
+  const segBytes = await save(() => viewer.getByRole('button', { name: 'Export DICOM SEG' }).click(), '.seg.dcm');
+  const seg = readDicomSeg(segBytes);
   expect([seg.rows, seg.columns, seg.frames]).toEqual([H, W, patient.kept]);
   expect(new Set(seg.referencedSopInstanceUids).size).toBe(patient.kept);
   expect(seg.segmentLabels).toEqual(['Liver']);
   expect(Buffer.compare(seg.labels, nifti.data)).toBe(0);
   await expect(viewer.getByTestId('export-message')).toContainText('references the CT slices');
+
+  // The SEG opened back into the app: frames placed by the CT slices they reference, the same voxels —
+  // the difference view on this slice is pixel for pixel what it was, and the Dice is the same.
+  await viewer.getByLabel('Open segmentation').setInputFiles({ name: 'back.seg.dcm', mimeType: 'application/dicom', buffer: Buffer.from(segBytes) });
+  await expect(viewer.getByTestId('opened-segmentation')).toContainText('back.seg.dcm: DICOM SEG shown as the prediction');
+  await expect(viewer.getByTestId('opened-segmentation')).toContainText('placed by their referenced CT slices');
+  await viewer.getByLabel('Prediction', { exact: true }).uncheck();
+  expect(meanAbsDiff(diff, await settledPixels(viewport))).toBeLessThan(0.05);
+  await expect(viewer.getByTestId('volume-dice')).toHaveText(`; Dice ${dice.toFixed(3)}`);
   const png = await save(() => viewer.getByRole('button', { name: 'Export PNG montage' }).click(), '.png');
   expect(Buffer.from(png.subarray(1, 4)).toString()).toBe('PNG');
 
