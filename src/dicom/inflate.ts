@@ -94,36 +94,12 @@ async function inflateNative(compressed: Uint8Array, expectedSize: number, maxBy
  * The first `want` bytes a raw-deflate stream inflates to, from as much of its start as was read:
  * enough for a DICOM header without inflating (or even reading) the pixel data. Fewer bytes come
  * back when the compressed prefix ends first, or when the data is corrupt (the whole entry, read
- * later, reports that). Native where there is a DecompressionStream: read until `want` bytes are
- * out, then cancelled — fflate cannot stop early (it decodes a whole mostly-zero mask slice, 512 KB,
- * to hand out its first 16 KB).
+ * later, reports that). fflate, fed 256 bytes at a time so it stops soon after `want` (deflate
+ * expands at most ~1032:1): measured on 3Dircadb1.17, ~0.4 ms an entry, where a native
+ * DecompressionStream costs ~5 ms an entry in a browser worker and one fflate call decodes a whole
+ * mostly-zero mask slice (512 KB) to hand out its start.
  */
-export async function inflatePrefix(compressedPrefix: Uint8Array, want: number): Promise<Uint8Array> {
-  if (typeof DecompressionStream === 'undefined') return inflatePrefixJs(compressedPrefix, want);
-  const stream = new DecompressionStream('deflate-raw');
-  const writer = stream.writable.getWriter();
-  writer.write(compressedPrefix as Uint8Array<ArrayBuffer>).catch(() => {});
-  writer.close().catch(() => {});
-  const reader = stream.readable.getReader();
-  const out = new Uint8Array(want);
-  let size = 0;
-  try {
-    while (size < want) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      const n = Math.min(value.length, want - size);
-      out.set(value.subarray(0, n), size);
-      size += n;
-    }
-  } catch {
-    /* the prefix ends mid-stream (or is corrupt): what came out is what there is */
-  } finally {
-    reader.cancel().catch(() => {});
-  }
-  return out.subarray(0, size);
-}
-
-function inflatePrefixJs(compressedPrefix: Uint8Array, want: number): Uint8Array {
+export function inflatePrefix(compressedPrefix: Uint8Array, want: number): Uint8Array {
   const out = new Uint8Array(want);
   let size = 0;
   const inflate = new Inflate((chunk) => {
@@ -132,8 +108,7 @@ function inflatePrefixJs(compressedPrefix: Uint8Array, want: number): Uint8Array
     size += n;
   });
   try {
-    // Small pushes: deflate expands at most ~1032:1, so no push decodes far past `want`.
-    for (let at = 0; at < compressedPrefix.length && size < want; at += 64) inflate.push(compressedPrefix.subarray(at, at + 64));
+    for (let at = 0; at < compressedPrefix.length && size < want; at += 256) inflate.push(compressedPrefix.subarray(at, at + 256));
   } catch {
     /* corrupt: what came out is what there is */
   }

@@ -267,7 +267,7 @@ async function* expandRandomAccess(
       try {
         if (headOnly(w)) {
           const data = await readEntryData(read, zip.size, w.entry, HEAD_COMPRESSED_BYTES);
-          return { bytes: w.entry.method === 0 ? data.slice(0, HEAD_BYTES) : await inflatePrefix(data, HEAD_BYTES), size: w.entry.size };
+          return { bytes: w.entry.method === 0 ? data.slice(0, HEAD_BYTES) : inflatePrefix(data, HEAD_BYTES), size: w.entry.size };
         }
         const data = await readEntryData(read, zip.size, w.entry);
         const bytes = w.entry.method === 0 ? data.slice() : await inflateRaw(data, w.entry.size, budget.maxEntryBytes);
