@@ -18,6 +18,9 @@ export default defineConfig({
     baseURL: `http://localhost:${port}`,
     browserName: 'chromium',
     actionTimeout: 30_000,
+    // The production build registers a service worker that precaches ~26 MB: only the offline and privacy
+    // specs need it (they opt in), the rest would each pay for the download and see it in storage figures.
+    serviceWorkers: 'block',
     navigationTimeout: 60_000,
     launchOptions: {
       executablePath: chromium,

@@ -10,6 +10,9 @@ import { chromium, type BrowserContext, type Page, type Response } from '@playwr
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../scripts/chromium';
 import { test, expect } from './fixtures';
 
+// This spec is about the service worker (offline cache, requests it makes): let it register.
+test.use({ serviceWorkers: 'allow' });
+
 /** Waits until the page is controlled by an activated service worker and its precache is filled. */
 async function waitForOfflineCache(page: Page): Promise<{ scope: string; cached: number }> {
   await page.evaluate(() => navigator.serviceWorker.ready);

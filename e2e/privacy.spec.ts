@@ -11,6 +11,9 @@ import { test, expect, realPatient, repoRoot } from './fixtures';
 import { readNifti } from '../src/export/nifti';
 import { readDicomSeg } from '../src/export/dicomSeg';
 
+// This spec is about the service worker (offline cache, requests it makes): let it register.
+test.use({ serviceWorkers: 'allow' });
+
 interface Violation {
   directive: string;
   blocked: string;
