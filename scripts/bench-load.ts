@@ -14,9 +14,9 @@
 //          [--no-train] [--no-build] [--data-only]
 //   The dataset is written once to $TMPDIR/liverlab-load-<size>-<slices>/ and reused (same seed, same bytes).
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { startPreview } from './previewServer';
+import { execFileSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -91,31 +91,6 @@ function syntheticDataset(count: number): { root: string; files: number; bytes: 
 
 // ---------------------------------------------------------------------------------------------
 // The app, built and served
-
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
-
-async function waitForServer(url: string, server: ChildProcess, timeoutMs = 120_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (server.exitCode !== null) throw new Error(`vite preview exited with ${server.exitCode}`);
-    try {
-      if ((await fetch(url)).ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not come up in ${timeoutMs} ms`);
-}
 
 // ---------------------------------------------------------------------------------------------
 // Measuring
@@ -454,25 +429,16 @@ async function main() {
     log(`vite build --outDir ${outDir}`);
     execFileSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', outDir], { cwd: root, stdio: 'inherit' });
   }
-  const port = await freePort();
-  const server = spawn('npx', ['vite', 'preview', '--outDir', outDir, '--port', String(port), '--strictPort'], { cwd: root, stdio: 'ignore', detached: true });
-  const stopServer = () => {
-    try {
-      if (server.pid) process.kill(-server.pid);
-    } catch {
-      /* already gone */
-    }
-  };
-  const url = `http://localhost:${port}/`;
+  const server = await startPreview(root, ['--outDir', outDir]);
+  const url = server.url;
   const results: RunResult[] = [];
   try {
-    await waitForServer(url, server);
     for (const count of patientCounts) {
       results.push(await runOnce(url, count));
       writeReport(results, loadBefore); // after each run: a long run stopped later keeps what it measured
     }
   } finally {
-    stopServer();
+    server.stop();
   }
   const report = writeReport(results, loadBefore);
   console.log(table(results));

@@ -8,9 +8,9 @@
 // usage: npx tsx scripts/bench-preprocess.ts [--runs 5] [--patient 3Dircadb1.17] [--no-browser]
 //          [--no-python] [--no-build]   (--no-build reuses .e2e-dist/bench)
 import { CHROMIUM_ARGS } from './chromium';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { startPreview } from './previewServer';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -126,54 +126,15 @@ function benchPython(dir: string): Row {
 // ---------------------------------------------------------------------------------------------
 // Browser: the built app, driven like a user
 
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
-
-async function waitForServer(url: string, server: ChildProcess, timeoutMs = 60_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (server.exitCode !== null) throw new Error(`vite preview exited with ${server.exitCode}`);
-    try {
-      const res = await fetch(url);
-      if (res.ok) return;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`${url} did not come up in ${timeoutMs} ms`);
-}
-
 async function benchBrowser(): Promise<{ preprocess: Row; scan: Row; dropToCached: Row }> {
   const outDir = '.e2e-dist/bench';
   if (!flag('no-build') || !existsSync(join(root, outDir, 'index.html'))) {
     console.error('… vite build --outDir .e2e-dist/bench');
     execFileSync('npx', ['vite', 'build', '--logLevel', 'error', '--outDir', outDir], { cwd: root, stdio: 'inherit' });
   }
-  const port = await freePort();
-  const server = spawn('npx', ['vite', 'preview', '--outDir', outDir, '--port', String(port), '--strictPort'], {
-    cwd: root,
-    stdio: 'ignore',
-    detached: true,
-  });
-  const stopServer = () => {
-    try {
-      if (server.pid) process.kill(-server.pid);
-    } catch {
-      /* already gone */
-    }
-  };
-  const url = `http://localhost:${port}/`;
+  const server = await startPreview(root, ['--outDir', outDir]);
+  const url = server.url;
   try {
-    await waitForServer(url, server);
     const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     try {
       const timed: Timed[] = [];
@@ -221,7 +182,7 @@ async function benchBrowser(): Promise<{ preprocess: Row; scan: Row; dropToCache
       await browser.close();
     }
   } finally {
-    stopServer();
+    server.stop();
   }
 }
 

@@ -7,9 +7,9 @@
 // usage: npx tsx scripts/bench-train-browser.ts [--quick] [--backends webgpu,webgl,wasm,cpu]
 //          [--steps 10] [--budget-s 20] [--first-step-cap-s 90] [--no-build]
 import { CHROMIUM_ARGS } from './chromium';
-import { execFileSync, spawn } from 'node:child_process';
+import { startPreview } from './previewServer';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
@@ -55,39 +55,17 @@ const outDir = join(root, '.e2e-dist/bench-train');
 const config = join(here, 'bench.vite.config.ts');
 const chromiumArgs = CHROMIUM_ARGS;
 
-async function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => ok(port));
-    });
-  });
-}
-
 export async function benchTrainInBrowser(opts: BrowserTrainOptions): Promise<{ results: BrowserTrainResult[]; skipped: BrowserTrainSkip[] }> {
   const log = opts.log ?? ((line: string) => console.error(line));
   if (opts.build || !existsSync(join(outDir, 'index.html'))) {
     log('… vite build --config scripts/bench.vite.config.ts');
     execFileSync('npx', ['vite', 'build', '--config', config], { cwd: root, stdio: 'inherit' });
   }
-  const port = await freePort();
-  const server = spawn('npx', ['vite', 'preview', '--config', config, '--port', String(port), '--strictPort'], {
-    cwd: root,
-    stdio: 'ignore',
-    detached: true,
-  });
-  const url = `http://localhost:${port}/`;
+  const server = await startPreview(root, ['--config', config], 60_000);
+  const url = server.url;
   const results: BrowserTrainResult[] = [];
   const skipped: BrowserTrainSkip[] = [];
   try {
-    for (let until = Date.now() + 60_000; ; ) {
-      if (server.exitCode !== null) throw new Error(`vite preview exited with ${server.exitCode}`);
-      if (await fetch(url).then((r) => r.ok, () => false)) break;
-      if (Date.now() > until) throw new Error(`${url} did not come up`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
     try {
       for (const backend of opts.backends) {
@@ -118,11 +96,7 @@ export async function benchTrainInBrowser(opts: BrowserTrainOptions): Promise<{ 
       await browser.close();
     }
   } finally {
-    try {
-      if (server.pid) process.kill(-server.pid);
-    } catch {
-      /* already gone */
-    }
+    server.stop();
   }
   return { results, skipped };
 }
