@@ -178,17 +178,23 @@ test('two models side by side: each viewport its own prediction and Dice, slices
     await page.getByLabel('Epochs').fill(epochs);
     await page.getByLabel('Learning rate').fill('0.003');
     await page.getByRole('button', { name: 'Start training' }).click();
+    // The first run's "finished" is still shown when the second one starts: wait for the new run.
+    await expect(page.getByTestId('run-status')).not.toHaveText('finished');
     await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 600_000 });
   }
   await page.getByRole('tab', { name: 'View' }).click();
-  await viewer.getByLabel('Model').focus(); // refreshes the model list
-  await expect(viewer.getByLabel('Model').locator('option')).toHaveCount(2);
+  const models = viewer.getByLabel('Model');
+  await expect
+    .poll(async () => {
+      await models.blur();
+      await models.focus(); // focusing refreshes the model list
+      return models.locator('option').count();
+    })
+    .toBe(2);
   const [first, second] = await viewer.getByLabel('Model').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
   await viewer.getByLabel('Model').selectOption(first);
   await viewer.getByRole('button', { name: 'Segment this patient' }).click();
   await expect(viewer.getByTestId('metric-dice')).not.toHaveText('—', { timeout: 120_000 });
-  await viewer.getByLabel('Threshold').fill('0.30');
-  await expect(viewer.getByTestId('threshold-value')).toHaveText('0.30');
   const diceA = await viewer.getByTestId('metric-dice').textContent();
 
   await viewer.getByLabel('Layout').selectOption('compare');
@@ -197,7 +203,7 @@ test('two models side by side: each viewport its own prediction and Dice, slices
   await expect(viewer.getByTestId('compare-dice-b')).toHaveText(/^\d\.\d{3}$/, { timeout: 120_000 });
   await expect(viewer.getByTestId('compare-dice-a')).toHaveText(diceA!);
   const diceB = await viewer.getByTestId('compare-dice-b').textContent();
-  console.log(`[measure] compare on Phantom.3 at threshold 0.30: model A Dice ${diceA}, model B Dice ${diceB}`);
+  console.log(`[measure] compare on Phantom.3 at threshold 0.50: model A Dice ${diceA}, model B Dice ${diceB}`);
 
   // Both viewports draw the CT; their prediction overlays are the two models' own masks (they differ).
   const [a, b] = [viewer.getByTestId('compare-viewport-a'), viewer.getByTestId('compare-viewport-b')];
