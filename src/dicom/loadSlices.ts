@@ -1,6 +1,8 @@
 // Loading chosen slices of one patient by path: the files a scan already found and ordered (e.g. one
 // worker's share of the kept CT slices and their masks), and nothing else — other entries of the zips
-// are neither read nor inflated. Lets one patient be split across the worker pool.
+// are neither read nor inflated. Lets one patient be split across the worker pool. Slices can be
+// visited one at a time as they are read, so a caller that reduces each slice at once (window, CLAHE)
+// never holds more than a slice or two of file bytes.
 // Pure: no DOM, no Node APIs; runs in Node, workers and the CLI.
 import { walkDrop, type DropSources, type ZipCaps } from './discoverWalk';
 import { DEFAULT_PATIENT_NAME, classifyZip } from './layout';
@@ -14,18 +16,21 @@ export interface LoadSlicesOptions {
 }
 
 /**
- * Reads and parses exactly `paths` (drop-relative, as the scan reported them) from `sources`,
- * returned in the order of `paths`. Fails naming the first file that is missing or unreadable.
+ * Reads and parses exactly `paths` (drop-relative, as the scan reported them) from `sources` and hands
+ * each to `visit` with its index in `paths`, in the order they are read (zip order, not `paths` order).
+ * A visited slice's pixels may be a view into its file's bytes: use them (or copy them) before
+ * `visit` returns. Fails naming the first file that is missing or unreadable.
  */
-export async function loadSlicesByPath(
+export async function visitSlicesByPath(
   sources: DropSources,
   patientName: string,
   paths: readonly string[],
+  visit: (index: number, slice: DicomSlice) => void,
   opts: LoadSlicesOptions = {},
-): Promise<Result<DicomSlice[]>> {
+): Promise<Result<void>> {
   const fallbackName = opts.fallbackName ?? DEFAULT_PATIENT_NAME;
   const wanted = new Map(paths.map((path, index) => [path, index]));
-  const out: (DicomSlice | undefined)[] = new Array(paths.length);
+  const seen = new Array<boolean>(paths.length).fill(false);
   const wantsZip = (path: string): boolean => {
     const zip = classifyZip(path, fallbackName);
     return zip.kind === 'container' || (zip.kind === 'series' && zip.patient === patientName);
@@ -37,12 +42,13 @@ export async function loadSlicesByPath(
       continue;
     }
     const index = wanted.get(event.path);
-    if (index === undefined) continue;
-    const slice = await readSliceAsync(event.bytes, event.path);
+    if (index === undefined || seen[index]) continue;
+    const slice = await readSliceAsync(event.bytes, event.path, { view: true });
     if (!slice.ok) return slice;
-    out[index] = slice.value;
+    seen[index] = true;
+    visit(index, slice.value);
   }
-  const missing = out.findIndex((slice) => slice === undefined);
+  const missing = seen.indexOf(false);
   if (missing >= 0) return failure(paths[missing], 'file not found in the drop any more (was it moved or deleted since it was scanned?)');
-  return { ok: true, value: out as DicomSlice[] };
+  return { ok: true, value: undefined };
 }

@@ -1,9 +1,10 @@
 // One worker's share of a patient split across the pool (workers/preprocessPlan.ts): read just its CT
-// and mask files, window + CLAHE + binarise each slice with the pipeline's own per-slice steps, and
-// store the slices under the patient's key (invisible until the coordinator commits the patient).
+// and mask files, window + CLAHE + binarise each slice with the pipeline's own per-slice steps as soon
+// as it is read (so no more than a slice or two of file bytes is held), and store the slices under
+// the patient's key (invisible until the coordinator commits the patient).
 // Runs inside a worker (and in Node for tests); the main thread only sees progress.
 import type { SourceFile, Problem } from '../dicom/types';
-import { loadSlicesByPath } from '../dicom/loadSlices';
+import { visitSlicesByPath } from '../dicom/loadSlices';
 import { binarise } from '../pipeline/binarise';
 import { claheSlice, windowSlice } from '../pipeline/preprocessPatient';
 import type { PipelineParams } from '../pipeline/params';
@@ -32,38 +33,43 @@ export async function runPartJob(db: Db | null, job: PartJob, onProgress: Progre
   const { width, height, part, params } = job;
   const px = width * height;
   onProgress('read', 0.05);
-  let t = performance.now();
-  const maskPaths = part.masks.filter((m): m is string => m !== null);
-  const loaded = await loadSlicesByPath(job.sources, job.patient, [...part.ct, ...maskPaths]);
-  times.readMs = performance.now() - t;
-  if (!loaded.ok) return { ok: false, problem: loaded.problem, times };
-  const ct = loaded.value.slice(0, part.ct.length);
-  const maskOf = new Map(maskPaths.map((path, i) => [path, loaded.value[part.ct.length + i]]));
-  const wrong = loaded.value.find((s) => s.rows !== height || s.columns !== width);
-  if (wrong) {
-    const at = loaded.value.indexOf(wrong);
-    const file = at < part.ct.length ? part.ct[at] : maskPaths[at - part.ct.length];
-    return { ok: false, problem: { file, message: `slice is ${wrong.rows}×${wrong.columns}, the series is ${height}×${width}`, severity: 'error' }, times };
-  }
-
-  onProgress('process', 0.4);
-  const images = new Uint8Array(ct.length * px);
-  const masks = new Uint8Array(ct.length * px);
+  const t = performance.now();
+  const positionsOf = new Map<string, number[]>();
+  part.masks.forEach((path, i) => {
+    if (path !== null) positionsOf.set(path, [...(positionsOf.get(path) ?? []), i]);
+  });
+  const maskPaths = [...positionsOf.keys()];
+  const images = new Uint8Array(part.ct.length * px);
+  const masks = new Uint8Array(part.ct.length * px);
   const hu = new Int16Array(px);
   const windowed = new Uint8Array(px);
-  for (let i = 0; i < ct.length; i++) {
+  let wrongSize: Problem | null = null;
+  let done = 0;
+  const visited = await visitSlicesByPath(job.sources, job.patient, [...part.ct, ...maskPaths], (index, slice) => {
+    const file = index < part.ct.length ? part.ct[index] : maskPaths[index - part.ct.length];
+    if (slice.rows !== height || slice.columns !== width) {
+      wrongSize ??= { file, message: `slice is ${slice.rows}×${slice.columns}, the series is ${height}×${width}`, severity: 'error' };
+      return;
+    }
     const t0 = performance.now();
-    windowSlice(ct[i], params, windowed, hu);
-    const t1 = performance.now();
-    claheSlice(windowed, width, height, params, images.subarray(i * px, (i + 1) * px));
-    times.windowMs += t1 - t0;
-    times.claheMs += performance.now() - t1;
-    const maskPath = part.masks[i];
-    if (maskPath !== null) binarise(maskOf.get(maskPath)!.pixels, masks.subarray(i * px, (i + 1) * px));
-  }
+    if (index < part.ct.length) {
+      windowSlice(slice, params, windowed, hu);
+      const t1 = performance.now();
+      claheSlice(windowed, width, height, params, images.subarray(index * px, (index + 1) * px));
+      times.windowMs += t1 - t0;
+      times.claheMs += performance.now() - t1;
+    } else {
+      for (const i of positionsOf.get(file) ?? []) binarise(slice.pixels, masks.subarray(i * px, (i + 1) * px));
+      times.windowMs += performance.now() - t0;
+    }
+    if (++done % 8 === 0) onProgress('process', 0.05 + (0.85 * done) / (part.ct.length + maskPaths.length));
+  });
+  times.readMs = performance.now() - t - times.windowMs - times.claheMs;
+  if (!visited.ok) return { ok: false, problem: visited.problem, times };
+  if (wrongSize) return { ok: false, problem: wrongSize, times };
 
   onProgress('store', 0.9);
-  t = performance.now();
+  const storeStart = performance.now();
   if (db) {
     try {
       await putSlices(db, job.key, job.patient, part.offset, px, images, masks);
@@ -71,7 +77,7 @@ export async function runPartJob(db: Db | null, job: PartJob, onProgress: Progre
       return { ok: false, problem: { file: job.patient, message: e instanceof Error ? e.message : String(e), severity: 'error' }, times };
     }
   }
-  times.storeMs = performance.now() - t;
+  times.storeMs = performance.now() - storeStart;
   onProgress('done', 1);
   return { ok: true, times, ...(db ? {} : { pixels: { images, masks } }) };
 }
