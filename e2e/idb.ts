@@ -3,14 +3,14 @@ import type { Page } from '@playwright/test';
 
 export interface StoredSummary {
   datasets: { id: string; name: string; slices: number; patientKeys: string[]; patientNames: string[] }[];
-  patients: { key: string; name: string; kept: number; start: number; end: number; keptFrom: number; keptTo: number }[];
+  patients: { key: string; name: string; kept: number; start: number; end: number; keptFrom: number; keptTo: number; width: number; height: number }[];
   sliceCount: number;
 }
 
-export function storedSummary(page: Page): Promise<StoredSummary> {
-  return page.evaluate(
+export async function storedSummary(page: Page): Promise<StoredSummary> {
+  const summary = await page.evaluate(
     () =>
-      new Promise<StoredSummary>((resolve, reject) => {
+      new Promise<{ datasets: StoredSummary['datasets']; patients: StoredSummary['patients']; runCounts: number[] }>((resolve, reject) => {
         const open = indexedDB.open('liverlab');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
@@ -18,36 +18,82 @@ export function storedSummary(page: Page): Promise<StoredSummary> {
           const tx = db.transaction(['datasets', 'patients', 'slices'], 'readonly');
           const d = tx.objectStore('datasets').getAll();
           const p = tx.objectStore('patients').getAll();
-          const n = tx.objectStore('slices').count();
+          const s = tx.objectStore('slices').getAll();
           tx.oncomplete = () => {
             db.close();
-            resolve({ datasets: d.result, patients: p.result, sliceCount: n.result });
+            resolve({ datasets: d.result, patients: p.result, runCounts: (s.result as { count?: number }[]).map((r) => r.count ?? 1) });
           };
           tx.onerror = () => reject(tx.error);
         };
       }),
   );
+  // The store holds runs of slices (src/storage/schema.ts StoredSliceRun): count slices, not records.
+  return { datasets: summary.datasets, patients: summary.patients, sliceCount: summary.runCounts.reduce((a, b) => a + b, 0) };
+}
+
+/** One stored slice as the page sees it: sizes, SHA-256 of image and mask, or the mask's values. */
+export interface StoredSliceInfo {
+  patientKey: string;
+  index: number;
+  imageBytes: number;
+  maskBytes: number;
+  imageHash?: string;
+  maskHash?: string;
+  mask?: number[];
+}
+
+/**
+ * Every stored slice (of one patient, or of all with `patientKey` null), in (patient, index) order,
+ * read from IndexedDB in the page: runs of slices are split back into slices, whatever their format.
+ */
+export function storedSlices(page: Page, patientKey: string | null, want: { hashes?: boolean; masks?: boolean } = {}): Promise<StoredSliceInfo[]> {
+  return page.evaluate(
+    async ({ key, hashes, masks }) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const o = indexedDB.open('liverlab');
+        o.onsuccess = () => resolve(o.result);
+        o.onerror = () => reject(o.error);
+      });
+      type Run = { patientKey: string; index: number; count?: number; image: Blob | Uint8Array; mask: Blob | Uint8Array };
+      const rows = await new Promise<Run[]>((resolve, reject) => {
+        const range = key === null ? undefined : IDBKeyRange.bound([key, 0], [key, Number.MAX_SAFE_INTEGER]);
+        const r = db.transaction('slices').objectStore('slices').getAll(range);
+        r.onsuccess = () => resolve(r.result);
+        r.onerror = () => reject(r.error);
+      });
+      db.close();
+      const bytes = async (b: Blob | Uint8Array) => (b instanceof Blob ? new Uint8Array(await b.arrayBuffer()) : b);
+      const hex = async (b: Uint8Array) =>
+        Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', b as Uint8Array<ArrayBuffer>)), (x) => x.toString(16).padStart(2, '0')).join('');
+      const out: StoredSliceInfo[] = [];
+      for (const run of rows) {
+        const count = run.count ?? 1;
+        const [image, mask] = await Promise.all([bytes(run.image), bytes(run.mask)]);
+        const px = image.length / count;
+        const maskPx = mask.length / count;
+        for (let i = 0; i < count; i++) {
+          const img = image.subarray(i * px, (i + 1) * px);
+          const msk = mask.subarray(i * maskPx, (i + 1) * maskPx);
+          out.push({
+            patientKey: run.patientKey,
+            index: run.index + i,
+            imageBytes: img.length,
+            maskBytes: msk.length,
+            ...(hashes ? { imageHash: await hex(img), maskHash: await hex(msk) } : {}),
+            ...(masks ? { mask: Array.from(msk) } : {}),
+          });
+        }
+      }
+      return out;
+    },
+    { key: patientKey, hashes: want.hashes === true, masks: want.masks === true },
+  );
 }
 
 /** SHA-256 (hex) of each stored image and mask slice of one patient, in slice order. */
-export function storedSliceHashes(page: Page, patientKey: string): Promise<{ images: string[]; masks: string[] }> {
-  return page.evaluate(async (key) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const o = indexedDB.open('liverlab');
-      o.onsuccess = () => resolve(o.result);
-      o.onerror = () => reject(o.error);
-    });
-    const rows = await new Promise<{ index: number; image: Uint8Array; mask: Uint8Array }[]>((resolve, reject) => {
-      const r = db.transaction('slices').objectStore('slices').getAll(IDBKeyRange.bound([key, 0], [key, Number.MAX_SAFE_INTEGER]));
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    db.close();
-    const hex = async (b: Uint8Array) =>
-      Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", b as Uint8Array<ArrayBuffer>)), (x) => x.toString(16).padStart(2, '0')).join('');
-    rows.sort((a, b) => a.index - b.index);
-    return { images: await Promise.all(rows.map((r) => hex(r.image))), masks: await Promise.all(rows.map((r) => hex(r.mask))) };
-  }, patientKey);
+export async function storedSliceHashes(page: Page, patientKey: string): Promise<{ images: string[]; masks: string[] }> {
+  const slices = (await storedSlices(page, patientKey, { hashes: true })).sort((a, b) => a.index - b.index);
+  return { images: slices.map((s) => s.imageHash as string), masks: slices.map((s) => s.maskHash as string) };
 }
 
 export interface StoredCheckpointSummary {

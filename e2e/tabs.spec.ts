@@ -11,7 +11,7 @@ import { dirname, join } from 'node:path';
 import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
 import { generatePhantomPatient } from '../src/phantom/phantom';
-import { storedCheckpoints, storedSummary } from './idb';
+import { storedCheckpoints, storedSlices, storedSummary } from './idb';
 
 const DEMO = 'Phantom.1 … Phantom.3 (3 patients)';
 
@@ -34,35 +34,21 @@ function phantomFolder(count: number, slices: number): string {
 }
 
 /** Every slice of every cached patient, read back: indices 0..kept-1 present once, image and mask whole. */
-function sliceProblems(page: Page): Promise<string[]> {
-  return page.evaluate(async () => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const o = indexedDB.open('liverlab');
-      o.onsuccess = () => resolve(o.result);
-      o.onerror = () => reject(o.error);
-    });
-    const all = <T,>(store: string) =>
-      new Promise<T[]>((resolve, reject) => {
-        const r = db.transaction(store).objectStore(store).getAll();
-        r.onsuccess = () => resolve(r.result as T[]);
-        r.onerror = () => reject(r.error);
-      });
-    const patients = await all<{ key: string; name: string; kept: number; width: number; height: number }>('patients');
-    const slices = await all<{ patientKey: string; index: number; image: Uint8Array; mask: Uint8Array }>('slices');
-    db.close();
-    const problems: string[] = [];
-    for (const p of patients) {
-      const mine = slices.filter((s) => s.patientKey === p.key).map((s) => s.index).sort((a, b) => a - b);
-      if (mine.join() !== Array.from({ length: p.kept }, (_, i) => i).join()) problems.push(`${p.name}: slice indices ${mine.join()} for ${p.kept} kept`);
-    }
-    const known = new Map(patients.map((p) => [p.key, p]));
-    for (const s of slices) {
-      const p = known.get(s.patientKey);
-      if (!p) problems.push(`slice ${s.index} of unknown patient ${s.patientKey.slice(0, 8)}`);
-      else if (s.image.byteLength !== p.width * p.height || s.mask.byteLength !== p.width * p.height) problems.push(`${p.name} slice ${s.index}: ${s.image.byteLength}/${s.mask.byteLength} bytes`);
-    }
-    return problems;
-  });
+async function sliceProblems(page: Page): Promise<string[]> {
+  const { patients } = await storedSummary(page);
+  const slices = await storedSlices(page, null);
+  const problems: string[] = [];
+  for (const p of patients) {
+    const mine = slices.filter((s) => s.patientKey === p.key).map((s) => s.index).sort((a, b) => a - b);
+    if (mine.join() !== Array.from({ length: p.kept }, (_, i) => i).join()) problems.push(`${p.name}: slice indices ${mine.join()} for ${p.kept} kept`);
+  }
+  const known = new Map(patients.map((p) => [p.key, p]));
+  for (const s of slices) {
+    const p = known.get(s.patientKey);
+    if (!p) problems.push(`slice ${s.index} of unknown patient ${s.patientKey.slice(0, 8)}`);
+    else if (s.imageBytes !== p.width * p.height || s.maskBytes !== p.width * p.height) problems.push(`${p.name} slice ${s.index}: ${s.imageBytes}/${s.maskBytes} bytes`);
+  }
+  return problems;
 }
 
 test('a delete in tab B waits for tab A caching a dataset; both are told and their lists converge; nothing is corrupt', async ({ page }) => {

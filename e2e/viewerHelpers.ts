@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect } from './fixtures';
+import { storedSlices } from './idb';
 
 export interface Pixels {
   width: number;
@@ -96,21 +97,9 @@ export function morph(mask: ArrayLike<number>, w: number, h: number, r: number):
 }
 
 /** The cached masks of one patient, slice by slice, read from IndexedDB in the page. */
-export function cachedMasks(page: Page, patientKey: string): Promise<number[][]> {
-  return page.evaluate(async (key) => {
-    const db = await new Promise<IDBDatabase>((resolve, reject) => {
-      const o = indexedDB.open('liverlab');
-      o.onsuccess = () => resolve(o.result);
-      o.onerror = () => reject(o.error);
-    });
-    const rows = await new Promise<{ index: number; mask: Uint8Array }[]>((resolve, reject) => {
-      const r = db.transaction('slices').objectStore('slices').getAll(IDBKeyRange.bound([key, 0], [key, Number.MAX_SAFE_INTEGER]));
-      r.onsuccess = () => resolve(r.result);
-      r.onerror = () => reject(r.error);
-    });
-    db.close();
-    return rows.sort((a, b) => a.index - b.index).map((r) => Array.from(r.mask));
-  }, patientKey);
+export async function cachedMasks(page: Page, patientKey: string): Promise<number[][]> {
+  const slices = await storedSlices(page, patientKey, { masks: true });
+  return slices.sort((a, b) => a.index - b.index).map((s) => s.mask as number[]);
 }
 
 /** The same, as one kept × H × W volume. */

@@ -2,7 +2,7 @@
 // every slice) is one IndexedDB transaction, so a crash, reload or quota error leaves either all
 // of it or none; a dataset record is written last, so a dataset is visible only when complete;
 // patients no dataset refers to are swept (never while another tab is still writing them).
-import type { Db, CachedDataset, CachedPatient, CachedSlice } from './schema';
+import type { Db, CachedDataset, CachedPatient, CachedSlice, StoredSliceRun } from './schema';
 import { describeStorageError } from './quota';
 
 const INGEST_LOCK = 'liverlab-ingest';
@@ -17,6 +17,25 @@ export async function findPatient(db: Db, key: string): Promise<CachedPatient | 
   return db.get('patients', key);
 }
 
+/** Most bytes of images (and of masks) in one stored run: 64 slices of 512², so no Blob is huge. */
+const RUN_BYTES = 16 * 2 ** 20;
+
+/** Queues `count` slices from `offset` (first in `images`/`masks`) as runs of at most RUN_BYTES each. */
+function putRuns(store: { put(value: StoredSliceRun): Promise<unknown> }, patientKey: string, offset: number, px: number, images: Uint8Array, masks: Uint8Array): Promise<unknown>[] {
+  const count = images.length / px;
+  const perRun = Math.max(1, Math.floor(RUN_BYTES / px));
+  const writes: Promise<unknown>[] = [];
+  for (let first = 0; first < count; first += perRun) {
+    const n = Math.min(perRun, count - first);
+    const range = [first * px, (first + n) * px] as const;
+    // A Blob copies its bytes once, into the browser's blob storage; the record then only refers to it.
+    const image = new Blob([images.subarray(...range) as Uint8Array<ArrayBuffer>]);
+    const mask = new Blob([masks.subarray(...range) as Uint8Array<ArrayBuffer>]);
+    writes.push(store.put({ patientKey, index: offset + first, count: n, image, mask }));
+  }
+  return writes;
+}
+
 /** Writes one processed patient, metadata and slices, in a single transaction. */
 export async function putPatient(db: Db, meta: CachedPatient, images: Uint8Array, masks: Uint8Array): Promise<void> {
   const px = meta.width * meta.height;
@@ -25,12 +44,7 @@ export async function putPatient(db: Db, meta: CachedPatient, images: Uint8Array
   }
   const tx = db.transaction(['patients', 'slices'], 'readwrite');
   try {
-    const slices = tx.objectStore('slices');
-    const writes: Promise<unknown>[] = [];
-    for (let i = 0; i < meta.kept; i++) {
-      // slice() copies each slice into its own small buffer, so a record never drags the whole volume along.
-      writes.push(slices.put({ patientKey: meta.key, index: i, image: images.slice(i * px, (i + 1) * px), mask: masks.slice(i * px, (i + 1) * px) }));
-    }
+    const writes = putRuns(tx.objectStore('slices'), meta.key, 0, px, images, masks);
     writes.push(tx.objectStore('patients').put(meta));
     await Promise.all([...writes, tx.done]);
   } catch (e) {
@@ -55,17 +69,7 @@ export async function putSlices(db: Db, patientKey: string, name: string, offset
   }
   const tx = db.transaction('slices', 'readwrite');
   try {
-    const writes: Promise<unknown>[] = [];
-    // A view would serialise its whole buffer, so each slice is copied into a slice-sized scratch
-    // buffer; put() clones its value before it returns, so two scratch buffers serve every slice.
-    const image = new Uint8Array(px);
-    const mask = new Uint8Array(px);
-    for (let i = 0; i < count; i++) {
-      image.set(images.subarray(i * px, (i + 1) * px));
-      mask.set(masks.subarray(i * px, (i + 1) * px));
-      writes.push(tx.store.put({ patientKey, index: offset + i, image, mask }));
-    }
-    await Promise.all([...writes, tx.done]);
+    await Promise.all([...putRuns(tx.store, patientKey, offset, px, images, masks), tx.done]);
   } catch (e) {
     try {
       tx.abort();
@@ -79,7 +83,12 @@ export async function putSlices(db: Db, patientKey: string, name: string, offset
 /** Makes a patient whose slices were stored by `putSlices` visible, once every one of its slices is there. */
 export async function commitPatient(db: Db, meta: CachedPatient): Promise<void> {
   const tx = db.transaction(['patients', 'slices'], 'readwrite');
-  const stored = await tx.objectStore('slices').count(IDBKeyRange.bound([meta.key, 0], [meta.key, meta.kept - 1]));
+  let stored = 0;
+  let cursor = await tx.objectStore('slices').openCursor(IDBKeyRange.bound([meta.key, 0], [meta.key, meta.kept - 1]));
+  while (cursor) {
+    stored += cursor.value.count ?? 1;
+    cursor = await cursor.continue();
+  }
   if (stored !== meta.kept) {
     tx.abort();
     await tx.done.catch(() => {});
@@ -100,13 +109,40 @@ export async function discardSlices(db: Db, patientKey: string): Promise<void> {
   await tx.done;
 }
 
+/** Slices `from`..`to` (inclusive) of a cached patient, in order. */
 export async function readSlices(db: Db, patientKey: string, from = 0, to = Infinity): Promise<CachedSlice[]> {
-  const range = IDBKeyRange.bound([patientKey, from], [patientKey, Math.min(to, Number.MAX_SAFE_INTEGER)]);
-  return db.getAll('slices', range);
+  const last = Math.min(to, Number.MAX_SAFE_INTEGER);
+  const tx = db.transaction('slices');
+  // The run holding `from` may start before it: begin at the last run starting at or before `from`.
+  const before = await tx.store.openCursor(IDBKeyRange.bound([patientKey, 0], [patientKey, from]), 'prev');
+  const runs = await tx.store.getAll(IDBKeyRange.bound([patientKey, before ? before.value.index : from], [patientKey, last]));
+  const out: CachedSlice[] = [];
+  for (const run of runs) {
+    const count = run.count ?? 1;
+    const lo = Math.max(from, run.index);
+    const hi = Math.min(last, run.index + count - 1);
+    if (lo > hi) continue;
+    const px = byteLength(run.image) / count;
+    const [image, mask] = await Promise.all([bytesOf(run.image, (lo - run.index) * px, (hi + 1 - run.index) * px), bytesOf(run.mask, (lo - run.index) * px, (hi + 1 - run.index) * px)]);
+    for (let i = lo; i <= hi; i++) {
+      const at = (i - lo) * px;
+      out.push({ patientKey, index: i, image: image.subarray(at, at + px), mask: mask.subarray(at, at + px) });
+    }
+  }
+  return out;
 }
 
 export async function readSlice(db: Db, patientKey: string, index: number): Promise<CachedSlice | undefined> {
-  return db.get('slices', [patientKey, index]);
+  return (await readSlices(db, patientKey, index, index))[0];
+}
+
+function byteLength(data: Blob | Uint8Array): number {
+  return data instanceof Uint8Array ? data.length : data.size;
+}
+
+async function bytesOf(data: Blob | Uint8Array, start: number, end: number): Promise<Uint8Array> {
+  if (data instanceof Uint8Array) return data.subarray(start, end);
+  return new Uint8Array(await (start === 0 && end === data.size ? data : data.slice(start, end)).arrayBuffer());
 }
 
 export async function commitDataset(db: Db, dataset: CachedDataset): Promise<void> {

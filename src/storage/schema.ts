@@ -44,6 +44,21 @@ export interface CachedSlice {
   mask: Uint8Array;
 }
 
+/**
+ * What the `slices` store holds: a run of `count` consecutive kept slices from `index`, images and
+ * masks each one Blob of count·W·H bytes. A run is one record and one blob file: written ~2.5× faster
+ * than a record per slice (102 slices of 512², measured in Chromium), and a single slice is still read
+ * without the rest (`Blob.slice`). Records without `count` are single slices as typed arrays (caches
+ * written before runs), read the same way.
+ */
+export interface StoredSliceRun {
+  patientKey: string;
+  index: number;
+  count?: number;
+  image: Blob | Uint8Array;
+  mask: Blob | Uint8Array;
+}
+
 /** A named, complete dataset: visible only once every patient in it has been written. */
 export interface CachedDataset {
   id: string;
@@ -104,7 +119,7 @@ export interface StoredModel {
 export interface LiverLabDB extends DBSchema {
   datasets: { key: string; value: CachedDataset };
   patients: { key: string; value: CachedPatient; indexes: { byInput: string } };
-  slices: { key: [string, number]; value: CachedSlice };
+  slices: { key: [string, number]; value: StoredSliceRun };
   runs: { key: string; value: TrainingRun };
   checkpoints: { key: [string, string]; value: Checkpoint };
   models: { key: string; value: StoredModel };
