@@ -36,10 +36,10 @@ test('a reload during preprocessing leaves the earlier dataset intact and nothin
 
 // A really full disk, as Chromium enforces it: the quota of an on-disk profile is 60% of the size of
 // the volume that holds it, so a profile on a 12 MiB tmpfs gets about 7.2 MiB. The demo (~1.4 MB in
-// IndexedDB) fits; the real patient does not (102 kept 512×512 slices: 53 MB of images and masks,
-// ~16 MB as Chromium stores them, compressed). estimate() does not show that quota (since Chrome 138 it
-// reports usage + min(10 GiB, disk rounded up to 1 GiB), whatever is enforced); CDP
-// Storage.getUsageAndQuota does. The CDP quota override is no substitute: in Playwright's incognito
+// IndexedDB) fits; the real patient does not (102 kept 512×512 slices: 53 MB of images and masks in
+// Blobs; ~15 MB even as plain records, which Chromium compresses). estimate() does not show that quota
+// (since Chrome 138 it reports usage + min(10 GiB, disk rounded up to 1 GiB), whatever is enforced);
+// CDP Storage.getUsageAndQuota does. The CDP quota override is no substitute: in Playwright's incognito
 // context this Chromium reports it (getUsageAndQuota) but let 20 MiB through an 8 MiB override.
 const DISK_MIB = 12;
 const fullDisk = test.extend<{ smallDisk: string }>({
