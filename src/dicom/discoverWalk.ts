@@ -24,6 +24,8 @@ export interface WalkOptions {
   /** True for a wanted file of which only the header is needed: only its first HEAD_BYTES are read. */
   headOnly?(path: string): boolean;
   zipCaps?: ZipCaps;
+  /** See ExpandZipOptions.reuseOutput: one buffer for every inflated entry, for a consumer done with each before the next. */
+  reuseOutput?: boolean;
   onProgress?(done: number, total?: number): void;
 }
 
@@ -45,7 +47,7 @@ export async function* walkDrop(sources: DropSources, walk: WalkOptions): AsyncG
       }
       const zip = inMemory ? memoryFile(path, item.bytes as Uint8Array) : atPath(item as SourceFile, path);
       const filter = (entry: string): boolean => (isZipPath(entry) ? walk.wantsZip(entry) : walk.wantsFile(entry));
-      yield* expandZip(countingReads(zip, advance), { filter, head: walk.headOnly, ...walk.zipCaps });
+      yield* expandZip(countingReads(zip, advance), { filter, head: walk.headOnly, reuseOutput: walk.reuseOutput, ...walk.zipCaps });
       continue;
     }
     if (!walk.wantsFile(path)) {

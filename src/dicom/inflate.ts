@@ -22,18 +22,22 @@ export function setInflateRaw(fn: InflateRaw | null): void {
   injected = fn;
 }
 
-export function inflateRaw(compressed: Uint8Array, expectedSize: number, maxBytes: number): Promise<Uint8Array> {
+/**
+ * The inflated entry. `into` (at least expectedSize + 1 bytes), if given, may be written and returned
+ * (a view of it) instead of a fresh buffer: for callers that reuse one buffer entry after entry.
+ */
+export function inflateRaw(compressed: Uint8Array, expectedSize: number, maxBytes: number, into?: Uint8Array): Promise<Uint8Array> {
   if (expectedSize > maxBytes) return Promise.reject(new InflateCapExceeded(maxBytes));
   if (injected) return injected(compressed, expectedSize, maxBytes);
-  return Promise.resolve().then(() => inflateJs(compressed, expectedSize, maxBytes));
+  return Promise.resolve().then(() => inflateJs(compressed, expectedSize, maxBytes, into));
 }
 
 /** Inflates a whole entry in one synchronous call (what `inflateRaw` does without Node's zlib). */
-export function inflateJs(compressed: Uint8Array, expectedSize: number, maxBytes: number): Uint8Array {
+export function inflateJs(compressed: Uint8Array, expectedSize: number, maxBytes: number, into?: Uint8Array): Uint8Array {
   // One call into a buffer of the declared size plus one byte: a full buffer means the entry inflates
   // to more than it declared; only then is it inflated again, streaming, to tell a bomb (over the
   // cap) from a merely wrong header.
-  const out = new Uint8Array(expectedSize + 1);
+  const out = into && into.length > expectedSize ? into.subarray(0, expectedSize + 1) : new Uint8Array(expectedSize + 1);
   const result = inflateRawInto(compressed, out);
   if (result.error !== null) throw new Error(result.error);
   if (result.written > expectedSize) return inflateJsStreaming(compressed, expectedSize, maxBytes);

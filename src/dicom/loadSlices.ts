@@ -35,7 +35,8 @@ export async function visitSlicesByPath(
     const zip = classifyZip(path, fallbackName);
     return zip.kind === 'container' || (zip.kind === 'series' && zip.patient === patientName);
   };
-  for await (const event of walkDrop(sources, { wantsFile: (path) => wanted.has(path), wantsZip, zipCaps: opts.zipCaps })) {
+  // Each slice is visited before the next is read, so one inflate buffer serves them all.
+  for await (const event of walkDrop(sources, { wantsFile: (path) => wanted.has(path), wantsZip, zipCaps: opts.zipCaps, reuseOutput: true })) {
     if ('folder' in event) continue;
     if ('problem' in event) {
       if (event.path !== undefined && wanted.has(event.path)) return { ok: false, problem: event.problem };

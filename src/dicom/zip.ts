@@ -42,6 +42,12 @@ export interface ExpandZipOptions {
   head?: (entryPath: string) => boolean;
   maxEntryBytes?: number;
   maxTotalBytes?: number;
+  /**
+   * Inflate every (non-zip) entry into the same buffer, grown as needed, one entry at a time: for a
+   * consumer that is done with an entry's bytes before it asks for the next (e.g. reduces each slice
+   * at once). Saves a fresh slice-sized allocation per entry (~2 ms per 512 KB in a browser worker here).
+   */
+  reuseOutput?: boolean;
 }
 
 /** Bytes handed out for a `head` entry: far more than a CT slice's header (~1 KB) needs. */
@@ -63,6 +69,8 @@ interface Budget {
   exhausted: boolean;
   /** Which entries are read only as far as their header (see ExpandZipOptions.head). */
   head?: (entryPath: string) => boolean;
+  /** The shared output buffer when ExpandZipOptions.reuseOutput is set (null until first needed). */
+  output?: { bytes: Uint8Array | null };
 }
 
 type Pending = ZipItem | { nestedZip: { path: string; bytes: Uint8Array } };
@@ -75,6 +83,7 @@ export function expandZip(zip: SourceFile, opts: ExpandZipOptions = {}): AsyncIt
     inflated: 0,
     exhausted: false,
     head: opts.head,
+    ...(opts.reuseOutput ? { output: { bytes: null } } : {}),
   };
   return expandWithin(zip, opts.filter, budget, 0);
 }
@@ -270,7 +279,8 @@ async function* expandRandomAccess(
           return { bytes: w.entry.method === 0 ? data.slice(0, HEAD_BYTES) : inflatePrefix(data, HEAD_BYTES), size: w.entry.size };
         }
         const data = await readEntryData(read, zip.size, w.entry);
-        const bytes = w.entry.method === 0 ? data.slice() : await inflateRaw(data, w.entry.size, budget.maxEntryBytes);
+        const into = w.nested ? undefined : sharedOutput(budget, w.entry.size + 1);
+        const bytes = w.entry.method === 0 ? data.slice() : await inflateRaw(data, w.entry.size, budget.maxEntryBytes, into);
         if (bytes.length !== w.entry.size) return { message: `corrupt data (inflated to ${bytes.length} bytes, the zip says ${w.entry.size})` };
         const crc = crc32(bytes);
         if (crc !== w.entry.crc) return { message: `corrupt data (CRC-32 is ${hex32(crc)}, the zip says ${hex32(w.entry.crc)})` };
@@ -283,8 +293,10 @@ async function* expandRandomAccess(
   });
   const inFlight: Job[] = [];
   let next = 0;
+  // A shared output buffer holds one entry at a time: the next starts only once this one was consumed.
+  const inFlightMax = budget.output ? 1 : ENTRIES_IN_FLIGHT;
   while (next < wanted.length || inFlight.length > 0) {
-    while (inFlight.length < ENTRIES_IN_FLIGHT && next < wanted.length) inFlight.push(start(wanted[next++]));
+    while (inFlight.length < inFlightMax && next < wanted.length) inFlight.push(start(wanted[next++]));
     const job = inFlight.shift() as Job;
     const outcome = await job.result;
     if ('message' in outcome) {
@@ -305,6 +317,13 @@ async function* expandRandomAccess(
     }
     if (budget.exhausted) return;
   }
+}
+
+/** The shared output buffer (ExpandZipOptions.reuseOutput), at least `size` bytes long; undefined when not shared. */
+function sharedOutput(budget: Budget, size: number): Uint8Array | undefined {
+  if (!budget.output || size > budget.maxEntryBytes + 1) return undefined;
+  if (!budget.output.bytes || budget.output.bytes.length < size) budget.output.bytes = new Uint8Array(size);
+  return budget.output.bytes;
 }
 
 /** Bytes read at once on the random-access path: runs of wanted entries are read together up to this. */
