@@ -1,8 +1,22 @@
 // Start-up housekeeping: remove what an interrupted ingest (crash, reload, closed tab) left
-// behind, then load the cache listing. Never touches complete datasets.
+// behind, then load the cache listing. Never touches complete datasets. Also starts the
+// preprocessing workers as soon as files are dropped, so "Preprocess" does not wait for them.
 import { openCache } from '../storage/schema';
 import { sweepOrphans } from '../storage/datasets';
+import { warmPreprocessing } from '../workers/preprocessClient';
 import { useCacheStore } from './cacheStore';
+import { useIngestStore } from './ingestStore';
+
+let warming = false;
+
+/** From the first drop on, the preprocessing pool is kept loaded (idempotent). */
+export function warmPreprocessingOnDrop(): void {
+  if (warming) return;
+  warming = true;
+  useIngestStore.subscribe((state, previous) => {
+    if (state.phase === 'scanning' && previous.phase !== 'scanning') void warmPreprocessing();
+  });
+}
 
 export async function startupSweep(): Promise<void> {
   try {

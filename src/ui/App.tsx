@@ -9,7 +9,7 @@ import { PreprocessPanel } from './PreprocessPanel';
 import { CachePanel } from './CachePanel';
 import { TrainingPanel } from './training/TrainingPanel';
 import { ViewerPanel } from './viewer';
-import { startupSweep } from '../state/startup';
+import { startupSweep, warmPreprocessingOnDrop } from '../state/startup';
 import { TabSyncNotice } from './TabSyncNotice';
 
 const TABS: { id: Tab; label: string }[] = [
@@ -22,6 +22,7 @@ export function App() {
   const { tab, setTab } = useUiStore();
   useEffect(() => {
     void startupSweep();
+    warmPreprocessingOnDrop();
   }, []);
   return (
     <div className="app">

@@ -49,6 +49,16 @@ export class WorkerPool<T> {
     }
   }
 
+  /**
+   * Starts every worker of the pool now and runs `ready` on each (e.g. opening the cache), so the first
+   * real jobs do not wait for module loading. Workers already busy or started are left alone.
+   */
+  warm(ready: (api: Remote<T>) => Promise<unknown>): Promise<void> {
+    const starting: Promise<unknown>[] = [];
+    while (this.slots.length < this.size) starting.push(this.use(ready).catch(() => {}));
+    return Promise.all(starting).then(() => {});
+  }
+
   /** Stops every worker at once (cancel): running jobs reject, waiting jobs never start. */
   terminate(): void {
     for (const cancel of this.cancelers) cancel(new PoolCancelled());

@@ -30,6 +30,11 @@ export interface PartRequest {
 }
 
 const preprocessApi = {
+  /** Nothing but being loaded, with the cache open: the pool's warm-up. */
+  async ready(): Promise<void> {
+    await openCache();
+  },
+
   async preprocess(req: PreprocessRequest, onProgress: ProgressFn) {
     const db = await openCache();
     return runPreprocessJob(db, { patient: req.patient, sources: req.files.map(blobSource), params: req.params, spacing: req.spacing }, onProgress);

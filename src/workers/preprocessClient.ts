@@ -20,6 +20,11 @@ function preprocessPool(): WorkerPool<PreprocessApi> {
   return pool;
 }
 
+/** Loads the pool's workers ahead of the first job (they take a few hundred ms to start). */
+export function warmPreprocessing(): Promise<void> {
+  return preprocessPool().warm((api) => api.ready());
+}
+
 export function preprocessPoolSize(): number {
   return preprocessPool().size;
 }
