@@ -149,7 +149,8 @@ export async function scanPatients(sources: DropSources, opts: ScanOptions = {})
       else draft.fileProblems.push(partialHeader.problem);
     } else {
       const organ = organOf(draft, role.organ, role.seriesFolder);
-      const slice = await readSliceAsync(bytes, path);
+      // Pixels only looked at here, never kept: a view into the entry's bytes will do.
+      const slice = await readSliceAsync(bytes, path, { view: true });
       if (!slice.ok) {
         draft.fileProblems.push(slice.problem);
         return;
@@ -159,10 +160,13 @@ export async function scanPatients(sources: DropSources, opts: ScanOptions = {})
     }
   };
   const wantsZip = (path: string) => classifyZip(path, fallbackName).kind !== 'unused';
+  // Every entry is done with (header values copied out, mask pixels summed up) before the next is
+  // read, so one inflate buffer serves them all.
   const walk = walkDrop(sources, {
     wantsFile: (path) => !isIgnoredPath(path),
     wantsZip,
     headOnly,
+    reuseOutput: true,
     zipCaps: opts.zipCaps,
     onProgress: opts.onProgress,
   });

@@ -687,7 +687,9 @@ describe('issue 7 §1 faults: a 1000-slice series in bounded memory', () => {
       `[measure] scan of ${SLICES} slices ${SIZE}²: input ${mib(inputBytes)}, peak held ${mib(peak.live - base)} ` +
         `(peak in use incl. garbage ${mib(peak.raw - base)})`,
     );
-    expect(peak.live - base).toBeLessThan(inputBytes / 4);
+    // What a scan keeps is 1000 header records (~3 MiB measured, some of it sampling noise); keeping the
+    // files' bytes would add all 13 MiB of them, so half the input still tells the two apart.
+    expect(peak.live - base).toBeLessThan(inputBytes / 2);
   }, 120_000);
 
   it('preprocessing 1000 slices holds the decoded series and the output, never the files it read', async () => {
