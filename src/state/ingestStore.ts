@@ -9,10 +9,18 @@ import { useCacheStore } from './cacheStore';
 
 export type IngestPhase = 'idle' | 'scanning' | 'ready';
 
+export interface ScanProgress {
+  files: number;
+  done: number;
+  total: number | null;
+}
+
+const NO_PROGRESS: ScanProgress = { files: 0, done: 0, total: null };
+
 export interface IngestState {
   phase: IngestPhase;
-  /** Files seen so far in the running scan, and the total when known. */
-  progress: { done: number; total: number | null };
+  /** The running scan: its file count, bytes read so far, and their total once known. */
+  progress: ScanProgress;
   patients: PatientScan[];
   /** Problems not tied to one patient (unreadable zips, stray files). */
   problems: Problem[];
@@ -26,7 +34,7 @@ export interface IngestState {
 
 export const useIngestStore = create<IngestState>((set, get) => ({
   phase: 'idle',
-  progress: { done: 0, total: null },
+  progress: NO_PROGRESS,
   patients: [],
   problems: [],
   sources: [],
@@ -35,11 +43,11 @@ export const useIngestStore = create<IngestState>((set, get) => ({
   async ingest(files) {
     if (files.length === 0) return;
     const t0 = performance.now();
-    set({ phase: 'scanning', progress: { done: 0, total: files.length } });
+    set({ phase: 'scanning', progress: { files: files.length, done: 0, total: null } });
     // Mask pixels only for the organ preprocessing will use (its range plans the work); other organs'
     // and the CT's headers only — a patient's other organ masks are most of what a drop holds.
     const organ = useCacheStore.getState().params.organ;
-    const result = await scanDrop(files, (done, total) => set({ progress: { done, total: total ?? null } }), [organ]);
+    const result = await scanDrop(files, (done, total) => set({ progress: { files: files.length, done, total } }), [organ]);
     const names = new Set(result.patients.map((p) => p.name));
     const kept = get().patients.filter((p) => !names.has(p.name));
     set({
@@ -52,12 +60,12 @@ export const useIngestStore = create<IngestState>((set, get) => ({
   },
 
   async loadDemo() {
-    set({ phase: 'scanning', progress: { done: 0, total: null } });
+    set({ phase: 'scanning', progress: NO_PROGRESS });
     const files = await demoFiles({ count: 3, size: 128, slices: 40, seed: 2026 });
     await get().ingest(files);
   },
 
   clear() {
-    set({ phase: 'idle', patients: [], problems: [], sources: [], progress: { done: 0, total: null }, lastScanMs: null });
+    set({ phase: 'idle', patients: [], problems: [], sources: [], progress: NO_PROGRESS, lastScanMs: null });
   },
 }));

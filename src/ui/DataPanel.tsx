@@ -3,7 +3,7 @@ import { useIngestStore } from '../state/ingestStore';
 import { PatientList } from './PatientList';
 import { ProblemList } from './ProblemList';
 import { DropZone } from './DropZone';
-import { formatSeconds } from './format';
+import { formatBytes, formatSeconds } from './format';
 
 export function DataPanel() {
   const { phase, progress, patients, problems, lastScanMs, clear } = useIngestStore();
@@ -13,8 +13,9 @@ export function DataPanel() {
         <h2>Patients</h2>
         {phase === 'scanning' ? (
           <span role="status" data-testid="scan-status">
-            Reading files… {progress.done}
-            {progress.total ? ` / ${progress.total}` : ''}
+            Reading files…{progress.files > 0 ? ` ${progress.files} files, ` : ' '}
+            {formatBytes(progress.done)}
+            {progress.total ? ` of ${formatBytes(progress.total)}` : ''}
           </span>
         ) : (
           <span role="status" data-testid="scan-status" className="muted" data-scan-ms={lastScanMs === null ? undefined : Math.round(lastScanMs)}>

@@ -35,7 +35,7 @@ export function DropZone() {
             webkitdirectory=""
             multiple
             hidden
-            onChange={(e) => void ingest(filesFromInput(e.currentTarget.files))}
+            onChange={(e) => void filesFromInput(e.currentTarget.files).then(ingest)}
           />
         </label>
         <label className="button">
@@ -46,7 +46,7 @@ export function DropZone() {
             multiple
             accept=".zip,application/zip,application/dicom,*"
             hidden
-            onChange={(e) => void ingest(filesFromInput(e.currentTarget.files))}
+            onChange={(e) => void filesFromInput(e.currentTarget.files).then(ingest)}
           />
         </label>
       </div>

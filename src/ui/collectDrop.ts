@@ -1,6 +1,7 @@
 // Turns what the browser hands us (a drop's DataTransfer, a folder or file picker) into
 // DroppedFile[] with paths relative to what was dropped. Folders are walked recursively.
 import type { DroppedFile } from '../dicom/blobSource';
+import { forEachSliced } from '../workers/timeSlice';
 
 export async function filesFromDataTransfer(dt: DataTransfer): Promise<DroppedFile[]> {
   const entries: FileSystemEntry[] = [];
@@ -22,8 +23,24 @@ export async function filesFromDataTransfer(dt: DataTransfer): Promise<DroppedFi
   return out;
 }
 
-export function filesFromInput(list: FileList | null): DroppedFile[] {
-  return Array.from(list ?? []).map((f) => ({ path: f.webkitRelativePath || f.name, file: f }));
+/**
+ * A picker's FileList as DroppedFile[]. Thousands of files for a dataset folder: their script
+ * wrappers are made a slice at a time, not in the task that delivers the FileList (already long:
+ * Chromium builds every File in it).
+ */
+export async function filesFromInput(list: FileList | null): Promise<DroppedFile[]> {
+  const out: DroppedFile[] = [];
+  if (!list) return out;
+  const indices = Array.from({ length: list.length }, (_, i) => i);
+  await forEachSliced(
+    indices,
+    (i) => {
+      const f = list[i];
+      out.push({ path: f.webkitRelativePath || f.name, file: f });
+    },
+    { checkEvery: 64 },
+  );
+  return out;
 }
 
 async function walk(entry: FileSystemEntry, prefix: string, out: DroppedFile[]): Promise<void> {

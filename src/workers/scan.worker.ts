@@ -12,10 +12,25 @@ export interface DemoOptions {
   seed: number;
 }
 
+const PROGRESS_MS = 100;
+
 const scanApi = {
   /** `checkOrgans`: organs whose mask pixels are read (their non-empty range); others and the CT: headers only. */
   async scan(files: DroppedFile[], onProgress?: (done: number, total?: number) => void, checkOrgans?: string[]) {
-    return scanPatients(files.map(blobSource), { onProgress, ...(checkOrgans ? { checkOrgans } : {}) });
+    // Progress is counted per file: at most one message to the page every PROGRESS_MS, and the last.
+    const progress = { last: -Infinity, unsent: null as [number, number | undefined] | null };
+    const throttled = onProgress
+      ? (done: number, total?: number) => {
+          progress.unsent = [done, total];
+          if (performance.now() - progress.last < PROGRESS_MS && done !== total) return;
+          progress.last = performance.now();
+          progress.unsent = null;
+          onProgress(done, total);
+        }
+      : undefined;
+    const result = await scanPatients(files.map(blobSource), { onProgress: throttled, ...(checkOrgans ? { checkOrgans } : {}) });
+    if (onProgress && progress.unsent) onProgress(...progress.unsent);
+    return result;
   },
 
   /** The demo dataset: phantom patients as DICOM files, handed back as Blobs to go through the normal ingest. */
