@@ -1,7 +1,9 @@
-// Reads one cached patient back as contiguous volumes (kept × H × W): for export, training and
-// the viewer. Thin over storage/datasets.ts.
+// Reads one cached patient back as contiguous volumes (kept × H × W), for export and the viewer; and
+// cached patients as a training / evaluation slice set at the model's size, streamed a few slices at
+// a time. Thin over storage/datasets.ts.
 import type { Db, CachedPatient } from './schema';
 import { readSlices } from './datasets';
+import { buildSliceSetStreaming, type SliceSet } from '../model/sliceSet';
 
 export interface PatientVolume {
   meta: CachedPatient;
@@ -20,4 +22,16 @@ export async function readPatientVolume(db: Db, meta: CachedPatient): Promise<Pa
     masks.set(s.mask, s.index * px);
   }
   return { meta, images, masks };
+}
+
+/**
+ * Cached patients at the model's input size (training and evaluation). Streamed: never more than a
+ * chunk of slices at the cached size in memory, whatever the number of patients — reading every
+ * volume first held the whole dataset at full resolution (kept × 512² × 2 bytes per patient).
+ */
+export function readSliceSet(db: Db, metas: CachedPatient[], size: number): Promise<SliceSet> {
+  return buildSliceSetStreaming(
+    metas.map((m) => ({ name: m.name, width: m.width, height: m.height, kept: m.kept, read: (from: number, to: number) => readSlices(db, m.key, from, to) })),
+    size,
+  );
 }

@@ -11,11 +11,10 @@ import { evaluate, type Evaluation } from '../model/evaluate';
 import { predictProbabilities } from '../model/inference';
 import { modelInputSize } from '../model/modelFiles';
 import { maskFromProbabilities, type MaskSettings } from '../model/probabilityMask';
-import { buildSliceSet } from '../model/sliceSet';
 import { patientMetrics, type PatientMetrics } from '../metrics/patientMetrics';
 import { openCache, type CachedPatient } from '../storage/schema';
 import { getDataset, listPatients, findPatient } from '../storage/datasets';
-import { readPatientVolume } from '../storage/readPatient';
+import { readPatientVolume, readSliceSet } from '../storage/readPatient';
 import { getModel } from '../storage/runs';
 import { blobSource, type DroppedFile } from '../dicom/blobSource';
 import { loadPatientSeries } from '../dicom/discoverLoad';
@@ -123,12 +122,7 @@ const inferApi = {
     const { model, size } = await modelById(modelId);
     const db = await openCache();
     const metas = await listPatients(db, patientKeys);
-    const volumes = [];
-    for (const m of metas) {
-      const v = await readPatientVolume(db, m);
-      volumes.push({ name: m.name, width: m.width, height: m.height, kept: m.kept, images: v.images, masks: v.masks });
-    }
-    const result = await evaluate(model, buildSliceSet(volumes, size), 4, threshold);
+    const result = await evaluate(model, await readSliceSet(db, metas, size), 4, threshold);
     return { ...result, backend: backend!, size };
   },
 

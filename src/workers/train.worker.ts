@@ -10,12 +10,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend, setWasmPaths, setWasmThreads, type BackendName, type SkippedBackend } from '../model/backends';
 import { offlineAugmentedSet } from '../model/batches';
 import { restoreModel, restoreOptimizer, snapshotModel, snapshotOptimizer } from '../model/checkpoint';
-import { buildSliceSet, type SliceSet } from '../model/sliceSet';
+import type { SliceSet } from '../model/sliceSet';
 import { Trainer, emptyTrainerState, inlineBatchSource, type BatchSource, type EpochRecord, type StepInfo, type TrainerState } from '../model/trainer';
 import { unet } from '../model/unet';
 import { openCache, type TrainingRun } from '../storage/schema';
 import { listPatients } from '../storage/datasets';
-import { readPatientVolume } from '../storage/readPatient';
+import { readSliceSet } from '../storage/readPatient';
 import { getCheckpoint, getRun, putModel, putRun, saveEpoch } from '../storage/runs';
 import { AugmentWorkers } from './augmentWorkers';
 import { TFJS_WASM_PATHS } from './wasmAssets';
@@ -68,12 +68,7 @@ function checkDevice(): void {
 async function loadSet(db: Awaited<ReturnType<typeof openCache>>, keys: string[], size: number): Promise<SliceSet> {
   const metas = await listPatients(db, keys);
   if (metas.length !== keys.length) throw new Error(`${keys.length - metas.length} patient(s) of this run are no longer in the cache`);
-  const volumes = [];
-  for (const m of metas) {
-    const v = await readPatientVolume(db, m);
-    volumes.push({ name: m.name, width: m.width, height: m.height, kept: m.kept, images: v.images, masks: v.masks });
-  }
-  return buildSliceSet(volumes, size);
+  return readSliceSet(db, metas, size);
 }
 
 const trainApi = {
