@@ -9,6 +9,7 @@ import { DEFAULT_PATIENT_NAME, classifyFolder, classifyPath, classifyZip, isIgno
 import { canDecode } from './codecs';
 import { readHeader, readHeaderPrefix, readSliceAsync } from './parse';
 import { collapseRepeats, error, listSome, warning } from './problems';
+import { foregroundRuns } from '../pipeline/binarise';
 import { TRANSFER_SYNTAXES, describeTransferSyntax, isCompressed, type TransferSyntax } from './transferSyntax';
 import type { MaskSliceRef, OrganSeries, PatientScan, PixelArray, Problem } from './types';
 
@@ -36,6 +37,8 @@ export interface ScanResult {
 
 interface MaskRecord extends HeaderRecord {
   nonEmpty: boolean | null;
+  /** Runs of pixels > 0 (MaskSliceRef.foreground), when the pixels were read. */
+  foreground?: Uint32Array;
   /** A few distinct pixel values other than 0 and 255 (the 3D-IRCADb convention), if any. */
   oddValues: number[];
 }
@@ -156,7 +159,7 @@ export async function scanPatients(sources: DropSources, opts: ScanOptions = {})
         return;
       }
       const { pixels, ...header } = slice.value;
-      organ.masks.push({ file: path, header, ...maskValues(pixels) });
+      organ.masks.push({ file: path, header, ...maskValues(pixels), foreground: foregroundRuns(pixels) });
     }
   };
   const wantsZip = (path: string) => classifyZip(path, fallbackName).kind !== 'unused';
@@ -261,12 +264,13 @@ function buildOrganSeries(
   problems: Problem[],
 ): OrganSeries {
   const masks = assembleSeries(records, organ, folder, problems, false);
-  const slices: MaskSliceRef[] = masks.map(({ file, instanceNumber, header, nonEmpty }) => ({
+  const slices: MaskSliceRef[] = masks.map(({ file, instanceNumber, header, nonEmpty, foreground }) => ({
     file,
     instanceNumber,
     rows: header.rows,
     columns: header.columns,
     nonEmpty,
+    ...(foreground ? { foreground } : {}),
   }));
   if (records.length === 0) {
     problems.push(warning(folder, `${organ}: organ folder is empty`));

@@ -62,6 +62,12 @@ export interface SliceRef {
 export interface MaskSliceRef extends SliceRef {
   /** True when any pixel is non-zero; null when the scan read only the header (an organ it was not asked to check). */
   nonEmpty: boolean | null;
+  /**
+   * Where the mask is > 0, as runs `[start, length, start, length, …]` over the row-major pixels (see
+   * pipeline/binarise `foregroundRuns`), when the scan read the pixels; lets preprocessing rebuild the
+   * binarised mask without reading the file again. A few KB per liver slice.
+   */
+  foreground?: Uint32Array;
 }
 
 export interface OrganSeries {

@@ -1,5 +1,7 @@
-// binarise: a mask slice as 0/1 bytes (> 0 → 1), the reference `(masks > 0).astype(np.uint8)`.
-// Pure: no DOM, no IndexedDB, no workers. Never thresholds anywhere but at zero.
+// binarise: a mask slice as 0/1 bytes (> 0 → 1), the reference `(masks > 0).astype(np.uint8)`; and the
+// same mask as runs of foreground pixels, which the scan keeps (a few KB a slice) so preprocessing
+// need not read the mask files again. Pure: no DOM, no IndexedDB, no workers. Never thresholds
+// anywhere but at zero.
 
 import type { PixelArray } from '../dicom/types';
 
@@ -11,4 +13,39 @@ export function binarise(mask: PixelArray, out?: Uint8Array): Uint8Array {
   const bin = out ?? new Uint8Array(n);
   for (let i = 0; i < n; i++) bin[i] = mask[i] > 0 ? 1 : 0;
   return bin;
+}
+
+let runScratch = new Uint32Array(4096);
+
+/** The pixels > 0 as runs `[start, length, …]` in row-major order (empty for an all-zero mask). */
+export function foregroundRuns(mask: PixelArray): Uint32Array {
+  let n = 0;
+  for (let i = 0; i < mask.length; ) {
+    if (!(mask[i] > 0)) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < mask.length && mask[i] > 0) i++;
+    if (n + 2 > runScratch.length) {
+      const grown = new Uint32Array(runScratch.length * 2);
+      grown.set(runScratch);
+      runScratch = grown;
+    }
+    runScratch[n++] = start;
+    runScratch[n++] = i - start;
+  }
+  return runScratch.slice(0, n);
+}
+
+/** `binarise` of the mask `runs` came from (`foregroundRuns`), into `out` (its length is the pixel count). */
+export function paintRuns(runs: Uint32Array, out: Uint8Array): Uint8Array {
+  out.fill(0);
+  for (let r = 0; r < runs.length; r += 2) {
+    const start = runs[r];
+    const end = start + runs[r + 1];
+    if (end > out.length) throw new RangeError(`paintRuns: a run ends at pixel ${end}, the mask has ${out.length}`);
+    out.fill(1, start, end);
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 // preprocessPatient sequences the steps and reports bad input as values with a clear reason.
 import { describe, expect, it } from 'vitest';
 import type { PixelArray } from '../dicom/types';
-import { binarise } from './binarise';
+import { binarise, foregroundRuns, paintRuns } from './binarise';
 import { clahe } from './clahe';
 import { toHounsfield } from './hounsfield';
 import { keepRange } from './keepRange';
@@ -138,6 +138,22 @@ describe('the small steps', () => {
     expect(keepRange(5, 15)).toBeNull();
     expect(keepRange(5, 14)).toBeNull();
     expect(keepRange(0, 3)).toBeNull(); // Python would wrap the negative stop; we keep nothing
+  });
+
+  it('foreground runs repaint exactly what binarise gives, at the edges and for empty or full masks', () => {
+    const cases: PixelArray[] = [
+      Int16Array.from([0, 1, 255, -3, 1000]),
+      Uint8Array.from([255, 255, 0, 0, 7, 0, 255]),
+      new Uint8Array(9),
+      new Uint8Array(9).fill(255),
+      Uint8Array.from({ length: 5000 }, (_, i) => ((i * 2654435761) >>> 28) & 1), // > 4096 runs' worth of scratch
+    ];
+    for (const mask of cases) {
+      const runs = foregroundRuns(mask);
+      expect(Array.from(paintRuns(runs, new Uint8Array(mask.length).fill(9)))).toEqual(Array.from(binarise(mask)));
+    }
+    expect(Array.from(foregroundRuns(Uint8Array.from([0, 255, 255, 0, 1])))).toEqual([1, 2, 4, 1]);
+    expect(() => paintRuns(Uint32Array.from([3, 5]), new Uint8Array(4))).toThrow(RangeError);
   });
 
   it('binarise maps > 0 to 1', () => {

@@ -5,7 +5,7 @@
 // Runs inside a worker (and in Node for tests); the main thread only sees progress.
 import type { SourceFile, Problem } from '../dicom/types';
 import { visitSlicesByPath } from '../dicom/loadSlices';
-import { binarise } from '../pipeline/binarise';
+import { binarise, paintRuns } from '../pipeline/binarise';
 import { claheSlice, windowSlice } from '../pipeline/preprocessPatient';
 import type { PipelineParams } from '../pipeline/params';
 import type { Db } from '../storage/schema';
@@ -34,13 +34,23 @@ export async function runPartJob(db: Db | null, job: PartJob, onProgress: Progre
   const px = width * height;
   onProgress('read', 0.05);
   const t = performance.now();
-  const positionsOf = new Map<string, number[]>();
-  part.masks.forEach((path, i) => {
-    if (path !== null) positionsOf.set(path, [...(positionsOf.get(path) ?? []), i]);
-  });
-  const maskPaths = [...positionsOf.keys()];
   const images = new Uint8Array(part.ct.length * px);
   const masks = new Uint8Array(part.ct.length * px);
+  // Masks the scan already summed up as runs are painted, not read again.
+  const maskRuns = part.maskRuns;
+  if (maskRuns) {
+    for (let i = 0; i < maskRuns.length; i++) {
+      const runs = maskRuns[i];
+      if (runs) paintRuns(runs, masks.subarray(i * px, (i + 1) * px));
+    }
+  }
+  const positionsOf = new Map<string, number[]>();
+  if (!maskRuns) {
+    part.masks.forEach((path, i) => {
+      if (path !== null) positionsOf.set(path, [...(positionsOf.get(path) ?? []), i]);
+    });
+  }
+  const maskPaths = [...positionsOf.keys()];
   const hu = new Int16Array(px);
   const windowed = new Uint8Array(px);
   let wrongSize: Problem | null = null;

@@ -3,7 +3,7 @@
 // each worker can read, window, equalise and store its own contiguous share. Only for a patient the
 // scan found clean (every mask slice the CT's size); anything else goes through the whole-patient job,
 // which reports the exact problem. Pure: no DOM, no workers, no IndexedDB.
-import type { PatientScan } from '../dicom/types';
+import type { MaskSliceRef, PatientScan } from '../dicom/types';
 import { keepRange } from '../pipeline/keepRange';
 import type { PipelineParams } from '../pipeline/params';
 
@@ -13,6 +13,11 @@ export interface PatientPart {
   /** The part's CT files, in series order, and each one's mask file (null: no mask, an all-zero slice). */
   ct: string[];
   masks: (string | null)[];
+  /**
+   * Each slice's mask as the scan found it (runs of pixels > 0; null: no mask), when the scan read every
+   * mask of the organ: then the mask files are not read again.
+   */
+  maskRuns?: (Uint32Array | null)[];
 }
 
 export interface PatientPlan {
@@ -38,11 +43,12 @@ export function planPatientParts(scan: PatientScan, params: PipelineParams, maxP
   const { rows, columns } = scan;
   if (scan.ct.some((s) => s.rows !== rows || s.columns !== columns)) return null;
   if (organ.slices.some((m) => m.rows !== rows || m.columns !== columns)) return null;
-  const maskByNumber = new Map<number, string>();
+  const maskByNumber = new Map<number, MaskSliceRef>();
   for (const m of organ.slices) {
     if (maskByNumber.has(m.instanceNumber)) return null; // duplicate numbers: let the whole job decide
-    maskByNumber.set(m.instanceNumber, m.file);
+    maskByNumber.set(m.instanceNumber, m);
   }
+  const runsKnown = organ.slices.every((m) => m.foreground !== undefined);
   const [start, end] = organ.nonEmptyRange;
   const kept = keepRange(start, end, params.margin, scan.ct.length);
   if (kept === null) return null;
@@ -53,7 +59,13 @@ export function planPatientParts(scan: PatientScan, params: PipelineParams, maxP
     const from = Math.round((p * count) / partCount);
     const to = Math.round(((p + 1) * count) / partCount);
     const ct = scan.ct.slice(kept.from + from, kept.from + to);
-    parts.push({ offset: from, ct: ct.map((s) => s.file), masks: ct.map((s) => maskByNumber.get(s.instanceNumber) ?? null) });
+    const masks = ct.map((s) => maskByNumber.get(s.instanceNumber) ?? null);
+    parts.push({
+      offset: from,
+      ct: ct.map((s) => s.file),
+      masks: masks.map((m) => m?.file ?? null),
+      ...(runsKnown ? { maskRuns: masks.map((m) => m?.foreground ?? null) } : {}),
+    });
   }
   return { width: columns, height: rows, sliceCount: scan.ct.length, start, end, keptFrom: kept.from, keptTo: kept.to, kept: count, parts };
 }
