@@ -8,10 +8,12 @@ import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
 import { storedCheckpoints } from './idb';
 
-async function cachedDemo(page: Page) {
+/** The demo dataset (3 phantoms of 40 slices) cached; `margin` (slices dropped at each end of the liver) keeps fewer slices. */
+async function cachedDemo(page: Page, margin?: number) {
   await page.goto('/');
   await page.getByRole('button', { name: 'Try the demo dataset' }).click();
   await expect(page.getByTestId('patient-row')).toHaveCount(3);
+  if (margin !== undefined) await page.getByLabel('Margin (slices)').fill(String(margin));
   await page.getByRole('button', { name: /Preprocess and cache 3 patients/ }).click();
   await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 120_000 });
 }
@@ -70,13 +72,21 @@ async function expectWholeCheckpoints(page: Page, run: StoredRun) {
 test('a lost WebGPU device mid-run: the UI says so, the run continues on the next backend from its last checkpoint and finishes', async ({ page }) => {
   // WebGPU here is SwiftShader: its first steps compile every shader on the CPU (minutes on a busy machine).
   test.setTimeout(1_800_000);
-  await cachedDemo(page);
-  // A large batch keeps an epoch to a couple of steps.
-  await setUpRun(page, { epochs: 3, backend: 'webgpu', batch: 32 });
+  // Few slices, each batch of one: a margin of 9 keeps 5 training slices (Phantom.1) and 6 validation
+  // slices (Phantom.3), so WebGPU compiles its kernels for one batch shape only, and its epochs
+  // after the first take several seconds (about a second per step on SwiftShader): the window in
+  // which the device is destroyed below.
+  await cachedDemo(page, 9);
+  await setUpRun(page, { epochs: 3, backend: 'webgpu', batch: 1 });
   await page.getByRole('button', { name: 'Start training' }).click();
   await expect(page.getByTestId('backend')).toHaveText('Training on WebGPU', { timeout: 120_000 });
   // Epoch 1 is shown only after its checkpoint is in IndexedDB: the device goes during epoch 2.
-  await expect(page.getByTestId('epoch-progress')).toHaveText('epoch 1 / 3', { timeout: 1_500_000 });
+  // Looked for every 50 ms (an expect polls once a second after a while), so epoch 2 has barely begun.
+  await page.waitForFunction(() => document.querySelector('[data-testid="epoch-progress"]')?.textContent === 'epoch 1 / 3', null, {
+    polling: 50,
+    timeout: 1_500_000,
+  });
+  await expect(page.getByTestId('epoch-progress')).toHaveText('epoch 1 / 3');
   const [before] = await storedRuns(page);
   expect(before.state.epoch).toBe(1);
   expect(before.backend).toBe('webgpu');
