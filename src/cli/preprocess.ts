@@ -3,7 +3,6 @@
 // masks 0/1, float32, (N, H, W, 1)); `--val` patients go to a second file. One patient in memory
 // at a time. Prints progress on stderr and one JSON summary as the last line of stdout.
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import h5wasm from 'h5wasm/node';
 import { listPatientNames } from '../dicom/patientNames';
 import type { Problem, SourceFile } from '../dicom/types';
@@ -12,6 +11,7 @@ import { checkPipelineParams } from '../pipeline/preprocessPatient';
 import { writeReferenceHdf5, type Hdf5Patient } from '../storage/hdf5';
 import { runPreprocessJob, type StepTimes } from '../workers/preprocessPatientJob';
 import type { CliCommand, CliIo } from './main';
+import { readArgs } from './args';
 import { collectNodeSources } from './nodeSources';
 import { matchPatients } from './patientSelection';
 
@@ -50,25 +50,22 @@ interface Written {
 }
 
 async function runPreprocess(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        out: { type: 'string' },
-        val: { type: 'string' },
-        organ: { type: 'string' },
-        window: { type: 'string' },
-        clip: { type: 'string' },
-        tiles: { type: 'string' },
-        margin: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    io.err(`preprocess: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = readArgs(
+    'preprocess',
+    USAGE,
+    args,
+    {
+      out: { type: 'string' },
+      val: { type: 'string' },
+      organ: { type: 'string' },
+      window: { type: 'string' },
+      clip: { type: 'string' },
+      tiles: { type: 'string' },
+      margin: { type: 'string' },
+    },
+    io,
+  );
+  if (!parsed) return 2;
   const { values, positionals } = parsed;
   const params = paramsFrom(values);
   const paramProblem = typeof params === 'string' ? params : checkPipelineParams(params);

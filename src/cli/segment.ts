@@ -7,7 +7,6 @@
 // last line of stdout. Progress goes to stderr. Never exits the process itself (main.ts does).
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadPatientSeries } from '../dicom/discoverLoad';
 import { classifyPath, classifyZip, isZipPath, normalisePath } from '../dicom/layout';
 import { readSliceAsync } from '../dicom/parse';
@@ -28,6 +27,7 @@ import { maskFromProbabilities } from '../model/probabilityMask';
 import { DEFAULT_PIPELINE_PARAMS } from '../pipeline/params';
 import { claheSlice, windowSlice } from '../pipeline/preprocessPatient';
 import type { CliCommand, CliIo } from './main';
+import { readArgs } from './args';
 import { collectNodeSources } from './nodeSources';
 
 const USAGE = `Usage: npm run cli -- segment --model <dir|model.json> <patient folder|file|zip>… [options]
@@ -59,26 +59,23 @@ export const segmentCommand: CliCommand = {
 };
 
 async function runSegment(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        model: { type: 'string' },
-        patient: { type: 'string' },
-        organ: { type: 'string' },
-        threshold: { type: 'string' },
-        largest: { type: 'boolean' },
-        'out-seg': { type: 'string' },
-        'out-nifti': { type: 'string' },
-        'out-png': { type: 'string' },
-      },
-    });
-  } catch (e) {
-    io.err(`segment: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = readArgs(
+    'segment',
+    USAGE,
+    args,
+    {
+      model: { type: 'string' },
+      patient: { type: 'string' },
+      organ: { type: 'string' },
+      threshold: { type: 'string' },
+      largest: { type: 'boolean' },
+      'out-seg': { type: 'string' },
+      'out-nifti': { type: 'string' },
+      'out-png': { type: 'string' },
+    },
+    io,
+  );
+  if (!parsed) return 2;
   const { values, positionals } = parsed;
   const threshold = values.threshold === undefined ? 0.5 : Number(values.threshold);
   const usage = !values.model

@@ -4,7 +4,6 @@
 // what the app imports) and history.json. Progress on stderr; the last stdout line is JSON.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { listPatientNames } from '../dicom/patientNames';
 import { chooseBackend, type BackendName } from '../model/backends';
@@ -18,6 +17,7 @@ import type { AugmentMode } from '../model/batches';
 import { DEFAULT_PIPELINE_PARAMS } from '../pipeline/params';
 import { runPreprocessJob } from '../workers/preprocessPatientJob';
 import type { CliCommand, CliIo } from './main';
+import { readArgs } from './args';
 import { collectNodeSources } from './nodeSources';
 import { matchPatients } from './patientSelection';
 
@@ -49,17 +49,9 @@ export const trainCommand: CliCommand = {
 };
 
 async function runTrain(args: string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: Object.fromEntries(['val', 'out', 'preset', 'epochs', 'base', 'size', 'batch', 'lr', 'seed', 'augment', 'organ', 'backend'].map((k) => [k, { type: 'string' as const }])),
-    });
-  } catch (e) {
-    io.err(`train: ${(e as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const optionNames = ['val', 'out', 'preset', 'epochs', 'base', 'size', 'batch', 'lr', 'seed', 'augment', 'organ', 'backend'];
+  const parsed = readArgs('train', USAGE, args, Object.fromEntries(optionNames.map((k) => [k, { type: 'string' as const }])), io);
+  if (!parsed) return 2;
   const v = parsed.values as Record<string, string | undefined>;
   const usage = (m: string) => {
     io.err(`train: ${m}\n\n${USAGE}`);
