@@ -5,7 +5,9 @@
 // phase: wall time, peak JS heap of the page (CDP Performance.getMetrics, sampled) and of its workers
 // (where Chromium exposes `performance.memory` to them), peak memory of the whole browser (PSS of every
 // Chromium process, from /proc), IndexedDB size (navigator.storage.estimate), and the longest
-// main-thread task (a 'longtask' PerformanceObserver installed before the app loads). Running it at
+// main-thread task (a 'longtask' PerformanceObserver installed before the app loads) — at the drop split
+// into the task that delivers the picked folder (Chromium making thousands of File objects before the
+// input's change event, then the app's handler) and the longest of the others (the app's). Running it at
 // two patient counts shows whether memory grows with the dataset (it should not: streaming, no
 // whole-dataset copies). A benchmark: it prints figures and asserts nothing about time.
 // Writes bench-results/load.json and prints a table.
@@ -95,17 +97,28 @@ function syntheticDataset(count: number): { root: string; files: number; bytes: 
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-/** Installed before the app's scripts: every main-thread task over 50 ms, with its start time. */
+/**
+ * Installed before the app's scripts: every main-thread task over 50 ms, with its start time; and when
+ * each `change` event of a file input started (the task that delivers a picked folder's FileList is
+ * mostly Chromium building the File objects, before the app's handler runs).
+ */
 function installLongTaskObserver() {
-  const w = window as unknown as { __longTasks: { start: number; duration: number }[] };
+  const w = window as unknown as { __longTasks: { start: number; duration: number }[]; __changes: number[] };
   w.__longTasks = [];
+  w.__changes = [];
+  window.addEventListener('change', () => w.__changes.push(performance.now()), true);
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) w.__longTasks.push({ start: e.startTime, duration: e.duration });
   }).observe({ type: 'longtask', buffered: true });
 }
 
-/** Proportional set size (KiB → bytes) of every process descending from the browser started with `profile`. */
+/** Proportional set size (bytes) of every process of the browser started with `profile`. */
 function browserPss(profile: string): number | null {
+  return browserPssByProcess(profile)?.total ?? null;
+}
+
+/** PSS of the browser's processes in bytes: in all, and by kind (`browser`, or Chromium's `--type=`: renderer, gpu-process, utility…). */
+function browserPssByProcess(profile: string): { total: number; byKind: Record<string, number> } | null {
   try {
     const stat = new Map<number, number>();
     let rootPid = -1;
@@ -133,16 +146,20 @@ function browserPss(profile: string): number | null {
           grew = true;
         }
     }
-    let kib = 0;
+    let total = 0;
+    const byKind: Record<string, number> = {};
     for (const pid of tree) {
       try {
         const m = /^Pss:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
-        if (m) kib += Number(m[1]);
+        if (!m) continue;
+        const kind = /--type=([\w-]+)/.exec(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))?.[1] ?? (pid === rootPid ? 'browser' : 'other');
+        total += Number(m[1]) * 1024;
+        byKind[kind] = (byKind[kind] ?? 0) + Number(m[1]) * 1024;
       } catch {
         /* gone */
       }
     }
-    return kib * 1024;
+    return { total, byKind };
   } catch {
     return null;
   }
@@ -153,12 +170,14 @@ interface Peaks {
   pageHeapTotal: number;
   workerHeapUsed: number | null;
   browserPss: number | null;
+  /** The browser's PSS by process kind when it was at its peak. */
+  browserPssByKind: Record<string, number> | null;
   samples: number;
 }
 
 /** Samples the page's heap (CDP), the workers' heaps and the browser's PSS every `everyMs` until stopped. */
 function sampler(cdp: CDPSession, page: Page, profile: string, everyMs = 1000) {
-  const peaks: Peaks = { pageHeapUsed: 0, pageHeapTotal: 0, workerHeapUsed: null, browserPss: null, samples: 0 };
+  const peaks: Peaks = { pageHeapUsed: 0, pageHeapTotal: 0, workerHeapUsed: null, browserPss: null, browserPssByKind: null, samples: 0 };
   let running = true;
   const loop = (async () => {
     while (running) {
@@ -184,8 +203,11 @@ function sampler(cdp: CDPSession, page: Page, profile: string, everyMs = 1000) {
         }
       }
       if (reachable) peaks.workerHeapUsed = Math.max(peaks.workerHeapUsed ?? 0, workers);
-      const pss = browserPss(profile);
-      if (pss !== null) peaks.browserPss = Math.max(peaks.browserPss ?? 0, pss);
+      const pss = browserPssByProcess(profile);
+      if (pss !== null && pss.total > (peaks.browserPss ?? 0)) {
+        peaks.browserPss = pss.total;
+        peaks.browserPssByKind = pss.byKind;
+      }
       peaks.samples++;
       await new Promise((r) => setTimeout(r, Math.max(0, everyMs - (Date.now() - t0))));
     }
@@ -206,11 +228,31 @@ async function storage(page: Page): Promise<{ usage: number; indexedDB: number |
   });
 }
 
-async function longestTask(page: Page, from: number, to: number): Promise<{ longestMs: number; over200: number; count: number }> {
+interface TaskFigures {
+  longestMs: number;
+  over200: number;
+  count: number;
+  /** The long task in which a file input's `change` event fired, if any: its length and how much of it came before the event. */
+  pickerTask: { ms: number; beforeChangeMs: number } | null;
+  /** The longest task other than that one. */
+  longestOtherMs: number;
+}
+
+async function longestTask(page: Page, from: number, to: number): Promise<TaskFigures> {
   return page.evaluate(
     ([a, b]) => {
-      const tasks = (window as unknown as { __longTasks: { start: number; duration: number }[] }).__longTasks.filter((t) => t.start >= a && t.start <= b);
-      return { longestMs: Math.round(Math.max(0, ...tasks.map((t) => t.duration))), over200: tasks.filter((t) => t.duration > 200).length, count: tasks.length };
+      const w = window as unknown as { __longTasks: { start: number; duration: number }[]; __changes: number[] };
+      const tasks = w.__longTasks.filter((t) => t.start >= a && t.start <= b);
+      const picker = tasks.find((t) => w.__changes.some((c) => c >= t.start && c <= t.start + t.duration));
+      const change = picker ? w.__changes.find((c) => c >= picker.start && c <= picker.start + picker.duration)! : 0;
+      const others = tasks.filter((t) => t !== picker);
+      return {
+        longestMs: Math.round(Math.max(0, ...tasks.map((t) => t.duration))),
+        over200: tasks.filter((t) => t.duration > 200).length,
+        count: tasks.length,
+        pickerTask: picker ? { ms: Math.round(picker.duration), beforeChangeMs: Math.round(change - picker.start) } : null,
+        longestOtherMs: Math.round(Math.max(0, ...others.map((t) => t.duration))),
+      };
     },
     [from, to] as const,
   );
@@ -225,8 +267,15 @@ interface PhaseResult {
   peakPageHeapMiB: number;
   peakPageHeapTotalMiB: number;
   peakWorkersHeapMiB: number | null;
+  /** The browser's PSS when the phase began, and at its peak in the phase (in all, and by process kind). */
+  startBrowserPssMiB: number | null;
   peakBrowserPssMiB: number | null;
+  peakBrowserPssByKindMiB: Record<string, number> | null;
   longestTaskMs: number;
+  /** The task delivering a picked folder (Chromium's File objects, then the app's change handler), when there was one. */
+  pickerTask: { ms: number; beforeChangeMs: number } | null;
+  /** The longest task other than the picker's: all the app's own. */
+  longestOtherTaskMs: number;
   longTasks: number;
   longTasksOver200ms: number;
 }
@@ -247,6 +296,7 @@ interface RunResult {
 }
 
 async function phase(page: Page, cdp: CDPSession, profile: string, name: string, body: () => Promise<void>): Promise<PhaseResult> {
+  const startPss = browserPss(profile);
   const s = sampler(cdp, page, profile);
   const p0 = await now(page);
   const t0 = Date.now();
@@ -263,8 +313,12 @@ async function phase(page: Page, cdp: CDPSession, profile: string, name: string,
     peakPageHeapMiB: MiB(peaks.pageHeapUsed)!,
     peakPageHeapTotalMiB: MiB(peaks.pageHeapTotal)!,
     peakWorkersHeapMiB: MiB(peaks.workerHeapUsed),
+    startBrowserPssMiB: MiB(startPss),
     peakBrowserPssMiB: MiB(peaks.browserPss),
+    peakBrowserPssByKindMiB: peaks.browserPssByKind && Object.fromEntries(Object.entries(peaks.browserPssByKind).map(([k, v]) => [k, MiB(v)!])),
     longestTaskMs: tasks.longestMs,
+    pickerTask: tasks.pickerTask,
+    longestOtherTaskMs: tasks.longestOtherMs,
     longTasks: tasks.count,
     longTasksOver200ms: tasks.over200,
   };
@@ -320,8 +374,15 @@ async function runOnce(url: string, count: number): Promise<RunResult> {
         new Promise<number>((ok, fail) => {
           const o = indexedDB.open('liverlab');
           o.onsuccess = () => {
-            const r = o.result.transaction('slices').objectStore('slices').count();
-            r.onsuccess = () => ok(r.result);
+            // A record is a run of `count` slices (or one slice, in caches written before runs).
+            let n = 0;
+            const r = o.result.transaction('slices').objectStore('slices').openCursor();
+            r.onsuccess = () => {
+              const c = r.result;
+              if (!c) return ok(n);
+              n += (c.value as { count?: number }).count ?? 1;
+              c.continue();
+            };
             r.onerror = () => fail(r.error);
           };
           o.onerror = () => fail(o.error);
@@ -391,13 +452,13 @@ async function runOnce(url: string, count: number): Promise<RunResult> {
 
 function table(results: RunResult[]): string {
   const lines = [
-    '| patients | kept slices | phase | wall | peak page heap (used/total) | peak workers heap | peak browser PSS | longest main-thread task | long tasks (>200 ms) |',
-    '|---:|---:|---|---:|---:|---:|---:|---:|---:|',
+    '| patients | kept slices | phase | wall | peak page heap (used/total) | peak workers heap | browser PSS at start → peak | longest main-thread task | of which the picker\'s (before its change event) | longest other | long tasks (>200 ms) |',
+    '|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results)
     for (const [name, p] of Object.entries(r.phases))
       lines.push(
-        `| ${r.patients} | ${r.keptSlices ?? '?'} | ${name} | ${round(p.wallMs / 1000)} s | ${p.peakPageHeapMiB} / ${p.peakPageHeapTotalMiB} MiB | ${p.peakWorkersHeapMiB ?? 'n/a'} MiB | ${p.peakBrowserPssMiB ?? 'n/a'} MiB | ${p.longestTaskMs} ms | ${p.longTasks} (${p.longTasksOver200ms}) |`,
+        `| ${r.patients} | ${r.keptSlices ?? '?'} | ${name} | ${round(p.wallMs / 1000)} s | ${p.peakPageHeapMiB} / ${p.peakPageHeapTotalMiB} MiB | ${p.peakWorkersHeapMiB ?? 'n/a'} MiB | ${p.startBrowserPssMiB ?? 'n/a'} → ${p.peakBrowserPssMiB ?? 'n/a'} MiB | ${p.longestTaskMs} ms | ${p.pickerTask ? `${p.pickerTask.ms} ms (${p.pickerTask.beforeChangeMs} ms)` : '—'} | ${p.longestOtherTaskMs} ms | ${p.longTasks} (${p.longTasksOver200ms}) |`,
       );
   lines.push('', '| patients | DICOM on disk | IndexedDB after caching | all storage at the end (incl. service-worker cache) | train steps | backend |', '|---:|---:|---:|---:|---:|---|');
   for (const r of results)
