@@ -8,6 +8,7 @@ import { registerVolume, releaseVolume } from './imageLoader';
 import { createToolGroup } from './tools';
 import { createOverlays, uncache } from './overlays';
 import { differenceLabelmap } from './difference';
+import { createSliceRequests } from './sliceRequests';
 import { WINDOW_PRESETS, initialWindow } from './presets';
 import type { DisplayWindow, OverlayKind, OverlayStyle, PresetName, ViewerHandle, ViewerVolume } from './types';
 
@@ -54,28 +55,14 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
     const { windowWidth, windowCenter } = utilities.windowLevel.toWindowLevel(range.lower, range.upper);
     return { width: windowWidth, center: windowCenter };
   };
-  // Slice requests are serialised: one at a time, the next once the previous one is on the canvas,
-  // and only the latest is kept (fast key repeats skip slices instead of queueing them). Cornerstone's
-  // labelmap sync re-sets the view reference on every new image, which scrolls back to the previous
-  // slice when another request is already on its way; one request at a time avoids that race.
-  let requested = start;
-  let inFlight = false;
-  let arrived = false;
-  let issuedAt = 0;
-  const issue = () => {
-    const stuck = inFlight && performance.now() - issuedAt > 1000;
-    if ((inFlight && !stuck) || viewport.getCurrentImageIdIndex() === requested) return;
-    inFlight = true;
-    arrived = false;
-    issuedAt = performance.now();
-    viewport.setImageIdIndex(requested).catch(() => {
-      inFlight = false;
-    });
-  };
+  const slices = createSliceRequests(
+    { current: () => viewport.getCurrentImageIdIndex(), show: (index) => viewport.setImageIdIndex(index) },
+    volume.slices,
+    start,
+  );
   const onNewImage = (e: Event) => {
     const { imageIdIndex } = (e as CustomEvent<Types.EventTypes.StackNewImageEventDetail>).detail;
-    if (!inFlight) requested = imageIdIndex; // moved by a tool (the wheel)
-    else if (imageIdIndex === requested) arrived = true;
+    slices.newImage(imageIdIndex);
     for (const listener of sliceListeners) listener(imageIdIndex);
   };
   const onVoi = () => {
@@ -85,10 +72,16 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
   const onRendered = () => {
     // For tests and tooling: which slice the canvas shows now.
     element.dataset.renderedSlice = String(viewport.getCurrentImageIdIndex());
-    if (inFlight && !arrived) return;
-    inFlight = false;
-    issue();
+    slices.rendered();
   };
+  // The wheel steps from the slice asked for last, like the keys (one slice a notch, as Cornerstone's
+  // StackScrollTool does); the tool itself would move the viewport behind the requests' back.
+  const onWheel = (e: WheelEvent) => {
+    if (e.deltaY === 0 || e.ctrlKey) return;
+    e.preventDefault();
+    slices.request(slices.target + Math.sign(e.deltaY));
+  };
+  element.addEventListener('wheel', onWheel, { passive: false });
   element.addEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
   element.addEventListener(Enums.Events.VOI_MODIFIED, onVoi);
   element.addEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
@@ -107,12 +100,9 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
   return {
     sliceCount: volume.slices,
     viewportRef: { renderingEngineId, viewportId },
-    setSlice(index) {
-      requested = clampSlice(index, volume.slices);
-      issue();
-    },
+    setSlice: (index) => slices.request(index),
     // The slice asked for last (shown, or on its way), so quick key presses add up.
-    getSlice: () => requested,
+    getSlice: () => slices.target,
     onSliceChange(listener) {
       sliceListeners.add(listener);
       return () => sliceListeners.delete(listener);
@@ -152,6 +142,8 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
       if (destroyed) return;
       destroyed = true;
       resize.disconnect();
+      slices.dispose();
+      element.removeEventListener('wheel', onWheel);
       element.removeEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
       element.removeEventListener(Enums.Events.VOI_MODIFIED, onVoi);
       element.removeEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
@@ -180,3 +172,4 @@ function checkShape(volume: ViewerVolume): void {
     if (mask && mask.length !== voxels) throw new RangeError(`${volume.name}: ${name} has ${mask.length} values, expected ${voxels}`);
   }
 }
+
