@@ -2,6 +2,7 @@
 // disk (quota), renaming and exporting a dataset. Nothing already cached may be lost or half-written.
 import { test, expect, realPatient } from './fixtures';
 import { storedSummary, storedSliceHashes } from './idb';
+import { cacheDemo as cacheDemoDataset } from './viewerHelpers';
 import h5wasm from 'h5wasm/node';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -9,11 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 async function cacheDemo(page: import('@playwright/test').Page) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
-  await expect(page.getByTestId('patient-row')).toHaveCount(3);
-  await page.getByRole('button', { name: /Preprocess and cache 3 patients/ }).click();
-  await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 120_000 });
+  await cacheDemoDataset(page);
   return storedSummary(page);
 }
 
@@ -159,4 +156,68 @@ test('rename and export: the dataset keeps its new name after a reload and expor
   f.close();
   expect(Math.max(...px.subarray(0, 128 * 128))).toBeLessThanOrEqual(1);
   expect(new Set(mk)).toEqual(new Set([0, 1]));
+});
+
+/** The dataset's HDF5 export, as the arrays it holds. */
+async function exportedArrays(page: import('@playwright/test').Page): Promise<{ images: Float32Array; masks: Float32Array }> {
+  const download = page.waitForEvent('download');
+  await page.getByTestId('dataset-row').first().getByRole('button', { name: 'Export HDF5' }).click();
+  const dir = mkdtempSync(join(tmpdir(), 'liverlab-export-'));
+  try {
+    const file = join(dir, 'export.h5');
+    await (await download).saveAs(file);
+    await h5wasm.ready;
+    const f = new h5wasm.File(file, 'r');
+    const images = (f.get('images') as InstanceType<typeof h5wasm.Dataset>).value as Float32Array;
+    const masks = (f.get('masks') as InstanceType<typeof h5wasm.Dataset>).value as Float32Array;
+    f.close();
+    return { images, masks };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+test('a cache written by earlier versions (a record per slice; runs with mask bytes) reads the same as today\'s', async ({ page }) => {
+  const stored = await cacheDemo(page);
+  const today = await exportedArrays(page);
+  expect(today.masks.some((v) => v === 1)).toBe(true);
+  // Rewrite the stored slices as earlier versions wrote them: Phantom.1 a record per slice (typed
+  // arrays), the others one run each with the masks as a Blob of bytes.
+  const firstKey = stored.patients.find((p) => p.name === 'Phantom.1')!.key;
+  const rewritten = await page.evaluate(async (perSliceKey: string) => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const o = indexedDB.open('liverlab');
+      o.onsuccess = () => resolve(o.result);
+      o.onerror = () => reject(o.error);
+    });
+    const all = <T,>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
+    type Run = { patientKey: string; index: number; count: number; image: Blob; maskRuns: Uint32Array };
+    const runs = (await all(db.transaction('slices').objectStore('slices').getAll())) as Run[];
+    const records: object[] = [];
+    for (const run of runs) {
+      const image = new Uint8Array(await run.image.arrayBuffer());
+      const mask = new Uint8Array(image.length);
+      for (let r = 0; r < run.maskRuns.length; r += 2) mask.fill(1, run.maskRuns[r], run.maskRuns[r] + run.maskRuns[r + 1]);
+      if (run.patientKey === perSliceKey) {
+        const px = image.length / run.count;
+        for (let i = 0; i < run.count; i++) {
+          records.push({ patientKey: run.patientKey, index: run.index + i, image: image.slice(i * px, (i + 1) * px), mask: mask.slice(i * px, (i + 1) * px) });
+        }
+      } else records.push({ patientKey: run.patientKey, index: run.index, count: run.count, image: run.image, mask: new Blob([mask]) });
+    }
+    const tx = db.transaction('slices', 'readwrite');
+    tx.objectStore('slices').clear();
+    for (const r of records) tx.objectStore('slices').put(r);
+    await new Promise((resolve, reject) => ((tx.oncomplete = resolve), (tx.onerror = () => reject(tx.error))));
+    db.close();
+    return records.length;
+  }, firstKey);
+  expect(rewritten).toBeGreaterThan(stored.patients.length);
+
+  await page.reload();
+  await expect(page.getByTestId('dataset-row')).toHaveCount(1);
+  const earlier = await exportedArrays(page);
+  expect(earlier.images.length).toBe(today.images.length);
+  expect(Buffer.from(earlier.images.buffer).equals(Buffer.from(today.images.buffer))).toBe(true);
+  expect(Buffer.from(earlier.masks.buffer).equals(Buffer.from(today.masks.buffer))).toBe(true);
 });

@@ -54,7 +54,7 @@ export function storedSlices(page: Page, patientKey: string | null, want: { hash
         o.onsuccess = () => resolve(o.result);
         o.onerror = () => reject(o.error);
       });
-      type Run = { patientKey: string; index: number; count?: number; image: Blob | Uint8Array; mask: Blob | Uint8Array };
+      type Run = { patientKey: string; index: number; count?: number; image: Blob | Uint8Array; mask?: Blob | Uint8Array; maskRuns?: Uint32Array };
       const rows = await new Promise<Run[]>((resolve, reject) => {
         const range = key === null ? undefined : IDBKeyRange.bound([key, 0], [key, Number.MAX_SAFE_INTEGER]);
         const r = db.transaction('slices').objectStore('slices').getAll(range);
@@ -68,8 +68,11 @@ export function storedSlices(page: Page, patientKey: string | null, want: { hash
       const out: StoredSliceInfo[] = [];
       for (const run of rows) {
         const count = run.count ?? 1;
-        const [image, mask] = await Promise.all([bytes(run.image), bytes(run.mask)]);
+        const image = await bytes(run.image);
         const px = image.length / count;
+        // Masks are stored as foreground runs [start, length, …] over the run's pixels (older: bytes).
+        const mask = run.maskRuns ? new Uint8Array(image.length) : await bytes(run.mask!);
+        for (let r = 0; run.maskRuns && r < run.maskRuns.length; r += 2) mask.fill(1, run.maskRuns[r], run.maskRuns[r] + run.maskRuns[r + 1]);
         const maskPx = mask.length / count;
         for (let i = 0; i < count; i++) {
           const img = image.subarray(i * px, (i + 1) * px);

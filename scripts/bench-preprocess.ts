@@ -126,7 +126,7 @@ function benchPython(dir: string): Row {
 // ---------------------------------------------------------------------------------------------
 // Browser: the built app, driven like a user
 
-async function benchBrowser(): Promise<{ preprocess: Row; scan: Row; dropToCached: Row }> {
+async function benchBrowser(): Promise<{ preprocess: Row; scan: Row; dropToCached: Row; indexedDbBytes: number | null }> {
   const outDir = '.e2e-dist/bench';
   if (!flag('no-build') || !existsSync(join(root, outDir, 'index.html'))) {
     console.error('… vite build --outDir .e2e-dist/bench');
@@ -141,6 +141,7 @@ async function benchBrowser(): Promise<{ preprocess: Row; scan: Row; dropToCache
       const scans: Timed[] = [];
       const endToEnd: Timed[] = [];
       let slices = 0;
+      let indexedDbBytes: number | null = null;
       for (let i = 0; i < runs + 1; i++) {
         // Fresh IndexedDB: nothing cached. Service workers blocked: in a fresh profile the app's service
         // worker would precache the whole app (~20 MB) during the timed scan — a first visit's cost, not ingest's.
@@ -166,6 +167,8 @@ async function benchBrowser(): Promise<{ preprocess: Row; scan: Row; dropToCache
         const times = JSON.parse(raw ?? 'null') as StepTimes | null;
         if (!times) throw new Error('the UI exposes no data-times on [data-testid=preprocess-patient]');
         slices = Number(await page.getByTestId('patient-row').first().getByTestId('slices').innerText());
+        // What the cached patient costs on disk (this profile holds nothing else in IndexedDB).
+        indexedDbBytes = await page.evaluate(async () => ((await navigator.storage.estimate()) as StorageEstimate & { usageDetails?: { indexedDB?: number } }).usageDetails?.indexedDB ?? null);
         console.error(`  browser run ${i}: scan ${scanMs} ms (${uploadAndScanMs} ms with Playwright's upload), preprocess ${wallMs} ms ${raw}`);
         if (i > 0) {
           // The first run pays for compiling the app's code and starting the workers: a warm-up.
@@ -179,6 +182,7 @@ async function benchBrowser(): Promise<{ preprocess: Row; scan: Row; dropToCache
         preprocess: row('browser worker pool (zips → IndexedDB, end to end)', slices, timed),
         scan: row('browser drop → patient list (scan, in the app)', slices, scans),
         dropToCached: row('browser drop → cached (scan + preprocess)', slices, endToEnd),
+        indexedDbBytes,
       };
     } finally {
       await browser.close();
@@ -206,6 +210,7 @@ async function main() {
   const rows: Row[] = [];
   let reference: Row | null = null;
   let browserScan: Row | null = null;
+  let indexedDbMiB: number | null = null;
   try {
     console.error('… node from the zips');
     const nodeZips = await benchNode(patientDir, 'node core, 1 thread (zips, Node zlib)');
@@ -224,6 +229,7 @@ async function main() {
       browserScan = b.scan;
       rows.push(b.scan);
       rows.push(b.dropToCached);
+      if (b.indexedDbBytes !== null) indexedDbMiB = round(b.indexedDbBytes / 2 ** 20, 1);
     }
   } finally {
     rmSync(dirname(unzipped), { recursive: true, force: true });
@@ -258,11 +264,12 @@ async function main() {
     console.log(`node CLI core (unzipped) / reference: ${ratios.nodeUnzippedOverReference}×`);
   }
   if (browserScan) console.log(`browser drop → patient list: ${browserScan.medianMs} ms (median)`);
+  if (indexedDbMiB !== null) console.log(`IndexedDB after caching ${patient}: ${indexedDbMiB} MiB`);
   console.log(`load average before: ${load.join(', ')}; after: ${loadAfter.join(', ')}`);
 
   const outFile = resolve(root, 'bench-results/preprocess.json');
   mkdirSync(dirname(outFile), { recursive: true });
-  writeFileSync(outFile, `${JSON.stringify({ patient, runs, loadAverage: { before: load, after: loadAfter }, rows, ratios, at: new Date().toISOString() }, null, 2)}\n`);
+  writeFileSync(outFile, `${JSON.stringify({ patient, runs, loadAverage: { before: load, after: loadAfter }, rows, ratios, indexedDbMiB, at: new Date().toISOString() }, null, 2)}\n`);
   console.log(`wrote ${outFile}`);
 }
 

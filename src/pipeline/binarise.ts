@@ -1,6 +1,6 @@
 // binarise: a mask slice as 0/1 bytes (> 0 → 1), the reference `(masks > 0).astype(np.uint8)`; and the
 // same mask as runs of foreground pixels, which the scan keeps (a few KB a slice) so preprocessing
-// need not read the mask files again. Pure: no DOM, no IndexedDB, no workers. Never thresholds
+// need not read the mask files again, and which the cache stores instead of the mask bytes. Pure: no DOM, no IndexedDB, no workers. Never thresholds
 // anywhere but at zero.
 
 import type { PixelArray } from '../dicom/types';
@@ -46,6 +46,29 @@ export function paintRuns(runs: Uint32Array, out: Uint8Array): Uint8Array {
     const end = start + runs[r + 1];
     if (end > out.length) throw new RangeError(`paintRuns: a run ends at pixel ${end}, the mask has ${out.length}`);
     out.fill(1, start, end);
+  }
+  return out;
+}
+
+/**
+ * The pixels `from .. from + out.length` of the mask `runs` describe (runs sorted, as `foregroundRuns`
+ * gives them, over a longer run of pixels: several slices), painted as 0/1 into `out`.
+ */
+export function paintRunsWindow(runs: Uint32Array, from: number, out: Uint8Array): Uint8Array {
+  out.fill(0);
+  const to = from + out.length;
+  // The first run that may reach into the window: runs are sorted, so search by start.
+  let lo = 0;
+  let hi = runs.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (runs[2 * mid] + runs[2 * mid + 1] <= from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let r = 2 * lo; r < runs.length; r += 2) {
+    const start = runs[r];
+    if (start >= to) break;
+    out.fill(1, Math.max(start, from) - from, Math.min(start + runs[r + 1], to) - from);
   }
   return out;
 }

@@ -1,7 +1,7 @@
 // preprocessPatient sequences the steps and reports bad input as values with a clear reason.
 import { describe, expect, it } from 'vitest';
 import type { PixelArray } from '../dicom/types';
-import { binarise, foregroundRuns, paintRuns } from './binarise';
+import { binarise, foregroundRuns, paintRuns, paintRunsWindow } from './binarise';
 import { clahe } from './clahe';
 import { toHounsfield } from './hounsfield';
 import { keepRange } from './keepRange';
@@ -154,6 +154,17 @@ describe('the small steps', () => {
     }
     expect(Array.from(foregroundRuns(Uint8Array.from([0, 255, 255, 0, 1])))).toEqual([1, 2, 4, 1]);
     expect(() => paintRuns(Uint32Array.from([3, 5]), new Uint8Array(4))).toThrow(RangeError);
+  });
+
+  it('a window of foreground runs over several slices paints those pixels only, runs cut at its edges', () => {
+    const all = Uint8Array.from({ length: 3 * 64 }, (_, i) => (((i * 2654435761) >>> 27) & 3 ? 1 : 0));
+    all.fill(1, 60, 70); // a run across the first slice boundary
+    const runs = foregroundRuns(all);
+    for (const [from, length] of [[0, 64], [64, 64], [128, 64], [0, 192], [61, 5], [69, 1], [70, 0], [191, 1]]) {
+      const out = paintRunsWindow(runs, from, new Uint8Array(length).fill(9));
+      expect(Array.from(out), `pixels ${from}..${from + length}`).toEqual(Array.from(all.subarray(from, from + length)));
+    }
+    expect(Array.from(paintRunsWindow(new Uint32Array(0), 10, new Uint8Array(3).fill(9)))).toEqual([0, 0, 0]);
   });
 
   it('binarise maps > 0 to 1', () => {

@@ -4,6 +4,7 @@
 // patients no dataset refers to are swept (never while another tab is still writing them).
 import type { Db, CachedDataset, CachedPatient, CachedSlice, StoredSliceRun } from './schema';
 import { describeStorageError } from './quota';
+import { foregroundRuns, paintRunsWindow } from '../pipeline/binarise';
 
 const INGEST_LOCK = 'liverlab-ingest';
 
@@ -30,8 +31,8 @@ function putRuns(store: { put(value: StoredSliceRun): Promise<unknown> }, patien
     const range = [first * px, (first + n) * px] as const;
     // A Blob copies its bytes once, into the browser's blob storage; the record then only refers to it.
     const image = new Blob([images.subarray(...range) as Uint8Array<ArrayBuffer>]);
-    const mask = new Blob([masks.subarray(...range) as Uint8Array<ArrayBuffer>]);
-    writes.push(store.put({ patientKey, index: offset + first, count: n, image, mask }));
+    const maskRuns = foregroundRuns(masks.subarray(...range));
+    writes.push(store.put({ patientKey, index: offset + first, count: n, image, maskRuns }));
   }
   return writes;
 }
@@ -123,7 +124,8 @@ export async function readSlices(db: Db, patientKey: string, from = 0, to = Infi
     const hi = Math.min(last, run.index + count - 1);
     if (lo > hi) continue;
     const px = byteLength(run.image) / count;
-    const [image, mask] = await Promise.all([bytesOf(run.image, (lo - run.index) * px, (hi + 1 - run.index) * px), bytesOf(run.mask, (lo - run.index) * px, (hi + 1 - run.index) * px)]);
+    const [start, end] = [(lo - run.index) * px, (hi + 1 - run.index) * px];
+    const [image, mask] = await Promise.all([bytesOf(run.image, start, end), masksOf(run, start, end)]);
     for (let i = lo; i <= hi; i++) {
       const at = (i - lo) * px;
       out.push({ patientKey, index: i, image: image.subarray(at, at + px), mask: mask.subarray(at, at + px) });
@@ -143,6 +145,13 @@ function byteLength(data: Blob | Uint8Array): number {
 async function bytesOf(data: Blob | Uint8Array, start: number, end: number): Promise<Uint8Array> {
   if (data instanceof Uint8Array) return data.subarray(start, end);
   return new Uint8Array(await (start === 0 && end === data.size ? data : data.slice(start, end)).arrayBuffer());
+}
+
+/** Pixels `from..to` of a run's 0/1 masks, from its runs or (older caches) its bytes. */
+function masksOf(run: StoredSliceRun, from: number, to: number): Promise<Uint8Array> {
+  if (run.maskRuns) return Promise.resolve(paintRunsWindow(run.maskRuns, from, new Uint8Array(to - from)));
+  if (!run.mask) return Promise.reject(new Error(`cached slices ${run.index}… of patient ${run.patientKey.slice(0, 12)} have no masks`));
+  return bytesOf(run.mask, from, to);
 }
 
 export async function commitDataset(db: Db, dataset: CachedDataset): Promise<void> {

@@ -45,18 +45,22 @@ export interface CachedSlice {
 }
 
 /**
- * What the `slices` store holds: a run of `count` consecutive kept slices from `index`, images and
- * masks each one Blob of count·W·H bytes. A run is one record and one blob file: written ~2.5× faster
- * than a record per slice (102 slices of 512², measured in Chromium), and a single slice is still read
- * without the rest (`Blob.slice`). Records without `count` are single slices as typed arrays (caches
- * written before runs), read the same way.
+ * What the `slices` store holds: a run of `count` consecutive kept slices from `index`: count·W·H
+ * bytes of images as one Blob, and the 0/1 masks as their foreground runs (`[start, length, …]` over
+ * the run's count·W·H pixels, pipeline/binarise). A run is one record: written ~2.5× faster than a
+ * record per slice (102 slices of 512², measured in Chromium), and a single slice is still read
+ * without the rest (`Blob.slice`). Masks as runs cost a few KB a slice where bytes cost as much as
+ * the images (Chromium compresses typed-array values, not Blobs, and compressing costs write time).
+ * Older caches are read as they are: records without `count` are single slices as typed arrays, and
+ * runs written before `maskRuns` carry `mask` bytes (a Blob).
  */
 export interface StoredSliceRun {
   patientKey: string;
   index: number;
   count?: number;
   image: Blob | Uint8Array;
-  mask: Blob | Uint8Array;
+  maskRuns?: Uint32Array;
+  mask?: Blob | Uint8Array;
 }
 
 /** A named, complete dataset: visible only once every patient in it has been written. */
