@@ -7,16 +7,7 @@
 import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
 import { storedCheckpoints } from './idb';
-
-/** The demo dataset (3 phantoms of 40 slices) cached; `margin` (slices dropped at each end of the liver) keeps fewer slices. */
-async function cachedDemo(page: Page, margin?: number) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
-  await expect(page.getByTestId('patient-row')).toHaveCount(3);
-  if (margin !== undefined) await page.getByLabel('Margin (slices)').fill(String(margin));
-  await page.getByRole('button', { name: /Preprocess and cache 3 patients/ }).click();
-  await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 120_000 });
-}
+import { cacheDemo as cachedDemo } from './viewerHelpers';
 
 async function setUpRun(page: Page, s: { epochs: number; backend?: string; batch?: number }) {
   await page.getByRole('tab', { name: 'Train' }).click();

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
 import { generatePhantomPatient } from '../src/phantom/phantom';
+import { cacheDemo as cachedDemo } from './viewerHelpers';
 
 /** Five phantom patients written as a dataset folder, ingested and cached through the UI. */
 async function cachedPhantomFolder(page: Page, count = 5, slices = 64) {
@@ -22,16 +23,6 @@ async function cachedPhantomFolder(page: Page, count = 5, slices = 64) {
   await page.getByTestId('folder-input').setInputFiles(root);
   await expect(page.getByTestId('patient-row')).toHaveCount(count, { timeout: 120_000 });
   await page.getByRole('button', { name: `Preprocess and cache ${count} patients` }).click();
-  await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 120_000 });
-}
-
-/** The demo dataset (3 phantoms of 40 slices) cached; `margin` (slices dropped at each end of the liver) keeps fewer slices. */
-async function cachedDemo(page: Page, margin?: number) {
-  await page.goto('/');
-  await page.getByRole('button', { name: 'Try the demo dataset' }).click();
-  await expect(page.getByTestId('patient-row')).toHaveCount(3);
-  if (margin !== undefined) await page.getByLabel('Margin (slices)').fill(String(margin));
-  await page.getByRole('button', { name: /Preprocess and cache 3 patients/ }).click();
   await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 120_000 });
 }
 

@@ -108,10 +108,12 @@ export async function cachedTruth(page: Page, patientKey: string): Promise<Uint8
 }
 
 /** The demo dataset cached (3 phantoms), then the View tab. */
-export async function cacheDemo(page: Page): Promise<void> {
+/** The demo dataset (3 phantoms of 40 slices) cached; `margin` (slices dropped at each end of the liver) keeps fewer slices. */
+export async function cacheDemo(page: Page, margin?: number): Promise<void> {
   await page.goto('/');
   await page.getByRole('button', { name: 'Try the demo dataset' }).click();
   await expect(page.getByTestId('patient-row')).toHaveCount(3);
+  if (margin !== undefined) await page.getByLabel('Margin (slices)').fill(String(margin));
   await page.getByRole('button', { name: /Preprocess and cache 3 patients/ }).click();
   await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 120_000 });
 }

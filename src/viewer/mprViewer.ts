@@ -9,6 +9,7 @@ import { initCornerstone } from './init';
 import { cacheVolume, geometryOf, uncacheVolume } from './localVolume';
 import { createVolumeOverlays } from './volumeOverlays';
 import { differenceLabelmap } from './difference';
+import { createListeners } from './listeners';
 import { WINDOW_PRESETS, initialWindow } from './presets';
 import type { DisplayWindow, ViewerHandle, ViewerVolume } from './types';
 import type { ViewerOptions } from './stackViewer';
@@ -108,8 +109,8 @@ export async function createMprViewer(host: HTMLDivElement, volume: ViewerVolume
   setWindow(firstWindow);
   setSlice(options.slice ?? Math.floor(volume.slices / 2));
 
-  const sliceListeners = new Set<(index: number) => void>();
-  const windowListeners = new Set<(window: DisplayWindow) => void>();
+  const sliceListeners = createListeners<number>();
+  const windowListeners = createListeners<DisplayWindow>();
   let lastSlice = -1;
   // For tests and tooling: each view's focal point as voxel indices, and where the volume's corners
   // (voxel −½ and n − ½ on each axis) land on its canvas, in canvas pixels.
@@ -129,11 +130,11 @@ export async function createMprViewer(host: HTMLDivElement, volume: ViewerVolume
     host.dataset.renderedSlice = String(k);
     if (k === lastSlice) return;
     lastSlice = k;
-    for (const listener of sliceListeners) listener(k);
+    sliceListeners.emit(k);
   };
   const onVoi = () => {
     const w = currentWindow();
-    for (const listener of windowListeners) listener(w);
+    windowListeners.emit(w);
   };
   for (const view of MPR_VIEWS) elements[view].addEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
   elements.axial.addEventListener(Enums.Events.VOI_MODIFIED, onVoi);
@@ -147,16 +148,10 @@ export async function createMprViewer(host: HTMLDivElement, volume: ViewerVolume
     viewportRef: { renderingEngineId: engineId, viewportId: ids.axial },
     setSlice,
     getSlice: axialSlice,
-    onSliceChange(listener) {
-      sliceListeners.add(listener);
-      return () => sliceListeners.delete(listener);
-    },
+    onSliceChange: (listener) => sliceListeners.add(listener),
     setWindow,
     getWindow: currentWindow,
-    onWindowChange(listener) {
-      windowListeners.add(listener);
-      return () => windowListeners.delete(listener);
-    },
+    onWindowChange: (listener) => windowListeners.add(listener),
     setPreset(name) {
       if (volume.kind !== 'hu') throw new Error(`preset ${name}: only for HU images (this volume is ${volume.kind})`);
       setWindow(WINDOW_PRESETS[name]);

@@ -9,6 +9,7 @@ import { createToolGroup } from './tools';
 import { createOverlays, uncache } from './overlays';
 import { differenceLabelmap } from './difference';
 import { createSliceRequests } from './sliceRequests';
+import { createListeners } from './listeners';
 import { WINDOW_PRESETS, initialWindow } from './presets';
 import type { DisplayWindow, OverlayKind, OverlayStyle, PresetName, ViewerHandle, ViewerVolume } from './types';
 
@@ -47,8 +48,8 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
   };
   if (prediction) showPrediction(prediction);
 
-  const sliceListeners = new Set<(index: number) => void>();
-  const windowListeners = new Set<(window: DisplayWindow) => void>();
+  const sliceListeners = createListeners<number>();
+  const windowListeners = createListeners<DisplayWindow>();
   const currentWindow = (): DisplayWindow => {
     const range = viewport.getProperties().voiRange;
     if (!range) return { ...firstWindow };
@@ -63,11 +64,11 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
   const onNewImage = (e: Event) => {
     const { imageIdIndex } = (e as CustomEvent<Types.EventTypes.StackNewImageEventDetail>).detail;
     slices.newImage(imageIdIndex);
-    for (const listener of sliceListeners) listener(imageIdIndex);
+    sliceListeners.emit(imageIdIndex);
   };
   const onVoi = () => {
     const window = currentWindow();
-    for (const listener of windowListeners) listener(window);
+    windowListeners.emit(window);
   };
   const onRendered = () => {
     // For tests and tooling: which slice the canvas shows now.
@@ -103,16 +104,10 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
     setSlice: (index) => slices.request(index),
     // The slice asked for last (shown, or on its way), so quick key presses add up.
     getSlice: () => slices.target,
-    onSliceChange(listener) {
-      sliceListeners.add(listener);
-      return () => sliceListeners.delete(listener);
-    },
+    onSliceChange: (listener) => sliceListeners.add(listener),
     setWindow,
     getWindow: currentWindow,
-    onWindowChange(listener) {
-      windowListeners.add(listener);
-      return () => windowListeners.delete(listener);
-    },
+    onWindowChange: (listener) => windowListeners.add(listener),
     setPreset(name: PresetName) {
       if (volume.kind !== 'hu') throw new Error(`preset ${name}: only for HU images (this volume is ${volume.kind})`);
       const { width, center } = WINDOW_PRESETS[name];

@@ -6,6 +6,7 @@
 import type { MaskSliceRef, PatientScan } from '../dicom/types';
 import { keepRange } from '../pipeline/keepRange';
 import type { PipelineParams } from '../pipeline/params';
+import type { CachedPatient } from '../storage/schema';
 
 export interface PatientPart {
   /** Index of the part's first slice among the kept slices. */
@@ -20,16 +21,11 @@ export interface PatientPart {
   maskRuns?: (Uint32Array | null)[];
 }
 
-export interface PatientPlan {
-  width: number;
-  height: number;
-  sliceCount: number;
-  /** The organ's first/last non-empty slice and the kept range, as `preprocessPatient` computes them. */
-  start: number;
-  end: number;
-  keptFrom: number;
-  keptTo: number;
-  kept: number;
+/**
+ * A patient's shape, the organ's first/last non-empty slice and the kept range, as `preprocessPatient`
+ * computes them (the same fields its cached record will carry), and the shares for the workers.
+ */
+export interface PatientPlan extends Pick<CachedPatient, 'width' | 'height' | 'sliceCount' | 'start' | 'end' | 'keptFrom' | 'keptTo' | 'kept'> {
   parts: PatientPart[];
 }
 
