@@ -136,8 +136,10 @@ test('rename and export: the dataset keeps its new name after a reload and expor
   await row.getByRole('button', { name: 'Rename' }).click();
   await row.getByLabel('Dataset name').fill('Phantoms for class');
   await row.getByRole('button', { name: 'Save' }).click();
-  await page.reload();
   const renamed = page.locator('[data-testid=dataset-row][data-dataset="Phantoms for class"]');
+  // The list shows the new name once it is stored; a reload before that may lose the edit, as it would for a person.
+  await expect(renamed).toBeVisible();
+  await page.reload();
   await expect(renamed).toBeVisible();
 
   const download = page.waitForEvent('download');

@@ -21,6 +21,7 @@ test('demo → preprocess → cached; reload keeps it; delete removes it and its
   const kept = stored.patients.reduce((a, p) => a + p.kept, 0);
   expect(kept).toBeGreaterThan(0);
   expect(stored.sliceCount).toBe(kept);
+  for (const p of stored.patients) expect(p.bytes, `${p.name}'s recorded size`).toBe(stored.storedBytes[p.key]);
   await expect(rows.first().getByTestId('dataset-slices')).toHaveText(String(kept));
 
   await page.reload();
@@ -32,7 +33,7 @@ test('demo → preprocess → cached; reload keeps it; delete removes it and its
   await page.getByTestId('dataset-row').first().getByRole('button', { name: 'Delete' }).click();
   await expect(page.getByTestId('dataset-row')).toHaveCount(0);
   const after = await storedSummary(page);
-  expect(after).toEqual({ datasets: [], patients: [], sliceCount: 0 });
+  expect(after).toEqual({ datasets: [], patients: [], sliceCount: 0, storedBytes: {} });
 });
 
 test('3Dircadb1.17 from its zips: the cached slices equal the reference pipeline byte for byte; a re-drop is served from the cache', async ({ page }) => {
@@ -54,6 +55,11 @@ test('3Dircadb1.17 from its zips: the cached slices equal the reference pipeline
     keptTo: ref.keptTo,
     kept: ref.kept,
   });
+  // The size the app records (and lists) is what the slices take: a byte an image pixel plus the
+  // masks' runs, a few KB a slice.
+  expect(p.bytes).toBe(stored.storedBytes[p.key]);
+  expect(p.bytes).toBeGreaterThan(p.kept * 512 * 512);
+  expect(p.bytes).toBeLessThan(p.kept * 512 * 512 * 1.05);
   const hashes = await storedSliceHashes(page, p.key);
   expect(hashes.images).toEqual(ref.sliceSha256Images);
   expect(hashes.masks).toEqual(ref.sliceSha256Masks);

@@ -3,14 +3,16 @@ import type { Page } from '@playwright/test';
 
 export interface StoredSummary {
   datasets: { id: string; name: string; slices: number; patientKeys: string[]; patientNames: string[] }[];
-  patients: { key: string; name: string; kept: number; start: number; end: number; keptFrom: number; keptTo: number; width: number; height: number }[];
+  patients: { key: string; name: string; kept: number; start: number; end: number; keptFrom: number; keptTo: number; width: number; height: number; bytes: number }[];
   sliceCount: number;
+  /** What each patient's slice records hold: image bytes plus the masks' runs (or bytes, older caches). */
+  storedBytes: Record<string, number>;
 }
 
 export async function storedSummary(page: Page): Promise<StoredSummary> {
   const summary = await page.evaluate(
     () =>
-      new Promise<{ datasets: StoredSummary['datasets']; patients: StoredSummary['patients']; runCounts: number[] }>((resolve, reject) => {
+      new Promise<{ datasets: StoredSummary['datasets']; patients: StoredSummary['patients']; runCounts: number[]; storedBytes: Record<string, number> }>((resolve, reject) => {
         const open = indexedDB.open('liverlab');
         open.onerror = () => reject(open.error);
         open.onsuccess = () => {
@@ -21,14 +23,18 @@ export async function storedSummary(page: Page): Promise<StoredSummary> {
           const s = tx.objectStore('slices').getAll();
           tx.oncomplete = () => {
             db.close();
-            resolve({ datasets: d.result, patients: p.result, runCounts: (s.result as { count?: number }[]).map((r) => r.count ?? 1) });
+            type Run = { patientKey: string; count?: number; image: Blob | Uint8Array; mask?: Blob | Uint8Array; maskRuns?: Uint32Array };
+            const size = (b: Blob | Uint8Array | undefined) => (b === undefined ? 0 : b instanceof Blob ? b.size : b.byteLength);
+            const storedBytes: Record<string, number> = {};
+            for (const r of s.result as Run[]) storedBytes[r.patientKey] = (storedBytes[r.patientKey] ?? 0) + size(r.image) + (r.maskRuns?.byteLength ?? size(r.mask));
+            resolve({ datasets: d.result, patients: p.result, runCounts: (s.result as Run[]).map((r) => r.count ?? 1), storedBytes });
           };
           tx.onerror = () => reject(tx.error);
         };
       }),
   );
   // The store holds runs of slices (src/storage/schema.ts StoredSliceRun): count slices, not records.
-  return { datasets: summary.datasets, patients: summary.patients, sliceCount: summary.runCounts.reduce((a, b) => a + b, 0) };
+  return { datasets: summary.datasets, patients: summary.patients, sliceCount: summary.runCounts.reduce((a, b) => a + b, 0), storedBytes: summary.storedBytes };
 }
 
 /** One stored slice as the page sees it: sizes, SHA-256 of image and mask, or the mask's values. */

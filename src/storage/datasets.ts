@@ -18,66 +18,78 @@ export async function findPatient(db: Db, key: string): Promise<CachedPatient | 
   return db.get('patients', key);
 }
 
-/** Most bytes of images (and of masks) in one stored run: 64 slices of 512², so no Blob is huge. */
+/** Most bytes of images in one stored run: 64 slices of 512², so no Blob is huge. */
 const RUN_BYTES = 16 * 2 ** 20;
 
-/** Queues `count` slices from `offset` (first in `images`/`masks`) as runs of at most RUN_BYTES each. */
-function putRuns(store: { put(value: StoredSliceRun): Promise<unknown> }, patientKey: string, offset: number, px: number, images: Uint8Array, masks: Uint8Array): Promise<unknown>[] {
+/**
+ * `count` slices from `offset` (first in `images`/`masks`) as records of at most RUN_BYTES of images
+ * each, and the bytes they take: a byte an image pixel plus the masks' runs.
+ */
+function sliceRuns(patientKey: string, offset: number, px: number, images: Uint8Array, masks: Uint8Array): { records: StoredSliceRun[]; bytes: number } {
   const count = images.length / px;
   const perRun = Math.max(1, Math.floor(RUN_BYTES / px));
-  const writes: Promise<unknown>[] = [];
+  const records: StoredSliceRun[] = [];
+  let bytes = 0;
   for (let first = 0; first < count; first += perRun) {
     const n = Math.min(perRun, count - first);
     const range = [first * px, (first + n) * px] as const;
     // A Blob copies its bytes once, into the browser's blob storage; the record then only refers to it.
     const image = new Blob([images.subarray(...range) as Uint8Array<ArrayBuffer>]);
     const maskRuns = foregroundRuns(masks.subarray(...range));
-    writes.push(store.put({ patientKey, index: offset + first, count: n, image, maskRuns }));
+    records.push({ patientKey, index: offset + first, count: n, image, maskRuns });
+    bytes += image.size + maskRuns.byteLength;
   }
-  return writes;
+  return { records, bytes };
 }
 
-/** Writes one processed patient, metadata and slices, in a single transaction. */
-export async function putPatient(db: Db, meta: CachedPatient, images: Uint8Array, masks: Uint8Array): Promise<void> {
+/**
+ * Writes one processed patient, metadata and slices, in a single transaction. Returns the record
+ * written: `meta` with `bytes` set to what its slices take in the cache.
+ */
+export async function putPatient(db: Db, meta: CachedPatient, images: Uint8Array, masks: Uint8Array): Promise<CachedPatient> {
   const px = meta.width * meta.height;
   if (images.length !== meta.kept * px || masks.length !== meta.kept * px) {
     throw new Error(`${meta.name}: ${meta.kept} slices of ${meta.width}×${meta.height} expected, got ${images.length} image and ${masks.length} mask bytes`);
   }
+  const { records, bytes } = sliceRuns(meta.key, 0, px, images, masks);
+  const record: CachedPatient = { ...meta, bytes };
   const tx = db.transaction(['patients', 'slices'], 'readwrite');
   try {
-    const writes = putRuns(tx.objectStore('slices'), meta.key, 0, px, images, masks);
-    writes.push(tx.objectStore('patients').put(meta));
-    await Promise.all([...writes, tx.done]);
+    const slices = tx.objectStore('slices');
+    await Promise.all([...records.map((r) => slices.put(r)), tx.objectStore('patients').put(record), tx.done]);
+    return record;
   } catch (e) {
     try {
       tx.abort();
     } catch {
       /* already aborted */
     }
-    throw new Error(describeStorageError(e, meta.bytes, `caching ${meta.name}`), { cause: e });
+    throw new Error(describeStorageError(e, bytes, `caching ${meta.name}`), { cause: e });
   }
 }
 
 /**
  * Writes one share of a patient's kept slices (from `offset`), in one transaction, without its patient
  * record: invisible until `commitPatient`, swept as an orphan if that never comes. Lets the workers of
- * the pool each store the slices they processed.
+ * the pool each store the slices they processed. Returns the bytes the share takes in the cache.
  */
-export async function putSlices(db: Db, patientKey: string, name: string, offset: number, px: number, images: Uint8Array, masks: Uint8Array): Promise<void> {
+export async function putSlices(db: Db, patientKey: string, name: string, offset: number, px: number, images: Uint8Array, masks: Uint8Array): Promise<number> {
   const count = images.length / px;
   if (!Number.isInteger(count) || masks.length !== images.length) {
     throw new Error(`${name}: slices of ${px} pixels expected, got ${images.length} image and ${masks.length} mask bytes`);
   }
+  const { records, bytes } = sliceRuns(patientKey, offset, px, images, masks);
   const tx = db.transaction('slices', 'readwrite');
   try {
-    await Promise.all([...putRuns(tx.store, patientKey, offset, px, images, masks), tx.done]);
+    await Promise.all([...records.map((r) => tx.store.put(r)), tx.done]);
+    return bytes;
   } catch (e) {
     try {
       tx.abort();
     } catch {
       /* already aborted */
     }
-    throw new Error(describeStorageError(e, images.length + masks.length, `caching ${name}`), { cause: e });
+    throw new Error(describeStorageError(e, bytes, `caching ${name}`), { cause: e });
   }
 }
 

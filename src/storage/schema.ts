@@ -31,7 +31,7 @@ export interface CachedPatient {
   spacing: [number, number, number] | null;
   /** The source files it was made from (paths relative to the drop) and their sizes. */
   sources: { path: string; size: number }[];
-  /** Bytes of pixel data stored (images + masks, one byte per pixel). */
+  /** Bytes its slices take in the cache: a byte an image pixel, plus the masks' foreground runs. */
   bytes: number;
   createdAt: number;
 }

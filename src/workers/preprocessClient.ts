@@ -88,7 +88,7 @@ export async function preprocessScannedPatient(
     kept: plan.kept,
     spacing: scan.spacing,
     sources: files.map((f) => ({ path: f.path.replace(/\\/g, '/').replace(/^\/+/, ''), size: f.file.size })),
-    bytes: 2 * plan.kept * plan.width * plan.height,
+    bytes: outcomes.reduce((sum, o) => sum + (o.ok ? o.storedBytes : 0), 0),
     createdAt: Date.now(),
   };
   try {

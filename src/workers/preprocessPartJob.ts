@@ -24,7 +24,7 @@ export interface PartJob {
 }
 
 export type PartOutcome =
-  | { ok: true; times: StepTimes; pixels?: { images: Uint8Array; masks: Uint8Array } }
+  | { ok: true; times: StepTimes; storedBytes: number; pixels?: { images: Uint8Array; masks: Uint8Array } }
   | { ok: false; problem: Problem; times: StepTimes };
 
 /** Processes and stores one share; with no `db` (tests, Node) the pixels are returned instead. */
@@ -80,14 +80,15 @@ export async function runPartJob(db: Db | null, job: PartJob, onProgress: Progre
 
   onProgress('store', 0.9);
   const storeStart = performance.now();
+  let storedBytes = 0;
   if (db) {
     try {
-      await putSlices(db, job.key, job.patient, part.offset, px, images, masks);
+      storedBytes = await putSlices(db, job.key, job.patient, part.offset, px, images, masks);
     } catch (e) {
       return { ok: false, problem: { file: job.patient, message: e instanceof Error ? e.message : String(e), severity: 'error' }, times };
     }
   }
   times.storeMs = performance.now() - storeStart;
   onProgress('done', 1);
-  return { ok: true, times, ...(db ? {} : { pixels: { images, masks } }) };
+  return { ok: true, times, storedBytes, ...(db ? {} : { pixels: { images, masks } }) };
 }

@@ -71,7 +71,7 @@ export async function runPreprocessJob(db: Db | null, job: PreprocessJob, onProg
   if (!processed.ok) return { ok: false, problem: processed.problem, times };
   const p = processed.value;
 
-  const meta: CachedPatient = {
+  let meta: CachedPatient = {
     key,
     name: job.patient,
     inputHash: input,
@@ -87,13 +87,13 @@ export async function runPreprocessJob(db: Db | null, job: PreprocessJob, onProg
     kept: p.kept,
     spacing: job.spacing,
     sources: job.sources.map((s) => ({ path: s.path, size: s.size })),
-    bytes: p.images.length + p.masks.length,
+    bytes: p.images.length, // the masks' runs are added when stored
     createdAt: Date.now(),
   };
   onProgress('store', 0.9);
   if (db) {
     try {
-      await putPatient(db, meta, p.images, p.masks);
+      meta = await putPatient(db, meta, p.images, p.masks);
     } catch (e) {
       return { ok: false, problem: { file: job.patient, message: e instanceof Error ? e.message : String(e), severity: 'error' }, times };
     }
