@@ -330,8 +330,12 @@ function sharedOutput(budget: Budget, size: number): Uint8Array | undefined {
   return budget.output.bytes;
 }
 
-/** Bytes read at once on the random-access path: runs of wanted entries are read together up to this. */
-const RANGE_READ_BYTES = 64 * 2 ** 20;
+/**
+ * Bytes read at once on the random-access path: runs of wanted entries are read together up to this.
+ * Small enough that the first entry is in hand soon (a 64 MiB read kept a browser worker waiting
+ * ~250 ms before its first slice) and, with the next batch read ahead, reading overlaps the work.
+ */
+const RANGE_READ_BYTES = 4 * 2 ** 20;
 /** Unwanted bytes between two wanted entries that are still read through rather than split into two reads. */
 const RANGE_GAP_BYTES = 256 * 1024;
 /** Room after an entry's data for its local header's name and extra field (the central directory does not give their local lengths). */
@@ -339,8 +343,9 @@ const LOCAL_HEADER_SLACK = 30 + 2 * 0xffff;
 
 /**
  * A reader that serves the wanted entries (headers and data) from a few large reads, each read once,
- * when first needed, and dropped once every entry in it has been read from it. Any other range (or an
- * entry whose local header is longer than the slack) is read directly.
+ * when first needed, with the next one read ahead meanwhile, and dropped once every entry in it has
+ * been read from it. Any other range (or an entry whose local header is longer than the slack) is read
+ * directly.
  */
 function batchedReads(direct: ReadRange, size: number, entries: ZipEntryInfo[]): ReadRange {
   const sorted = [...entries].sort((a, b) => a.localHeaderOffset - b.localHeaderOffset);
@@ -373,10 +378,17 @@ function batchedReads(direct: ReadRange, size: number, entries: ZipEntryInfo[]):
   return async (start, end) => {
     const batch = find(start, end);
     if (!batch) return direct(start, end);
-    const bytes = await (batch.bytes ??= direct(batch.start, batch.end));
+    const pending = (batch.bytes ??= direct(batch.start, batch.end));
+    const at = batches.indexOf(batch, released);
+    // Read ahead: the next batch is on its way while this one's entries are inflated and used.
+    const ahead = at >= 0 ? batches[at + 1] : undefined;
+    if (ahead && !ahead.bytes) {
+      ahead.bytes = direct(ahead.start, ahead.end);
+      ahead.bytes.catch(() => {}); // a failed read ahead is reported when (if) that batch is needed
+    }
+    const bytes = await pending;
     // Once the reading moves past a batch its bytes are let go (entries are usually read in offset
     // order; one read out of order is only read again).
-    const at = batches.indexOf(batch, released);
     for (; released < at; released++) batches[released].bytes = null;
     return bytes.subarray(start - batch.start, end - batch.start);
   };

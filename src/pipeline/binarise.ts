@@ -72,3 +72,24 @@ export function paintRunsWindow(runs: Uint32Array, from: number, out: Uint8Array
   }
   return out;
 }
+
+/**
+ * The foreground runs of consecutive slices of `px` pixels each (`null`: an empty mask) as runs over
+ * all their pixels, slice after slice: what `foregroundRuns` gives for the masks laid end to end.
+ */
+export function concatSliceRuns(slices: readonly (Uint32Array | null)[], px: number): Uint32Array {
+  let length = 0;
+  for (const runs of slices) length += runs?.length ?? 0;
+  const out = new Uint32Array(length);
+  let at = 0;
+  slices.forEach((runs, i) => {
+    if (!runs) return;
+    const shift = i * px;
+    for (let r = 0; r < runs.length; r += 2) {
+      if (runs[r] + runs[r + 1] > px) throw new RangeError(`concatSliceRuns: a run of slice ${i} ends at pixel ${runs[r] + runs[r + 1]}, a slice has ${px}`);
+      out[at++] = runs[r] + shift;
+      out[at++] = runs[r + 1];
+    }
+  });
+  return out;
+}

@@ -1,7 +1,7 @@
 // preprocessPatient sequences the steps and reports bad input as values with a clear reason.
 import { describe, expect, it } from 'vitest';
 import type { PixelArray } from '../dicom/types';
-import { binarise, foregroundRuns, paintRuns, paintRunsWindow } from './binarise';
+import { binarise, concatSliceRuns, foregroundRuns, paintRuns, paintRunsWindow } from './binarise';
 import { clahe } from './clahe';
 import { toHounsfield } from './hounsfield';
 import { keepRange } from './keepRange';
@@ -165,6 +165,19 @@ describe('the small steps', () => {
       expect(Array.from(out), `pixels ${from}..${from + length}`).toEqual(Array.from(all.subarray(from, from + length)));
     }
     expect(Array.from(paintRunsWindow(new Uint32Array(0), 10, new Uint8Array(3).fill(9)))).toEqual([0, 0, 0]);
+  });
+
+  it('per-slice runs laid end to end are the runs of the masks laid end to end (a run never crosses slices)', () => {
+    const px = 64;
+    const slices = [0, 1, 2, 3].map((k) => Uint8Array.from({ length: px }, (_, i) => (k === 2 ? 0 : ((i * (k + 3) * 2654435761) >>> 28) & 1)));
+    slices[0].fill(1, 60); // ends on the slice's last pixel, the next slice starts with foreground
+    slices[1][0] = 1;
+    const perSlice = slices.map((m) => (m.some((v) => v) ? foregroundRuns(m) : null));
+    const all = new Uint8Array(4 * px);
+    slices.forEach((m, k) => all.set(m, k * px));
+    const joined = concatSliceRuns(perSlice, px);
+    expect(Array.from(paintRuns(joined, new Uint8Array(4 * px)))).toEqual(Array.from(all));
+    expect(() => concatSliceRuns([Uint32Array.from([60, 5])], px)).toThrow(RangeError);
   });
 
   it('binarise maps > 0 to 1', () => {

@@ -89,7 +89,7 @@ function RunProgress() {
       ? `${Math.round((100 * done) / Math.max(1, total))}% · ${rate.toFixed(0)} slices/s · ${formatSeconds(left)} left`
       : `Done in ${formatSeconds(elapsed)} · ${rate.toFixed(0)} slices/s`;
   return (
-    <div className="run" data-testid="preprocess-run">
+    <div className="run" data-testid="preprocess-run" data-run-ms={run.finishedAt === null ? undefined : Math.round(run.finishedAt - run.startedAt)}>
       <div className="overall">
         <progress max={1} value={total ? done / total : 0} />
         <span role="status" data-testid="preprocess-status">
