@@ -7,6 +7,7 @@
 import { walkDrop, type DropSources, type ZipCaps } from './discoverWalk';
 import { DEFAULT_PATIENT_NAME, classifyZip } from './layout';
 import { readSliceAsync } from './parse';
+import { zipEntryPath } from './zip';
 import { failure } from './problems';
 import type { DicomSlice, Result } from './types';
 
@@ -31,9 +32,16 @@ export async function visitSlicesByPath(
   const fallbackName = opts.fallbackName ?? DEFAULT_PATIENT_NAME;
   const wanted = new Map(paths.map((path, index) => [path, index]));
   const seen = new Array<boolean>(paths.length).fill(false);
+  // Every entry of `a/B.zip` stands at `a/B/…` (zipEntryPath), so a series zip none of the paths lies
+  // in (the masks' zip when the scan kept the masks as runs) is not even opened.
+  const lowerPaths = paths.map((p) => p.toLowerCase());
+  const holdsWanted = (zipPath: string): boolean => {
+    const prefix = zipEntryPath(zipPath, '-').slice(0, -1).toLowerCase();
+    return lowerPaths.some((p) => p.startsWith(prefix));
+  };
   const wantsZip = (path: string): boolean => {
     const zip = classifyZip(path, fallbackName);
-    return zip.kind === 'container' || (zip.kind === 'series' && zip.patient === patientName);
+    return zip.kind === 'container' || (zip.kind === 'series' && zip.patient === patientName && holdsWanted(path));
   };
   // Each slice is visited before the next is read, so one inflate buffer serves them all.
   for await (const event of walkDrop(sources, { wantsFile: (path) => wanted.has(path), wantsZip, zipCaps: opts.zipCaps, reuseOutput: true })) {
