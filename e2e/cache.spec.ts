@@ -13,6 +13,8 @@ test('demo → preprocess → cached; reload keeps it; delete removes it and its
   await page.getByRole('button', { name: /Preprocess and cache 3 patients/ }).click();
   await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 120_000 });
   await expect(page.locator('[data-testid=preprocess-patient][data-stage=done]')).toHaveCount(3);
+  // The run over, its workers are ended (their memory goes to training, which usually comes next).
+  await expect.poll(() => page.workers().filter((w) => w.url().includes('preprocess.worker')).length).toBe(0);
   const rows = page.getByTestId('dataset-row');
   await expect(rows).toHaveCount(1);
   const stored = await storedSummary(page);

@@ -9,7 +9,7 @@ import { openCache, type CachedDataset } from '../storage/schema';
 import { commitDataset, deleteDataset, listDatasets, renameDataset, sweepOrphans, whileIngesting } from '../storage/datasets';
 import { requestPersistence, storageFigures, type StorageFigures } from '../storage/quota';
 import { sha256Hex } from '../storage/hash';
-import { cancelPreprocessing, preprocessPoolSize, preprocessScannedPatient } from '../workers/preprocessClient';
+import { endPreprocessingWorkers, preprocessPoolSize, preprocessScannedPatient } from '../workers/preprocessClient';
 import type { StepTimes } from '../workers/preprocessPatientJob';
 
 export interface PatientProgress {
@@ -130,13 +130,14 @@ export const useCacheStore = create<CacheState>((set, get) => ({
     } finally {
       await sweepOrphans(db).catch(() => -1);
       await get().refresh();
+      if (!get().run?.running) endPreprocessingWorkers();
     }
   },
 
   cancel() {
     const run = get().run;
     if (!run?.running) return;
-    cancelPreprocessing();
+    endPreprocessingWorkers();
     set({
       run: {
         ...run,
