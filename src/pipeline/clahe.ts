@@ -122,10 +122,7 @@ function computeTileLuts(src: Uint8Array, g: ClaheGeometry, clipLimit: number): 
         row = rowBuffer;
         rowStart = 0;
       }
-      for (let tx = 0; tx < tilesX; tx++) {
-        const base = (ty * tilesX + tx) * 256;
-        for (let c = rowStart + tx * tileW, cEnd = c + tileW; c < cEnd; c++) hist[base + row[c]]++;
-      }
+      countRow(row, rowStart, hist, ty * tilesX * 256, tilesX, tileW);
     }
   }
   const area = tileW * tileH;
@@ -159,6 +156,14 @@ function computeTileLuts(src: Uint8Array, g: ClaheGeometry, clipLimit: number): 
   }
 }
 
+/** Adds one padded row's pixels to the histograms of its `tilesX` tiles (from `histBase`). Its own function: see interpolateRow. */
+function countRow(row: Uint8Array, rowStart: number, hist: Int32Array, histBase: number, tilesX: number, tileW: number): void {
+  for (let tx = 0; tx < tilesX; tx++) {
+    const base = histBase + tx * 256;
+    for (let c = rowStart + tx * tileW, cEnd = c + tileW; c < cEnd; c++) hist[base + row[c]]++;
+  }
+}
+
 /**
  * CLAHE of one 8-bit slice (row-major, `width` columns × `height` rows), bit-identical to
  * OpenCV 4.6. `out` may be `src` itself (each output pixel reads only its own input value once
@@ -185,25 +190,28 @@ export function clahe(
   const g = geometryFor(width, height, tilesX, tilesY);
   computeTileLuts(src, g, clipLimit);
 
-  const { lut, xLo, xHi, xa, xa1, yLo, yHi, ya, ya1 } = g;
-  for (let y = 0; y < height; y++) {
-    const upper = yLo[y];
-    const lower = yHi[y];
-    const wy = ya[y];
-    const wy1 = ya1[y];
-    const row = y * width;
-    for (let x = 0; x < width; x++) {
-      const v = src[row + x];
-      const left = xLo[x] + v;
-      const right = xHi[x] + v;
-      const wx = xa[x];
-      const wx1 = xa1[x];
-      const top = fround(fround(lut[upper + left] * wx1) + fround(lut[upper + right] * wx));
-      const bot = fround(fround(lut[lower + left] * wx1) + fround(lut[lower + right] * wx));
-      const res = fround(fround(top * wy1) + fround(bot * wy));
-      const rounded = res + RINT_MAGIC - RINT_MAGIC;
-      dst[row + x] = rounded > 255 ? 255 : rounded;
-    }
-  }
+  for (let y = 0; y < height; y++) interpolateRow(src, dst, y * width, width, g, g.yLo[y], g.yHi[y], g.ya[y], g.ya1[y]);
   return dst;
+}
+
+/**
+ * One output row: each pixel bilinearly between the LUTs of its four nearest tiles. A function of its
+ * own so V8 optimises it as a whole: a per-pixel loop nested in the row loop was entered by on-stack
+ * replacement and deoptimised at every exit to the row loop (~1200 deopts per patient, traced in a
+ * browser worker with --trace-deopt).
+ */
+function interpolateRow(src: Uint8Array, dst: Uint8Array, row: number, width: number, g: ClaheGeometry, upper: number, lower: number, wy: number, wy1: number): void {
+  const { lut, xLo, xHi, xa, xa1 } = g;
+  for (let x = 0; x < width; x++) {
+    const v = src[row + x];
+    const left = xLo[x] + v;
+    const right = xHi[x] + v;
+    const wx = xa[x];
+    const wx1 = xa1[x];
+    const top = fround(fround(lut[upper + left] * wx1) + fround(lut[upper + right] * wx));
+    const bot = fround(fround(lut[lower + left] * wx1) + fround(lut[lower + right] * wx));
+    const res = fround(fround(top * wy1) + fround(bot * wy));
+    const rounded = res + RINT_MAGIC - RINT_MAGIC;
+    dst[row + x] = rounded > 255 ? 255 : rounded;
+  }
 }
