@@ -21,14 +21,14 @@ export async function findPatient(db: Db, key: string): Promise<CachedPatient | 
 /** Most bytes of images in one stored run: 64 slices of 512², so no Blob is huge. */
 const RUN_BYTES = 16 * 2 ** 20;
 
-/** A share's 0/1 masks: bytes, a slice after another, or each slice's foreground runs (null: empty). */
-export type SliceMasks = Uint8Array | readonly (Uint32Array | null)[];
+/** Each slice's mask as its runs of pixels > 0 (pipeline/binarise `foregroundRuns`; null: all zero). */
+export type SliceMaskRuns = readonly (Uint32Array | null)[];
 
 /**
  * `count` slices from `offset` (first in `images`/`masks`) as records of at most RUN_BYTES of images
  * each, and the bytes they take: a byte an image pixel plus the masks' runs.
  */
-function sliceRuns(patientKey: string, offset: number, px: number, images: Uint8Array, masks: SliceMasks): { records: StoredSliceRun[]; bytes: number } {
+function sliceRuns(patientKey: string, offset: number, px: number, images: Uint8Array, masks: SliceMaskRuns): { records: StoredSliceRun[]; bytes: number } {
   const count = images.length / px;
   const perRun = Math.max(1, Math.floor(RUN_BYTES / px));
   const records: StoredSliceRun[] = [];
@@ -38,15 +38,11 @@ function sliceRuns(patientKey: string, offset: number, px: number, images: Uint8
     const range = [first * px, (first + n) * px] as const;
     // A Blob copies its bytes once, into the browser's blob storage; the record then only refers to it.
     const image = new Blob([images.subarray(...range) as Uint8Array<ArrayBuffer>]);
-    const maskRuns = masks instanceof Uint8Array ? foregroundRuns(masks.subarray(...range)) : concatSliceRuns(masks.slice(first, first + n), px);
+    const maskRuns = concatSliceRuns(masks.slice(first, first + n), px);
     records.push({ patientKey, index: offset + first, count: n, image, maskRuns });
     bytes += image.size + maskRuns.byteLength;
   }
   return { records, bytes };
-}
-
-function masksMatch(masks: SliceMasks, count: number, px: number): boolean {
-  return masks instanceof Uint8Array ? masks.length === count * px : masks.length === count;
 }
 
 /**
@@ -58,7 +54,8 @@ export async function putPatient(db: Db, meta: CachedPatient, images: Uint8Array
   if (images.length !== meta.kept * px || masks.length !== meta.kept * px) {
     throw new Error(`${meta.name}: ${meta.kept} slices of ${meta.width}×${meta.height} expected, got ${images.length} image and ${masks.length} mask bytes`);
   }
-  const { records, bytes } = sliceRuns(meta.key, 0, px, images, masks);
+  const perSlice = Array.from({ length: meta.kept }, (_, i) => foregroundRuns(masks.subarray(i * px, (i + 1) * px)));
+  const { records, bytes } = sliceRuns(meta.key, 0, px, images, perSlice);
   const record: CachedPatient = { ...meta, bytes };
   const tx = db.transaction(['patients', 'slices'], 'readwrite');
   try {
@@ -80,10 +77,10 @@ export async function putPatient(db: Db, meta: CachedPatient, images: Uint8Array
  * record: invisible until `commitPatient`, swept as an orphan if that never comes. Lets the workers of
  * the pool each store the slices they processed. Returns the bytes the share takes in the cache.
  */
-export async function putSlices(db: Db, patientKey: string, name: string, offset: number, px: number, images: Uint8Array, masks: SliceMasks): Promise<number> {
+export async function putSlices(db: Db, patientKey: string, name: string, offset: number, px: number, images: Uint8Array, masks: SliceMaskRuns): Promise<number> {
   const count = images.length / px;
-  if (!Number.isInteger(count) || !masksMatch(masks, count, px)) {
-    throw new Error(`${name}: slices of ${px} pixels expected, got ${images.length} image bytes and masks for ${masks instanceof Uint8Array ? `${masks.length} pixels` : `${masks.length} slices`}`);
+  if (!Number.isInteger(count) || masks.length !== count) {
+    throw new Error(`${name}: slices of ${px} pixels expected, got ${images.length} image bytes and masks for ${masks.length} slices`);
   }
   const { records, bytes } = sliceRuns(patientKey, offset, px, images, masks);
   const tx = db.transaction('slices', 'readwrite');

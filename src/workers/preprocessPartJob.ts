@@ -1,12 +1,12 @@
 // One worker's share of a patient split across the pool (workers/preprocessPlan.ts): read just its CT
-// files (and mask files unless the scan kept the masks as runs), window + CLAHE (+ binarise) each slice
+// files (and mask files unless the scan kept the masks as runs), window + CLAHE (or sum up as runs) each slice
 // with the pipeline's own per-slice steps as soon as it is read (so no more than a slice or two of file
 // bytes is held), and store the slices under the patient's key (invisible until the coordinator
 // commits the patient).
 // Runs inside a worker (and in Node for tests); the main thread only sees progress.
 import type { SourceFile, Problem } from '../dicom/types';
 import { visitSlicesByPath } from '../dicom/loadSlices';
-import { binarise, paintRuns } from '../pipeline/binarise';
+import { concatSliceRuns, foregroundRuns, paintRuns } from '../pipeline/binarise';
 import { claheSlice, windowSlice } from '../pipeline/preprocessPatient';
 import type { PipelineParams } from '../pipeline/params';
 import type { Db } from '../storage/schema';
@@ -36,12 +36,11 @@ export async function runPartJob(db: Db | null, job: PartJob, onProgress: Progre
   onProgress('read', 0.05);
   const t = performance.now();
   const images = new Uint8Array(part.ct.length * px);
-  // Masks the scan already summed up as runs are stored as they are (the cache keeps runs): neither
-  // read again nor painted. Without them, the mask files are read and binarised here.
-  const maskRuns = part.maskRuns;
-  const masks = maskRuns ? null : new Uint8Array(part.ct.length * px);
+  // The cache keeps masks as runs of pixels > 0: those the scan already found are stored as they are;
+  // without them, the mask files are read and summed up as runs here.
+  const maskRuns: (Uint32Array | null)[] = part.maskRuns ? [...part.maskRuns] : part.ct.map(() => null);
   const positionsOf = new Map<string, number[]>();
-  if (!maskRuns) {
+  if (!part.maskRuns) {
     part.masks.forEach((path, i) => {
       if (path !== null) positionsOf.set(path, [...(positionsOf.get(path) ?? []), i]);
     });
@@ -65,7 +64,8 @@ export async function runPartJob(db: Db | null, job: PartJob, onProgress: Progre
       times.windowMs += t1 - t0;
       times.claheMs += performance.now() - t1;
     } else {
-      for (const i of positionsOf.get(file) ?? []) binarise(slice.pixels, masks!.subarray(i * px, (i + 1) * px));
+      const runs = foregroundRuns(slice.pixels);
+      for (const i of positionsOf.get(file) ?? []) maskRuns[i] = runs;
       times.windowMs += performance.now() - t0;
     }
     if (++done % 8 === 0) onProgress('process', 0.05 + (0.85 * done) / (part.ct.length + maskPaths.length));
@@ -79,19 +79,14 @@ export async function runPartJob(db: Db | null, job: PartJob, onProgress: Progre
   let storedBytes = 0;
   if (db) {
     try {
-      storedBytes = await putSlices(db, job.key, job.patient, part.offset, px, images, maskRuns ?? masks!);
+      storedBytes = await putSlices(db, job.key, job.patient, part.offset, px, images, maskRuns);
     } catch (e) {
       return { ok: false, problem: { file: job.patient, message: e instanceof Error ? e.message : String(e), severity: 'error' }, times };
     }
   }
   times.storeMs = performance.now() - storeStart;
   onProgress('done', 1);
-  return { ok: true, times, storedBytes, ...(db ? {} : { pixels: { images, masks: masks ?? paintedMasks(maskRuns!, px) } }) };
-}
-
-/** The 0/1 masks of per-slice runs, slice after slice (for callers without a cache: tests, Node). */
-function paintedMasks(runs: readonly (Uint32Array | null)[], px: number): Uint8Array {
-  const masks = new Uint8Array(runs.length * px);
-  runs.forEach((r, i) => r && paintRuns(r, masks.subarray(i * px, (i + 1) * px)));
-  return masks;
+  // Without a cache (tests, Node) the caller gets the pixels, masks as the 0/1 bytes the runs stand for.
+  const pixels = db ? {} : { pixels: { images, masks: paintRuns(concatSliceRuns(maskRuns, px), new Uint8Array(maskRuns.length * px)) } };
+  return { ok: true, times, storedBytes, ...pixels };
 }
