@@ -1,9 +1,13 @@
 // Entry point: mounts the React app and, in production builds, registers the service worker that
 // keeps the whole app cached for offline use (scripts/offline.vite.ts). Stores load lazily.
+// zlib's WASM build is loaded for this thread too (the viewer reads dropped zips here).
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
 import './ui/styles.css';
+import { loadZlibWasm } from './dicom/zlibWasmBrowser';
+
+void loadZlibWasm();
 
 createRoot(document.getElementById('root')!).render(
   <StrictMode>

@@ -9,6 +9,7 @@ import { preprocessCommand } from './preprocess';
 import { trainCommand } from './train';
 import { segmentCommand } from './segment';
 import { setInflateRaw } from '../dicom/inflate';
+import { loadZlibWasmNode } from './zlibWasmNode';
 import { nodeInflateRaw } from './nodeInflate';
 
 export interface CliIo {
@@ -64,6 +65,7 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
 const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
 if (invokedDirectly) {
   setInflateRaw(nodeInflateRaw);
+  await loadZlibWasmNode(); // DICOM headers: inflated a few KB into an entry, by zlib's WASM build
   const io: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
   process.exitCode = await main(process.argv.slice(2), io);
 }

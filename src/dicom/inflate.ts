@@ -5,6 +5,8 @@
 // inflate a bomb. Pure: no DOM, no Node imports (Node's zlib is injected by the CLI with `setInflateRaw`).
 import { Inflate } from 'fflate';
 import { inflateRawInto } from './zlibInflate';
+import { inflateCheckedIntoWasm } from './zlibWasm';
+import { crc32 } from './crc32';
 
 export type InflateRaw = (compressed: Uint8Array, expectedSize: number, maxBytes: number) => Promise<Uint8Array>;
 
@@ -30,6 +32,34 @@ export function inflateRaw(compressed: Uint8Array, expectedSize: number, maxByte
   if (expectedSize > maxBytes) return Promise.reject(new InflateCapExceeded(maxBytes));
   if (injected) return injected(compressed, expectedSize, maxBytes);
   return Promise.resolve().then(() => inflateJs(compressed, expectedSize, maxBytes, into));
+}
+
+/**
+ * A whole zip entry, inflated and checked against the size and CRC-32 its zip records: zlib's WASM
+ * build checks both as it inflates when it is installed (and Node's zlib is not); otherwise the entry
+ * is inflated, then measured and its CRC-32 computed here. Throws with what is wrong ("inflated to N
+ * bytes, the zip says M", "CRC-32 is X, the zip says Y"), or InflateCapExceeded. `into` as in inflateRaw.
+ */
+export async function inflateEntry(compressed: Uint8Array, size: number, crc: number, maxBytes: number, into?: Uint8Array): Promise<Uint8Array> {
+  if (!injected && size <= maxBytes) {
+    const out = into && into.length > size ? into.subarray(0, size + 1) : new Uint8Array(size + 1);
+    await Promise.resolve(); // as asynchronous as inflateRaw: callers start several entries at once
+    if (inflateCheckedIntoWasm(compressed, out, crc, size)) return out.subarray(0, size);
+  }
+  const bytes = await inflateRaw(compressed, size, maxBytes, into);
+  checkEntryBytes(bytes, size, crc);
+  return bytes;
+}
+
+/** Throws unless `bytes` are the `size` bytes of CRC-32 `crc` a zip entry's headers promise. */
+export function checkEntryBytes(bytes: Uint8Array, size: number, crc: number): void {
+  if (bytes.length !== size) throw new Error(`inflated to ${bytes.length} bytes, the zip says ${size}`);
+  const actual = crc32(bytes);
+  if (actual !== crc >>> 0) throw new Error(`CRC-32 is ${hex32(actual)}, the zip says ${hex32(crc)}`);
+}
+
+function hex32(value: number): string {
+  return (value >>> 0).toString(16).padStart(8, '0');
 }
 
 /** Inflates a whole entry in one synchronous call (what `inflateRaw` does without Node's zlib). */

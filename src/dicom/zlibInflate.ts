@@ -6,7 +6,10 @@
 // a worker (one call, no stream set-up, no thread hops). fflate's streaming `Inflate` cannot stop
 // early without regrowing a 160 KB buffer on every push (measured in a browser worker: ~5 ms per
 // header against ~0.2 ms here), and a DecompressionStream costs ~3 ms of set-up per entry.
+// When zlib compiled to WASM is installed (src/dicom/zlibWasm.ts: ~2× faster, no JIT warm-up), calls
+// go there; this JS port is the fallback (a module that failed to load, a test without it).
 // One z_stream per thread, reset for each call (keeps zlib's 32 KB window allocated). Pure.
+import { inflateRawIntoWasm } from './zlibWasm';
 import ZStream from 'pako/lib/zlib/zstream.js';
 import { inflate, inflateInit2, inflateReset } from 'pako/lib/zlib/inflate.js';
 
@@ -40,6 +43,11 @@ function freshStream(): ZStream {
  * ends, the input runs out or `out` is full, whichever comes first.
  */
 export function inflateRawInto(compressed: Uint8Array, out: Uint8Array): ZlibResult {
+  return inflateRawIntoWasm(compressed, out) ?? inflateRawIntoJs(compressed, out);
+}
+
+/** `inflateRawInto` with zlib's JS port, whatever is installed. */
+export function inflateRawIntoJs(compressed: Uint8Array, out: Uint8Array): ZlibResult {
   const strm = freshStream();
   strm.input = compressed;
   strm.next_in = 0;

@@ -25,6 +25,7 @@ import { writeDicomSeg } from '../export/dicomSeg';
 import { chooseMontageSlices, renderMontage } from '../export/montage';
 import { encodePng } from '../export/png';
 import { TFJS_WASM_PATHS } from './wasmAssets';
+import { loadZlibWasm } from '../dicom/zlibWasmBrowser';
 
 let loaded: { id: string; model: tfl.LayersModel; size: number } | null = null;
 let backend: BackendName | null = null;
@@ -109,6 +110,7 @@ function current(): Session {
 /** The kept CT slices' headers from the dropped originals, or why they cannot be had. */
 async function keptCtSlices(s: Session, files: DroppedFile[] | null): Promise<DicomSlice[] | string> {
   if (!files || files.length === 0) return 'the original DICOM files of this patient are not loaded (drop them again)';
+  await loadZlibWasm();
   const series = await loadPatientSeries(files.map(blobSource), s.meta.name, s.organ);
   if (!series.ok) return `${series.problem.file}: ${series.problem.message}`;
   const ct = series.value.ct.slice(s.meta.keptFrom, s.meta.keptTo + 1);

@@ -4,6 +4,7 @@ import { expose, transfer } from 'comlink';
 import { scanPatients } from '../dicom/discoverScan';
 import { blobSource, type DroppedFile } from '../dicom/blobSource';
 import { generatePhantomDataset } from '../phantom/phantom';
+import { loadZlibWasm } from '../dicom/zlibWasmBrowser';
 
 export interface DemoOptions {
   count: number;
@@ -13,6 +14,8 @@ export interface DemoOptions {
 }
 
 const PROGRESS_MS = 100;
+/** zlib's WASM build, loading from the worker's start (the scan inflates headers and masks). */
+const zlibReady = loadZlibWasm();
 
 const scanApi = {
   /** `checkOrgans`: organs whose mask pixels are read (their non-empty range); others and the CT: headers only. */
@@ -28,6 +31,7 @@ const scanApi = {
           onProgress(done, total);
         }
       : undefined;
+    await zlibReady;
     const result = await scanPatients(files.map(blobSource), { onProgress: throttled, ...(checkOrgans ? { checkOrgans } : {}) });
     if (onProgress && progress.unsent) onProgress(...progress.unsent);
     return result;
