@@ -131,10 +131,9 @@ async function runSegment(args: string[], io: CliIo): Promise<number> {
   const h = ct[0].rows;
   const px = w * h;
   const images = new Uint8Array(ct.length * px);
-  const hu = new Int16Array(px);
   const windowed = new Uint8Array(px);
   for (let s = 0; s < ct.length; s++) {
-    windowSlice(ct[s], DEFAULT_PIPELINE_PARAMS, windowed, hu);
+    windowSlice(ct[s], DEFAULT_PIPELINE_PARAMS, windowed);
     claheSlice(windowed, w, h, DEFAULT_PIPELINE_PARAMS, images.subarray(s * px, (s + 1) * px));
   }
   if (series.ok) {

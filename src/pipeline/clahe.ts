@@ -4,6 +4,7 @@
 // the exactness rests on OpenCV's padding quirk (BORDER_REFLECT_101 at right/bottom, both axes
 // once either needs it), its single-pass clip redistribution, float32 arithmetic without FMA and
 // cvRound's ties-to-even. The algorithm is written out in shared/reference/clahe/README.md.
+// The per-pixel interpolation runs in double precision and falls back to float32 near ties (see TIE_GUARD).
 // Pure: no DOM, no IndexedDB, no workers; no per-pixel allocation. Never "improve" the maths
 // (double precision or Math.round change hundreds of pixels per slice).
 
@@ -41,11 +42,13 @@ interface ClaheGeometry {
   rowSource: Int32Array;
   /** Scratch for one padded row (used only when padding is needed). */
   rowBuffer: Uint8Array;
-  /** Per output column: LUT offsets of the left/right tile (tile column·256) and float32 weights. */
-  xLo: Int32Array;
-  xHi: Int32Array;
-  xa: Float32Array;
-  xa1: Float32Array;
+  /** Per output column: float32 weights of the right and left tile (held as doubles). */
+  xa: Float64Array;
+  xa1: Float64Array;
+  /** Columns in runs sharing their left/right tiles: run k is [xRunStart[k], xRunStart[k+1]), its tiles' LUT offsets (tile column·256). */
+  xRunStart: Int32Array;
+  xRunLo: Int32Array;
+  xRunHi: Int32Array;
   /** Per output row: LUT offsets of the upper/lower tile row (tile row·tilesX·256) and float32 weights. */
   yLo: Int32Array;
   yHi: Int32Array;
@@ -94,9 +97,14 @@ function geometryFor(width: number, height: number, tilesX: number, tilesY: numb
   for (let r = 0; r < paddedH; r++) rowSource[r] = reflect101(r, height) * width;
   const x = axisWeights(width, tileW, tilesX, 256);
   const y = axisWeights(height, tileH, tilesY, tilesX * 256);
+  const runStart: number[] = [];
+  for (let c = 0; c < width; c++) if (c === 0 || x.lo[c] !== x.lo[c - 1] || x.hi[c] !== x.hi[c - 1]) runStart.push(c);
   const geometry: ClaheGeometry = {
     width, height, tilesX, tilesY, tileW, tileH, colSource, rowSource, rowBuffer: new Uint8Array(paddedW),
-    xLo: x.lo, xHi: x.hi, xa: x.a, xa1: x.a1,
+    xa: Float64Array.from(x.a), xa1: Float64Array.from(x.a1),
+    xRunStart: Int32Array.from([...runStart, width]),
+    xRunLo: Int32Array.from(runStart, (c) => x.lo[c]),
+    xRunHi: Int32Array.from(runStart, (c) => x.hi[c]),
     yLo: y.lo, yHi: y.hi, ya: y.a, ya1: y.a1,
     hist: new Int32Array(tilesX * tilesY * 256),
     lut: new Uint8Array(tilesX * tilesY * 256),
@@ -190,28 +198,53 @@ export function clahe(
   const g = geometryFor(width, height, tilesX, tilesY);
   computeTileLuts(src, g, clipLimit);
 
-  for (let y = 0; y < height; y++) interpolateRow(src, dst, y * width, width, g, g.yLo[y], g.yHi[y], g.ya[y], g.ya1[y]);
+  for (let y = 0; y < height; y++) interpolateRow(src, dst, y * width, g, g.yLo[y], g.yHi[y], g.ya[y], g.ya1[y]);
   return dst;
 }
+
+/**
+ * Within this distance of a tie (k + ½) the double-precision interpolation cannot tell which way
+ * OpenCV's float32 one rounds: those pixels are recomputed in float32. The bound: each float32
+ * product or sum of values ≤ 255·(1 + 2⁻²⁴) is off by at most 255·2⁻²⁴ ≈ 1.5e-5; the top and bottom
+ * rows' sums carry two such errors, the weighted sum of them two more (weights sum to ≤ 1 + 2⁻²⁴):
+ * |float32 − double| < 6.2e-5 < 2⁻¹³. The guard is 2⁻¹², twice that; the double's own error is ~1e-13.
+ */
+const TIE_GUARD = 0.5 - 2 ** -12;
 
 /**
  * One output row: each pixel bilinearly between the LUTs of its four nearest tiles. A function of its
  * own so V8 optimises it as a whole: a per-pixel loop nested in the row loop was entered by on-stack
  * replacement and deoptimised at every exit to the row loop (~1200 deopts per patient, traced in a
- * browser worker with --trace-deopt).
+ * browser worker with --trace-deopt). Computed in double precision, which rounds to OpenCV's float32
+ * result except within TIE_GUARD of a tie, where it is redone in float32, as OpenCV computes it: the
+ * seven float32 roundings per pixel cost ~40 % of CLAHE in a browser worker.
  */
-function interpolateRow(src: Uint8Array, dst: Uint8Array, row: number, width: number, g: ClaheGeometry, upper: number, lower: number, wy: number, wy1: number): void {
-  const { lut, xLo, xHi, xa, xa1 } = g;
-  for (let x = 0; x < width; x++) {
-    const v = src[row + x];
-    const left = xLo[x] + v;
-    const right = xHi[x] + v;
-    const wx = xa[x];
-    const wx1 = xa1[x];
-    const top = fround(fround(lut[upper + left] * wx1) + fround(lut[upper + right] * wx));
-    const bot = fround(fround(lut[lower + left] * wx1) + fround(lut[lower + right] * wx));
-    const res = fround(fround(top * wy1) + fround(bot * wy));
-    const rounded = res + RINT_MAGIC - RINT_MAGIC;
-    dst[row + x] = rounded > 255 ? 255 : rounded;
+function interpolateRow(src: Uint8Array, dst: Uint8Array, row: number, g: ClaheGeometry, upper: number, lower: number, wy: number, wy1: number): void {
+  const { lut, xa, xa1, xRunStart, xRunLo, xRunHi } = g;
+  for (let k = 0, runs = xRunLo.length; k < runs; k++) {
+    // Within a run the four tiles are fixed: their LUTs start at these offsets.
+    const ul0 = upper + xRunLo[k];
+    const ur0 = upper + xRunHi[k];
+    const ll0 = lower + xRunLo[k];
+    const lr0 = lower + xRunHi[k];
+    for (let x = xRunStart[k], end = xRunStart[k + 1]; x < end; x++) {
+      const v = src[row + x];
+      const wx = xa[x];
+      const wx1 = xa1[x];
+      const ul = lut[ul0 + v];
+      const ur = lut[ur0 + v];
+      const ll = lut[ll0 + v];
+      const lr = lut[lr0 + v];
+      const res = (ul * wx1 + ur * wx) * wy1 + (ll * wx1 + lr * wx) * wy;
+      let rounded = res + RINT_MAGIC - RINT_MAGIC;
+      if (Math.abs(res - rounded) > TIE_GUARD) {
+        // OpenCV's own arithmetic for this pixel: float32 products and sums (no FMA), cvRound's ties to even.
+        // Inline: as a function of its own it stayed unoptimised in browser workers (~0.2 % of pixels call it).
+        const top = fround(fround(ul * wx1) + fround(ur * wx));
+        const bot = fround(fround(ll * wx1) + fround(lr * wx));
+        rounded = fround(fround(top * wy1) + fround(bot * wy)) + RINT_MAGIC - RINT_MAGIC;
+      }
+      dst[row + x] = rounded > 255 ? 255 : rounded;
+    }
   }
 }

@@ -1,5 +1,5 @@
 // preprocessPatient: the reference preprocessing of one patient, as a sequence of the named steps
-// toHounsfield → applyWindow → liverRange → keepRange → clahe → binarise, giving the training
+// toHounsfield → applyWindow (one pass: windowStored) → liverRange → keepRange → clahe → binarise, giving the training
 // images (uint8, before /255) and 0/1 masks of the kept slices. Also the per-slice steps, so a
 // worker can process one slice at a time with the same code.
 // Pure: no DOM, no IndexedDB, no workers. Never computes anything itself beyond sequencing the
@@ -8,11 +8,10 @@
 import type { PixelArray, Problem, Result } from '../dicom/types';
 import { binarise } from './binarise';
 import { clahe } from './clahe';
-import { toHounsfield } from './hounsfield';
 import { keepRange } from './keepRange';
 import { liverRange } from './liverRange';
 import { DEFAULT_PIPELINE_PARAMS, type PipelineParams } from './params';
-import { applyWindow } from './window';
+import { windowStored } from './window';
 
 /** One CT slice as read from DICOM: stored values (before rescale) and the rescale tags. */
 export interface CtSliceInput {
@@ -55,15 +54,13 @@ export interface PipelineTiming {
   claheMs: number;
 }
 
-/** Step 1+2 for one slice: stored values → HU → windowed uint8. `scratch` (int16, one slice) avoids an allocation. */
+/** Step 1+2 for one slice: stored values → HU → windowed uint8, in one pass (windowStored: their exact composition). */
 export function windowSlice(
   ct: CtSliceInput,
   params: Pick<PipelineParams, 'windowWidth' | 'windowCenter'> = DEFAULT_PIPELINE_PARAMS,
   out?: Uint8Array,
-  scratch?: Int16Array,
 ): Uint8Array {
-  const hu = toHounsfield(ct.pixels, ct.rescaleSlope, ct.rescaleIntercept, scratch);
-  return applyWindow(hu, { windowWidth: params.windowWidth, windowCenter: params.windowCenter }, out);
+  return windowStored(ct.pixels, ct.rescaleSlope, ct.rescaleIntercept, { windowWidth: params.windowWidth, windowCenter: params.windowCenter }, out);
 }
 
 /** The CLAHE step for one windowed slice, with the pipeline's settings. */
@@ -138,12 +135,11 @@ export function preprocessPatient(
   const count = kept.to - kept.from + 1;
   const images = new Uint8Array(count * sliceSize);
   const binMasks = new Uint8Array(count * sliceSize);
-  const hu = new Int16Array(sliceSize);
   const windowed = new Uint8Array(sliceSize);
   for (let i = 0; i < count; i++) {
     const k = kept.from + i;
     const t0 = timing ? performance.now() : 0;
-    windowSlice(ct[k], params, windowed, hu);
+    windowSlice(ct[k], params, windowed);
     const t1 = timing ? performance.now() : 0;
     claheSlice(windowed, width, height, params, images.subarray(i * sliceSize, (i + 1) * sliceSize));
     if (timing) {

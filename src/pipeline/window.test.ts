@@ -1,6 +1,7 @@
 // The CT window: the lookup table must equal the reference float64 formula for every int16 value.
 import { describe, expect, it } from 'vitest';
-import { applyWindow, windowLut } from './window';
+import { applyWindow, windowLut, windowStored } from './window';
+import { toHounsfield } from './hounsfield';
 
 /** The reference transform_ctdata written out plainly (float64, numpy order of operations). */
 function referenceWindow(hu: number, width: number, center: number): number {
@@ -43,5 +44,33 @@ describe('applyWindow reproduces the reference window over every int16 value', (
   it('refuses a window width that is not positive', () => {
     expect(() => applyWindow(new Int16Array(1), { windowWidth: 0 })).toThrow(RangeError);
     expect(() => applyWindow(new Int16Array(1), { windowWidth: -5 })).toThrow(RangeError);
+  });
+});
+
+describe('windowStored (HU and window in one pass)', () => {
+  const stored = {
+    int16: ALL_INT16,
+    uint16: Uint16Array.from({ length: 65536 }, (_, i) => i),
+    uint8: Uint8Array.from({ length: 256 }, (_, i) => i),
+    int8: Int8Array.from({ length: 256 }, (_, i) => i - 128),
+  };
+  const rescales: [number, number][] = [[1, -1024], [1, 0], [1, -1000.7], [2.5, -1024], [0.3, 31000], [1, 40000], [-1, 5]];
+  for (const [name, pixels] of Object.entries(stored)) {
+    it(`equals applyWindow(toHounsfield(…)) on every ${name} value, for ${rescales.length} rescales and two windows`, () => {
+      for (const [slope, intercept] of rescales) {
+        for (const window of [{ windowWidth: 500, windowCenter: 150 }, { windowWidth: 1, windowCenter: -2000 }]) {
+          const expected = applyWindow(toHounsfield(pixels, slope, intercept), window);
+          const got = windowStored(pixels, slope, intercept, window, new Uint8Array(pixels.length));
+          let differing = 0;
+          for (let i = 0; i < got.length; i++) if (got[i] !== expected[i]) differing++;
+          expect(differing, `slope ${slope}, intercept ${intercept}, window ${JSON.stringify(window)}`).toBe(0);
+        }
+      }
+    });
+  }
+
+  it('refuses a bad window and an output of the wrong length', () => {
+    expect(() => windowStored(ALL_INT16, 1, 0, { windowWidth: 0 })).toThrow(RangeError);
+    expect(() => windowStored(ALL_INT16, 1, 0, {}, new Uint8Array(3))).toThrow(/out has 3 values/);
   });
 });
