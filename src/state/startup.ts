@@ -1,9 +1,10 @@
 // Start-up housekeeping: remove what an interrupted ingest (crash, reload, closed tab) left
 // behind, then load the cache listing. Never touches complete datasets. Also starts the
-// preprocessing workers as soon as files are dropped, so "Preprocess" does not wait for them.
+// preprocessing workers as soon as files are dropped, so "Preprocess" does not wait for them, and
+// once the patients are listed has them compile the per-slice steps (workers/preprocessWarmUp.ts).
 import { openCache } from '../storage/schema';
 import { sweepOrphans } from '../storage/datasets';
-import { warmPreprocessing } from '../workers/preprocessClient';
+import { warmPreprocessing, warmUpPreprocessing } from '../workers/preprocessClient';
 import { useCacheStore } from './cacheStore';
 import { useIngestStore } from './ingestStore';
 
@@ -15,6 +16,9 @@ export function warmPreprocessingOnDrop(): void {
   warming = true;
   useIngestStore.subscribe((state, previous) => {
     if (state.phase === 'scanning' && previous.phase !== 'scanning') void warmPreprocessing();
+    if (previous.phase === 'scanning' && state.phase !== 'scanning') {
+      void warmPreprocessing().then(() => warmUpPreprocessing(useCacheStore.getState().params));
+    }
   });
 }
 

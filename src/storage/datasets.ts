@@ -73,16 +73,22 @@ export async function putPatient(db: Db, meta: CachedPatient, images: Uint8Array
 }
 
 /**
- * Writes one share of a patient's kept slices (from `offset`), in one transaction, without its patient
+ * Writes some of a patient's kept slices (from `offset`), in one transaction, without its patient
  * record: invisible until `commitPatient`, swept as an orphan if that never comes. Lets the workers of
- * the pool each store the slices they processed. Returns the bytes the share takes in the cache.
+ * the pool each store the slices they processed, as they go. Returns the bytes the slices take in the
+ * cache. `images` is copied (into Blobs) before this returns its promise: the caller may reuse it at
+ * once. A quota error says the cache needs `neededBytes` more (default: these slices' bytes).
  */
-export async function putSlices(db: Db, patientKey: string, name: string, offset: number, px: number, images: Uint8Array, masks: SliceMaskRuns): Promise<number> {
+export function putSlices(db: Db, patientKey: string, name: string, offset: number, px: number, images: Uint8Array, masks: SliceMaskRuns, neededBytes?: number): Promise<number> {
   const count = images.length / px;
   if (!Number.isInteger(count) || masks.length !== count) {
-    throw new Error(`${name}: slices of ${px} pixels expected, got ${images.length} image bytes and masks for ${masks.length} slices`);
+    return Promise.reject(new Error(`${name}: slices of ${px} pixels expected, got ${images.length} image bytes and masks for ${masks.length} slices`));
   }
   const { records, bytes } = sliceRuns(patientKey, offset, px, images, masks);
+  return writeSliceRecords(db, records, bytes, neededBytes ?? bytes, name);
+}
+
+async function writeSliceRecords(db: Db, records: StoredSliceRun[], bytes: number, neededBytes: number, name: string): Promise<number> {
   const tx = db.transaction('slices', 'readwrite');
   try {
     await Promise.all([...records.map((r) => tx.store.put(r)), tx.done]);
@@ -93,7 +99,7 @@ export async function putSlices(db: Db, patientKey: string, name: string, offset
     } catch {
       /* already aborted */
     }
-    throw new Error(describeStorageError(e, bytes, `caching ${name}`), { cause: e });
+    throw new Error(describeStorageError(e, neededBytes, `caching ${name}`), { cause: e });
   }
 }
 

@@ -59,6 +59,23 @@ export class WorkerPool<T> {
     return Promise.all(starting).then(() => {});
   }
 
+  /** Runs `job` once on every started worker that is idle now (busy ones are skipped): e.g. a warm-up. */
+  eachIdle(job: (api: Remote<T>) => Promise<unknown>): Promise<void> {
+    const runs = this.slots
+      .filter((s) => !s.busy)
+      .map(async (slot) => {
+        slot.busy = true;
+        try {
+          await job(slot.api);
+        } catch {
+          /* a warm-up that fails only leaves the worker cold */
+        } finally {
+          this.release(slot);
+        }
+      });
+    return Promise.all(runs).then(() => {});
+  }
+
   /** Stops every worker at once (cancel): running jobs reject, waiting jobs never start. */
   terminate(): void {
     for (const cancel of this.cancelers) cancel(new PoolCancelled());

@@ -11,6 +11,8 @@ import { inputHash, patientKey } from '../storage/hash';
 import { runPreprocessJob, type ProgressFn } from './preprocessPatientJob';
 import { runPartJob } from './preprocessPartJob';
 import type { PatientPart } from './preprocessPlan';
+import { loadZlibWasm } from '../dicom/zlibWasmBrowser';
+import { warmUpSliceSteps } from './preprocessWarmUp';
 
 export interface PreprocessRequest {
   patient: string;
@@ -29,14 +31,26 @@ export interface PartRequest {
   part: PatientPart;
 }
 
+/** zlib's WASM build, loading from the worker's start: every slice read from a zip is inflated. */
+const zlibReady = loadZlibWasm();
+
+let warmedUp = false;
+
 const preprocessApi = {
   /** Nothing but being loaded, with the cache open: the pool's warm-up. */
   async ready(): Promise<void> {
-    await openCache();
+    await Promise.all([openCache(), zlibReady]);
+  },
+
+  /** Compiles the per-slice steps ahead of the first slice (workers/preprocessWarmUp.ts); once per worker. */
+  warmUp(params: PipelineParams): number {
+    if (warmedUp) return 0;
+    warmedUp = true;
+    return warmUpSliceSteps(params);
   },
 
   async preprocess(req: PreprocessRequest, onProgress: ProgressFn) {
-    const db = await openCache();
+    const [db] = await Promise.all([openCache(), zlibReady]);
     return runPreprocessJob(db, { patient: req.patient, sources: req.files.map(blobSource), params: req.params, spacing: req.spacing }, onProgress);
   },
 
@@ -50,7 +64,7 @@ const preprocessApi = {
   },
 
   async preprocessPart(req: PartRequest, onProgress: ProgressFn) {
-    const db = await openCache();
+    const [db] = await Promise.all([openCache(), zlibReady]);
     return runPartJob(db, { ...req, sources: req.files.map(blobSource) }, onProgress);
   },
 

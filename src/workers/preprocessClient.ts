@@ -25,6 +25,14 @@ export function warmPreprocessing(): Promise<void> {
   return preprocessPool().warm((api) => api.ready());
 }
 
+/**
+ * Once the patient list is on screen: every idle worker runs the per-slice steps on a synthetic slice
+ * so V8 has compiled them before "Preprocess" (see preprocessWarmUp.ts). Busy workers are skipped.
+ */
+export function warmUpPreprocessing(params: PipelineParams): Promise<void> {
+  return pool ? pool.eachIdle((api) => api.warmUp(params)) : Promise.resolve();
+}
+
 export function preprocessPoolSize(): number {
   return preprocessPool().size;
 }
