@@ -4,10 +4,7 @@
 import { expose } from 'comlink';
 import { blobSource, type DroppedFile } from '../dicom/blobSource';
 import type { PipelineParams } from '../pipeline/params';
-import { PIPELINE_VERSION } from '../pipeline/params';
-import { openCache, type CachedPatient } from '../storage/schema';
-import { commitPatient, discardSlices, findPatient } from '../storage/datasets';
-import { inputHash, patientKey } from '../storage/hash';
+import { openCache } from '../storage/schema';
 import { runPreprocessJob, type ProgressFn } from './preprocessPatientJob';
 import { runPartJob } from './preprocessPartJob';
 import type { PatientPart } from './preprocessPlan';
@@ -54,26 +51,9 @@ const preprocessApi = {
     return runPreprocessJob(db, { patient: req.patient, sources: req.files.map(blobSource), params: req.params, spacing: req.spacing }, onProgress);
   },
 
-  /** The patient's cache key (content hash of its inputs + settings) and its cached record, if any. */
-  async lookup(req: Pick<PreprocessRequest, 'patient' | 'files' | 'params'>): Promise<{ key: string; inputHash: string; hashMs: number; cached?: CachedPatient }> {
-    const t = performance.now();
-    const input = await inputHash(req.files.map(blobSource));
-    const key = await patientKey(req.patient, input, req.params, PIPELINE_VERSION);
-    const cached = await findPatient(await openCache(), key);
-    return { key, inputHash: input, hashMs: performance.now() - t, ...(cached ? { cached } : {}) };
-  },
-
   async preprocessPart(req: PartRequest, onProgress: ProgressFn) {
     const [db] = await Promise.all([openCache(), zlibReady]);
     return runPartJob(db, { ...req, sources: req.files.map(blobSource) }, onProgress);
-  },
-
-  async commitPatient(meta: CachedPatient): Promise<void> {
-    await commitPatient(await openCache(), meta);
-  },
-
-  async discardSlices(key: string): Promise<void> {
-    await discardSlices(await openCache(), key);
   },
 };
 

@@ -6,7 +6,10 @@ import { proxy } from 'comlink';
 import type { DroppedFile } from '../dicom/blobSource';
 import type { PatientScan } from '../dicom/types';
 import { PIPELINE_VERSION, type PipelineParams } from '../pipeline/params';
-import type { CachedPatient } from '../storage/schema';
+import { openCache, type CachedPatient } from '../storage/schema';
+import { commitPatient, discardSlices, findPatient } from '../storage/datasets';
+import { inputHash, patientKey } from '../storage/hash';
+import { blobSource } from '../dicom/blobSource';
 import { WorkerPool } from './pool';
 import type { PreprocessApi, PreprocessRequest } from './preprocess.worker';
 import type { PreprocessOutcome, ProgressFn, StepTimes } from './preprocessPatientJob';
@@ -33,6 +36,36 @@ export function warmUpPreprocessing(params: PipelineParams): Promise<void> {
   return pool ? pool.eachIdle((api) => api.warmUp(params)) : Promise.resolve();
 }
 
+/** Input hashes of the very same Blobs (immutable: same objects, same bytes), so a drop's patients are hashed once. */
+const inputHashes = new Map<string, { blobs: Blob[]; hash: Promise<string> }>();
+const INPUT_HASHES_KEPT = 256;
+
+/**
+ * The content hash of a patient's input files (storage/hash.ts), remembered for the same files. Called
+ * once the patient list is shown for patients given as zips (a few small reads of their central
+ * directories), so a split run's cache lookup is a string hash and one IndexedDB get.
+ */
+export function patientInputHash(files: DroppedFile[]): Promise<string> {
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  const id = sorted.map((f) => f.path).join('\n');
+  const known = inputHashes.get(id);
+  if (known && known.blobs.length === sorted.length && known.blobs.every((b, i) => b === sorted[i].file)) return known.hash;
+  if (inputHashes.size >= INPUT_HASHES_KEPT) inputHashes.clear();
+  const hash = inputHash(sorted.map(blobSource));
+  hash.catch(() => inputHashes.delete(id));
+  inputHashes.set(id, { blobs: sorted.map((f) => f.file), hash });
+  return hash;
+}
+
+/** The patient's cache key for these settings and its cached record, if any (on this thread: no worker round trip). */
+async function lookupPatient(name: string, files: DroppedFile[], params: PipelineParams): Promise<{ key: string; inputHash: string; hashMs: number; cached?: CachedPatient }> {
+  const t = performance.now();
+  const input = await patientInputHash(files);
+  const key = await patientKey(name, input, params, PIPELINE_VERSION);
+  const cached = await findPatient(await openCache(), key);
+  return { key, inputHash: input, hashMs: performance.now() - t, ...(cached ? { cached } : {}) };
+}
+
 export function preprocessPoolSize(): number {
   return preprocessPool().size;
 }
@@ -57,7 +90,7 @@ export async function preprocessScannedPatient(
   if (!plan || plan.parts.length < 2) return whole();
   const workers = preprocessPool();
   onProgress('hash', 0);
-  const found = await workers.use((api) => api.lookup({ patient: scan.name, files, params }));
+  const found = await lookupPatient(scan.name, files, params);
   const times: StepTimes = { readMs: 0, windowMs: 0, claheMs: 0, storeMs: 0, hashMs: found.hashMs };
   if (found.cached) {
     onProgress('done', 1);
@@ -77,7 +110,7 @@ export async function preprocessScannedPatient(
   for (const o of outcomes) for (const k of Object.keys(times) as (keyof StepTimes)[]) if (k !== 'hashMs') times[k] += o.times[k];
   const failed = outcomes.find((o) => !o.ok);
   if (failed && !failed.ok) {
-    await workers.use((api) => api.discardSlices(found.key)).catch(() => {});
+    await discardSlices(await openCache(), found.key).catch(() => {});
     return { ok: false, problem: failed.problem, times };
   }
   const meta: CachedPatient = {
@@ -100,9 +133,9 @@ export async function preprocessScannedPatient(
     createdAt: Date.now(),
   };
   try {
-    await workers.use((api) => api.commitPatient(meta));
+    await commitPatient(await openCache(), meta);
   } catch (e) {
-    await workers.use((api) => api.discardSlices(found.key)).catch(() => {});
+    await discardSlices(await openCache(), found.key).catch(() => {});
     return { ok: false, problem: { file: scan.name, message: e instanceof Error ? e.message : String(e), severity: 'error' }, times };
   }
   onProgress('done', 1);
