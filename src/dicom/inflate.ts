@@ -5,7 +5,7 @@
 // inflate a bomb. Pure: no DOM, no Node imports (Node's zlib is injected by the CLI with `setInflateRaw`).
 import { Inflate } from 'fflate';
 import { inflateRawInto } from './zlibInflate';
-import { inflateCheckedIntoWasm } from './zlibWasm';
+import { inflateCheckedIntoWasm, zlibWasmInstalled } from './zlibWasm';
 import { crc32 } from './crc32';
 
 export type InflateRaw = (compressed: Uint8Array, expectedSize: number, maxBytes: number) => Promise<Uint8Array>;
@@ -41,7 +41,7 @@ export function inflateRaw(compressed: Uint8Array, expectedSize: number, maxByte
  * bytes, the zip says M", "CRC-32 is X, the zip says Y"), or InflateCapExceeded. `into` as in inflateRaw.
  */
 export async function inflateEntry(compressed: Uint8Array, size: number, crc: number, maxBytes: number, into?: Uint8Array): Promise<Uint8Array> {
-  if (!injected && size <= maxBytes) {
+  if (!injected && size <= maxBytes && zlibWasmInstalled()) {
     const out = into && into.length > size ? into.subarray(0, size + 1) : new Uint8Array(size + 1);
     await Promise.resolve(); // as asynchronous as inflateRaw: callers start several entries at once
     if (inflateCheckedIntoWasm(compressed, out, crc, size)) return out.subarray(0, size);

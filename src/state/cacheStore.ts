@@ -9,7 +9,7 @@ import { openCache, type CachedDataset } from '../storage/schema';
 import { commitDataset, deleteDataset, listDatasets, renameDataset, sweepOrphans, whileIngesting } from '../storage/datasets';
 import { requestPersistence, storageFigures, type StorageFigures } from '../storage/quota';
 import { sha256Hex } from '../storage/hash';
-import { endPreprocessingWorkers, preprocessPoolSize, preprocessScannedPatient } from '../workers/preprocessClient';
+import { endPreprocessingWorkers, partsPerPatient, preprocessScannedPatient } from '../workers/preprocessClient';
 import type { StepTimes } from '../workers/preprocessPatientJob';
 
 export interface PatientProgress {
@@ -91,7 +91,7 @@ export const useCacheStore = create<CacheState>((set, get) => ({
     try {
       await whileIngesting(async () => {
         // Fewer patients than workers: each patient is split so that every worker has a share.
-        const maxParts = Math.max(1, Math.floor(preprocessPoolSize() / usable.length));
+        const maxParts = partsPerPatient(usable.length);
         const outcomes = await Promise.all(
           usable.map((p, i) =>
             preprocessScannedPatient(p, patientSourceFiles(files, p), params, maxParts, progressOf(i)).then((o) => {

@@ -2,11 +2,10 @@
 // behind, then load the cache listing. Never touches complete datasets. Also starts the
 // preprocessing workers as soon as files are dropped, so "Preprocess" does not wait for them, and
 // once the patients are listed has them compile the per-slice steps (workers/preprocessWarmUp.ts) and
-// hashes the patients given as zips (their cache lookup then costs no file reads).
+// hashes the patients given as zips that will be split across the pool (their lookup then reads no file).
 import { openCache } from '../storage/schema';
 import { sweepOrphans } from '../storage/datasets';
-import { patientInputHash, warmPreprocessing, warmUpPreprocessing } from '../workers/preprocessClient';
-import { patientSourceFiles } from '../dicom/patientSources';
+import { hashAheadOfSplitRuns, warmPreprocessing, warmUpPreprocessing } from '../workers/preprocessClient';
 import { useCacheStore } from './cacheStore';
 import { useIngestStore } from './ingestStore';
 
@@ -20,10 +19,7 @@ export function warmPreprocessingOnDrop(): void {
     if (state.phase === 'scanning' && previous.phase !== 'scanning') void warmPreprocessing();
     if (previous.phase === 'scanning' && state.phase !== 'scanning') {
       void warmPreprocessing().then(() => warmUpPreprocessing(useCacheStore.getState().params));
-      for (const p of state.patients) {
-        const files = patientSourceFiles(state.sources, p);
-        if (p.usable && files.length > 0 && files.every((f) => /\.zip$/i.test(f.path))) patientInputHash(files).catch(() => {});
-      }
+      hashAheadOfSplitRuns(state.patients, state.sources);
     }
   });
 }

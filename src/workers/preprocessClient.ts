@@ -10,6 +10,7 @@ import { openCache, type CachedPatient } from '../storage/schema';
 import { commitPatient, discardSlices, findPatient } from '../storage/datasets';
 import { inputHash, patientKey } from '../storage/hash';
 import { blobSource } from '../dicom/blobSource';
+import { patientSourceFiles } from '../dicom/patientSources';
 import { WorkerPool } from './pool';
 import type { PreprocessApi, PreprocessRequest } from './preprocess.worker';
 import type { PreprocessOutcome, ProgressFn, StepTimes } from './preprocessPatientJob';
@@ -66,8 +67,26 @@ async function lookupPatient(name: string, files: DroppedFile[], params: Pipelin
   return { key, inputHash: input, hashMs: performance.now() - t, ...(cached ? { cached } : {}) };
 }
 
-export function preprocessPoolSize(): number {
+function preprocessPoolSize(): number {
   return preprocessPool().size;
+}
+
+/** Shares each patient is split into when `usable` patients are preprocessed together (1: whole-patient jobs). */
+export function partsPerPatient(usable: number): number {
+  return Math.max(1, Math.floor(preprocessPoolSize() / Math.max(1, usable)));
+}
+
+/**
+ * Once the patient list is shown: the input hashes of the patients given as zips, when they will be
+ * split across the pool (whole-patient jobs hash in their worker), so their lookup reads no file then.
+ */
+export function hashAheadOfSplitRuns(patients: PatientScan[], sources: DroppedFile[]): void {
+  const usable = patients.filter((p) => p.usable);
+  if (partsPerPatient(usable.length) < 2) return;
+  for (const p of usable) {
+    const files = patientSourceFiles(sources, p);
+    if (files.length > 0 && files.every((f) => /\.zip$/i.test(f.path))) patientInputHash(files).catch(() => {});
+  }
 }
 
 export function preprocessOnPool(req: PreprocessRequest, onProgress: ProgressFn): Promise<PreprocessOutcome> {
