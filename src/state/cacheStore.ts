@@ -11,6 +11,10 @@ import { requestPersistence, storageFigures, type StorageFigures } from '../stor
 import { sha256Hex } from '../storage/hash';
 import { endPreprocessingWorkers, partsPerPatient, preprocessScannedPatient } from '../workers/preprocessClient';
 import type { StepTimes } from '../workers/preprocessPatientJob';
+import { progressPacer } from './progressPacer';
+
+/** Progress reaches the page at most this often while preprocessing (each update is a render and a frame). */
+const PROGRESS_INTERVAL_MS = 250;
 
 export interface PatientProgress {
   name: string;
@@ -80,12 +84,21 @@ export const useCacheStore = create<CacheState>((set, get) => ({
     };
     // Progress arrives from workers on its own message channel and may land after the outcome:
     // a late 'process' must not turn a patient that is already done or failed back into a running one.
-    const progressOf = (i: number) => (stage: PatientProgress['stage'], fraction: number) => {
-      const current = get().run?.patients[i]?.stage;
-      if (current === 'done' || current === 'failed' || current === 'cancelled') return;
-      update(i, { stage, fraction });
-    };
-    set({ error: null, run: { running: true, startedAt: performance.now(), updatedAt: performance.now(), finishedAt: null, patients: progress, datasetId: null, problems: [], cancelled: false } });
+    // Reports are applied a few times a second, not as they come (progressPacer.ts).
+    const startedAt = performance.now();
+    const pacer = progressPacer<number, Pick<PatientProgress, 'stage' | 'fraction'>>((pending) => {
+      const run = get().run;
+      if (run?.startedAt !== startedAt) return; // a later run's, after a cancel
+      const list = run.patients.slice();
+      for (const [i, patch] of pending) {
+        const current = list[i]?.stage;
+        if (current === 'done' || current === 'failed' || current === 'cancelled') continue;
+        list[i] = { ...list[i], ...patch };
+      }
+      set({ run: { ...run, patients: list, updatedAt: performance.now() } });
+    }, PROGRESS_INTERVAL_MS);
+    const progressOf = (i: number) => (stage: PatientProgress['stage'], fraction: number) => pacer.report(i, { stage, fraction });
+    set({ error: null, run: { running: true, startedAt, updatedAt: startedAt, finishedAt: null, patients: progress, datasetId: null, problems: [], cancelled: false } });
     void requestPersistence();
     const db = await openCache();
     try {
@@ -128,6 +141,7 @@ export const useCacheStore = create<CacheState>((set, get) => ({
       if (run?.cancelled) return;
       set({ error: e instanceof Error ? e.message : String(e), run: run ? { ...run, running: false, finishedAt: performance.now() } : null });
     } finally {
+      pacer.stop();
       await sweepOrphans(db).catch(() => -1);
       await get().refresh();
       if (!get().run?.running) endPreprocessingWorkers();
