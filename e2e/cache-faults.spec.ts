@@ -1,7 +1,7 @@
 // The cache under stress, as users cause it: a reload in the middle of preprocessing, a full
 // disk (quota), renaming and exporting a dataset. Nothing already cached may be lost or half-written.
 import { test, expect, realPatient } from './fixtures';
-import { storedSummary, storedSliceHashes } from './idb';
+import { installStoredImageReader, storedSummary, storedSliceHashes } from './idb';
 import { cacheDemo as cacheDemoDataset } from './viewerHelpers';
 import h5wasm from 'h5wasm/node';
 import { execFileSync } from 'node:child_process';
@@ -33,8 +33,8 @@ test('a reload during preprocessing leaves the earlier dataset intact and nothin
 
 // A really full disk, as Chromium enforces it: the quota of an on-disk profile is 60% of the size of
 // the volume that holds it, so a profile on a 12 MiB tmpfs gets about 7.2 MiB. The demo (~1.4 MB in
-// IndexedDB) fits; the real patient does not (102 kept 512×512 slices: 53 MB of images and masks in
-// Blobs; ~15 MB even as plain records, which Chromium compresses). estimate() does not show that quota
+// IndexedDB) fits; the real patient does not (102 kept 512×512 slices: ~12 MB of packed images and
+// mask runs). estimate() does not show that quota
 // (since Chrome 138 it reports usage + min(10 GiB, disk rounded up to 1 GiB), whatever is enforced);
 // CDP Storage.getUsageAndQuota does. The CDP quota override is no substitute: in Playwright's incognito
 // context this Chromium reports it (getUsageAndQuota) but let 20 MiB through an 8 MiB override.
@@ -179,13 +179,14 @@ async function exportedArrays(page: import('@playwright/test').Page): Promise<{ 
   }
 }
 
-test('a cache written by earlier versions (a record per slice; runs with mask bytes) reads the same as today\'s', async ({ page }) => {
+test('a cache written by earlier versions (a record per slice; runs with mask bytes; raw image bytes) reads the same as today\'s', async ({ page }) => {
   const stored = await cacheDemo(page);
   const today = await exportedArrays(page);
   expect(today.masks.some((v) => v === 1)).toBe(true);
   // Rewrite the stored slices as earlier versions wrote them: Phantom.1 a record per slice (typed
-  // arrays), the others one run each with the masks as a Blob of bytes.
+  // arrays), the others one run each with raw image bytes and the masks as a Blob of bytes.
   const firstKey = stored.patients.find((p) => p.name === 'Phantom.1')!.key;
+  await installStoredImageReader(page);
   const rewritten = await page.evaluate(async (perSliceKey: string) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const o = indexedDB.open('liverlab');
@@ -193,11 +194,12 @@ test('a cache written by earlier versions (a record per slice; runs with mask by
       o.onerror = () => reject(o.error);
     });
     const all = <T,>(r: IDBRequest<T>) => new Promise<T>((resolve, reject) => ((r.onsuccess = () => resolve(r.result)), (r.onerror = () => reject(r.error))));
-    type Run = { patientKey: string; index: number; count: number; image: Blob; maskRuns: Uint32Array };
+    type Run = { patientKey: string; index: number; count: number; image: Blob; pixels: number; packedEnds: Uint32Array; maskRuns: Uint32Array };
+    const imagesOf = (globalThis as unknown as { __storedRunImages: (run: Run) => Promise<Uint8Array> }).__storedRunImages;
     const runs = (await all(db.transaction('slices').objectStore('slices').getAll())) as Run[];
     const records: object[] = [];
     for (const run of runs) {
-      const image = new Uint8Array(await run.image.arrayBuffer());
+      const image = await imagesOf(run);
       const mask = new Uint8Array(image.length);
       for (let r = 0; r < run.maskRuns.length; r += 2) mask.fill(1, run.maskRuns[r], run.maskRuns[r] + run.maskRuns[r + 1]);
       if (run.patientKey === perSliceKey) {
@@ -205,16 +207,17 @@ test('a cache written by earlier versions (a record per slice; runs with mask by
         for (let i = 0; i < run.count; i++) {
           records.push({ patientKey: run.patientKey, index: run.index + i, image: image.slice(i * px, (i + 1) * px), mask: mask.slice(i * px, (i + 1) * px) });
         }
-      } else records.push({ patientKey: run.patientKey, index: run.index, count: run.count, image: run.image, mask: new Blob([mask]) });
+      } else records.push({ patientKey: run.patientKey, index: run.index, count: run.count, image: new Blob([image as Uint8Array<ArrayBuffer>]), mask: new Blob([mask]) });
     }
     const tx = db.transaction('slices', 'readwrite');
     tx.objectStore('slices').clear();
     for (const r of records) tx.objectStore('slices').put(r);
     await new Promise((resolve, reject) => ((tx.oncomplete = resolve), (tx.onerror = () => reject(tx.error))));
     db.close();
-    return records.length;
+    return { records: records.length, runs: runs.length, packed: runs.filter((r) => r.packedEnds).length };
   }, firstKey);
-  expect(rewritten).toBeGreaterThan(stored.patients.length);
+  expect(rewritten.packed, "today's runs are packed").toBe(rewritten.runs);
+  expect(rewritten.records).toBeGreaterThan(stored.patients.length);
 
   await page.reload();
   await expect(page.getByTestId('dataset-row')).toHaveCount(1);

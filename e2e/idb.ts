@@ -1,11 +1,47 @@
 // Reads the app's IndexedDB from inside the page, so tests check what is really stored.
 import type { Page } from '@playwright/test';
 
+/**
+ * Installs in the page (once per load) the tests' own reader of a stored run's images, as
+ * `globalThis.__storedRunImages(run)`: count·W·H raw bytes, unpacking PackBits-packed runs (records
+ * with `packedEnds`, src/storage/schema.ts) with a decoder written here, not the app's.
+ */
+export async function installStoredImageReader(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    type Run = { count?: number; image: Blob | Uint8Array; pixels?: number; packedEnds?: Uint32Array };
+    const g = globalThis as unknown as { __storedRunImages?: (run: Run) => Promise<Uint8Array> };
+    g.__storedRunImages ??= async (run) => {
+      const data = run.image instanceof Blob ? new Uint8Array(await run.image.arrayBuffer()) : run.image;
+      if (!run.packedEnds) return data;
+      const px = run.pixels!;
+      const out = new Uint8Array(run.packedEnds.length * px);
+      let o = 0;
+      for (let s = 0, i = 0; s < run.packedEnds.length; s++) {
+        for (const end = run.packedEnds[s]; i < end; ) {
+          const header = data[i] > 127 ? data[i] - 256 : data[i];
+          i++;
+          if (header >= 0) {
+            out.set(data.subarray(i, i + header + 1), o);
+            o += header + 1;
+            i += header + 1;
+          } else if (header > -128) {
+            out.fill(data[i], o, o + 1 - header);
+            o += 1 - header;
+            i++;
+          }
+        }
+        if (o !== (s + 1) * px) throw new Error(`stored slice ${s} of a run unpacks to ${o - s * px} bytes, not ${px}`);
+      }
+      return out;
+    };
+  });
+}
+
 export interface StoredSummary {
   datasets: { id: string; name: string; slices: number; patientKeys: string[]; patientNames: string[] }[];
   patients: { key: string; name: string; kept: number; start: number; end: number; keptFrom: number; keptTo: number; width: number; height: number; bytes: number }[];
   sliceCount: number;
-  /** What each patient's slice records hold: image bytes plus the masks' runs (or bytes, older caches). */
+  /** What each patient's slice records hold: packed images and where each ends, plus the masks' runs (or bytes, older caches). */
   storedBytes: Record<string, number>;
 }
 
@@ -23,10 +59,13 @@ export async function storedSummary(page: Page): Promise<StoredSummary> {
           const s = tx.objectStore('slices').getAll();
           tx.oncomplete = () => {
             db.close();
-            type Run = { patientKey: string; count?: number; image: Blob | Uint8Array; mask?: Blob | Uint8Array; maskRuns?: Uint32Array };
+            type Run = { patientKey: string; count?: number; image: Blob | Uint8Array; packedEnds?: Uint32Array; mask?: Blob | Uint8Array; maskRuns?: Uint32Array };
             const size = (b: Blob | Uint8Array | undefined) => (b === undefined ? 0 : b instanceof Blob ? b.size : b.byteLength);
             const storedBytes: Record<string, number> = {};
-            for (const r of s.result as Run[]) storedBytes[r.patientKey] = (storedBytes[r.patientKey] ?? 0) + size(r.image) + (r.maskRuns?.byteLength ?? size(r.mask));
+            for (const r of s.result as Run[]) {
+              const bytes = size(r.image) + (r.packedEnds?.byteLength ?? 0) + (r.maskRuns?.byteLength ?? size(r.mask));
+              storedBytes[r.patientKey] = (storedBytes[r.patientKey] ?? 0) + bytes;
+            }
             resolve({ datasets: d.result, patients: p.result, runCounts: (s.result as Run[]).map((r) => r.count ?? 1), storedBytes });
           };
           tx.onerror = () => reject(tx.error);
@@ -52,7 +91,8 @@ export interface StoredSliceInfo {
  * Every stored slice (of one patient, or of all with `patientKey` null), in (patient, index) order,
  * read from IndexedDB in the page: runs of slices are split back into slices, whatever their format.
  */
-export function storedSlices(page: Page, patientKey: string | null, want: { hashes?: boolean; masks?: boolean } = {}): Promise<StoredSliceInfo[]> {
+export async function storedSlices(page: Page, patientKey: string | null, want: { hashes?: boolean; masks?: boolean } = {}): Promise<StoredSliceInfo[]> {
+  await installStoredImageReader(page);
   return page.evaluate(
     async ({ key, hashes, masks }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
@@ -60,7 +100,8 @@ export function storedSlices(page: Page, patientKey: string | null, want: { hash
         o.onsuccess = () => resolve(o.result);
         o.onerror = () => reject(o.error);
       });
-      type Run = { patientKey: string; index: number; count?: number; image: Blob | Uint8Array; mask?: Blob | Uint8Array; maskRuns?: Uint32Array };
+      type Run = { patientKey: string; index: number; count?: number; image: Blob | Uint8Array; pixels?: number; packedEnds?: Uint32Array; mask?: Blob | Uint8Array; maskRuns?: Uint32Array };
+      const imagesOf = (globalThis as unknown as { __storedRunImages: (run: Run) => Promise<Uint8Array> }).__storedRunImages;
       const rows = await new Promise<Run[]>((resolve, reject) => {
         const range = key === null ? undefined : IDBKeyRange.bound([key, 0], [key, Number.MAX_SAFE_INTEGER]);
         const r = db.transaction('slices').objectStore('slices').getAll(range);
@@ -74,7 +115,7 @@ export function storedSlices(page: Page, patientKey: string | null, want: { hash
       const out: StoredSliceInfo[] = [];
       for (const run of rows) {
         const count = run.count ?? 1;
-        const image = await bytes(run.image);
+        const image = await imagesOf(run);
         const px = image.length / count;
         // Masks are stored as foreground runs [start, length, …] over the run's pixels (older: bytes).
         const mask = run.maskRuns ? new Uint8Array(image.length) : await bytes(run.mask!);

@@ -4,7 +4,10 @@
 // patients no dataset refers to are swept (never while another tab is still writing them).
 import type { Db, CachedDataset, CachedPatient, CachedSlice, StoredSliceRun } from './schema';
 import { describeStorageError } from './quota';
-import { concatSliceRuns, foregroundRuns, paintRunsWindow } from '../pipeline/binarise';
+import { foregroundRuns } from '../pipeline/binarise';
+import { readRunSlices, sliceRecords, type SliceMaskRuns } from './sliceRecords';
+
+export type { SliceMaskRuns } from './sliceRecords';
 
 const INGEST_LOCK = 'liverlab-ingest';
 
@@ -18,33 +21,6 @@ export async function findPatient(db: Db, key: string): Promise<CachedPatient | 
   return db.get('patients', key);
 }
 
-/** Most bytes of images in one stored run: 64 slices of 512², so no Blob is huge. */
-const RUN_BYTES = 16 * 2 ** 20;
-
-/** Each slice's mask as its runs of pixels > 0 (pipeline/binarise `foregroundRuns`; null: all zero). */
-export type SliceMaskRuns = readonly (Uint32Array | null)[];
-
-/**
- * `count` slices from `offset` (first in `images`/`masks`) as records of at most RUN_BYTES of images
- * each, and the bytes they take: a byte an image pixel plus the masks' runs.
- */
-function sliceRuns(patientKey: string, offset: number, px: number, images: Uint8Array, masks: SliceMaskRuns): { records: StoredSliceRun[]; bytes: number } {
-  const count = images.length / px;
-  const perRun = Math.max(1, Math.floor(RUN_BYTES / px));
-  const records: StoredSliceRun[] = [];
-  let bytes = 0;
-  for (let first = 0; first < count; first += perRun) {
-    const n = Math.min(perRun, count - first);
-    const range = [first * px, (first + n) * px] as const;
-    // A Blob copies its bytes once, into the browser's blob storage; the record then only refers to it.
-    const image = new Blob([images.subarray(...range) as Uint8Array<ArrayBuffer>]);
-    const maskRuns = concatSliceRuns(masks.slice(first, first + n), px);
-    records.push({ patientKey, index: offset + first, count: n, image, maskRuns });
-    bytes += image.size + maskRuns.byteLength;
-  }
-  return { records, bytes };
-}
-
 /**
  * Writes one processed patient, metadata and slices, in a single transaction. Returns the record
  * written: `meta` with `bytes` set to what its slices take in the cache.
@@ -55,7 +31,7 @@ export async function putPatient(db: Db, meta: CachedPatient, images: Uint8Array
     throw new Error(`${meta.name}: ${meta.kept} slices of ${meta.width}×${meta.height} expected, got ${images.length} image and ${masks.length} mask bytes`);
   }
   const perSlice = Array.from({ length: meta.kept }, (_, i) => foregroundRuns(masks.subarray(i * px, (i + 1) * px)));
-  const { records, bytes } = sliceRuns(meta.key, 0, px, images, perSlice);
+  const { records, bytes } = sliceRecords(meta.key, 0, px, images, perSlice);
   const record: CachedPatient = { ...meta, bytes };
   const tx = db.transaction(['patients', 'slices'], 'readwrite');
   try {
@@ -77,15 +53,17 @@ export async function putPatient(db: Db, meta: CachedPatient, images: Uint8Array
  * record: invisible until `commitPatient`, swept as an orphan if that never comes. Lets the workers of
  * the pool each store the slices they processed, as they go. Returns the bytes the slices take in the
  * cache. `images` is copied (into Blobs) before this returns its promise: the caller may reuse it at
- * once. A quota error says the cache needs `neededBytes` more (default: these slices' bytes).
+ * once. `wholeImageBytes`: the unpacked image bytes of everything the caller is writing this way (these
+ * slices by default); a quota error estimates what that needs from how well these slices packed.
  */
-export function putSlices(db: Db, patientKey: string, name: string, offset: number, px: number, images: Uint8Array, masks: SliceMaskRuns, neededBytes?: number): Promise<number> {
+export function putSlices(db: Db, patientKey: string, name: string, offset: number, px: number, images: Uint8Array, masks: SliceMaskRuns, wholeImageBytes?: number): Promise<number> {
   const count = images.length / px;
   if (!Number.isInteger(count) || masks.length !== count) {
     return Promise.reject(new Error(`${name}: slices of ${px} pixels expected, got ${images.length} image bytes and masks for ${masks.length} slices`));
   }
-  const { records, bytes } = sliceRuns(patientKey, offset, px, images, masks);
-  return writeSliceRecords(db, records, bytes, neededBytes ?? bytes, name);
+  const { records, bytes } = sliceRecords(patientKey, offset, px, images, masks);
+  const needed = wholeImageBytes === undefined || images.length === 0 ? bytes : Math.ceil((bytes * wholeImageBytes) / images.length);
+  return writeSliceRecords(db, records, bytes, needed, name);
 }
 
 async function writeSliceRecords(db: Db, records: StoredSliceRun[], bytes: number, neededBytes: number, name: string): Promise<number> {
@@ -145,12 +123,10 @@ export async function readSlices(db: Db, patientKey: string, from = 0, to = Infi
     const lo = Math.max(from, run.index);
     const hi = Math.min(last, run.index + count - 1);
     if (lo > hi) continue;
-    const px = byteLength(run.image) / count;
-    const [start, end] = [(lo - run.index) * px, (hi + 1 - run.index) * px];
-    const [image, mask] = await Promise.all([bytesOf(run.image, start, end), masksOf(run, start, end)]);
+    const { px, images, masks } = await readRunSlices(run, lo - run.index, hi - run.index);
     for (let i = lo; i <= hi; i++) {
       const at = (i - lo) * px;
-      out.push({ patientKey, index: i, image: image.subarray(at, at + px), mask: mask.subarray(at, at + px) });
+      out.push({ patientKey, index: i, image: images.subarray(at, at + px), mask: masks.subarray(at, at + px) });
     }
   }
   return out;
@@ -158,22 +134,6 @@ export async function readSlices(db: Db, patientKey: string, from = 0, to = Infi
 
 export async function readSlice(db: Db, patientKey: string, index: number): Promise<CachedSlice | undefined> {
   return (await readSlices(db, patientKey, index, index))[0];
-}
-
-function byteLength(data: Blob | Uint8Array): number {
-  return data instanceof Uint8Array ? data.length : data.size;
-}
-
-async function bytesOf(data: Blob | Uint8Array, start: number, end: number): Promise<Uint8Array> {
-  if (data instanceof Uint8Array) return data.subarray(start, end);
-  return new Uint8Array(await (start === 0 && end === data.size ? data : data.slice(start, end)).arrayBuffer());
-}
-
-/** Pixels `from..to` of a run's 0/1 masks, from its runs or (older caches) its bytes. */
-function masksOf(run: StoredSliceRun, from: number, to: number): Promise<Uint8Array> {
-  if (run.maskRuns) return Promise.resolve(paintRunsWindow(run.maskRuns, from, new Uint8Array(to - from)));
-  if (!run.mask) return Promise.reject(new Error(`cached slices ${run.index}… of patient ${run.patientKey.slice(0, 12)} have no masks`));
-  return bytesOf(run.mask, from, to);
 }
 
 export async function commitDataset(db: Db, dataset: CachedDataset): Promise<void> {

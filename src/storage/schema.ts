@@ -31,7 +31,7 @@ export interface CachedPatient {
   spacing: [number, number, number] | null;
   /** The source files it was made from (paths relative to the drop) and their sizes. */
   sources: { path: string; size: number }[];
-  /** Bytes its slices take in the cache: a byte an image pixel, plus the masks' foreground runs. */
+  /** Bytes its slices take in the cache: the packed images (~half a byte a pixel for CT), plus the masks' foreground runs. */
   bytes: number;
   createdAt: number;
 }
@@ -45,20 +45,24 @@ export interface CachedSlice {
 }
 
 /**
- * What the `slices` store holds: a run of `count` consecutive kept slices from `index`: count·W·H
- * bytes of images as one Blob, and the 0/1 masks as their foreground runs (`[start, length, …]` over
- * the run's count·W·H pixels, pipeline/binarise). A run is one record: written ~2.5× faster than a
- * record per slice (102 slices of 512², measured in Chromium), and a single slice is still read
- * without the rest (`Blob.slice`). Masks as runs cost a few KB a slice where bytes cost as much as
- * the images (Chromium compresses typed-array values, not Blobs, and compressing costs write time).
- * Older caches are read as they are: records without `count` are single slices as typed arrays, and
- * runs written before `maskRuns` carry `mask` bytes (a Blob).
+ * What the `slices` store holds: a run of `count` consecutive kept slices from `index`: their images
+ * PackBits-packed one after the other in one Blob (slice i ends at `packedEnds[i]`, each unpacks to
+ * `pixels` = W·H bytes), and the 0/1 masks as their foreground runs (`[start, length, …]` over the
+ * run's count·W·H pixels, pipeline/binarise). See storage/sliceRecords.ts. A run is one record:
+ * written ~2.5× faster than a record per slice (102 slices of 512², measured in Chromium), and a
+ * single slice is still read without the rest (`Blob.slice`). Masks as runs cost a few KB a slice
+ * where bytes cost as much as the images (Chromium compresses typed-array values, not Blobs, and
+ * compressing costs write time). Older caches are read as they are: runs without `packedEnds` hold
+ * count·W·H raw image bytes, records without `count` are single slices as typed arrays, and runs
+ * written before `maskRuns` carry `mask` bytes (a Blob).
  */
 export interface StoredSliceRun {
   patientKey: string;
   index: number;
   count?: number;
   image: Blob | Uint8Array;
+  pixels?: number;
+  packedEnds?: Uint32Array;
   maskRuns?: Uint32Array;
   mask?: Blob | Uint8Array;
 }

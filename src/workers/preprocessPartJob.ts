@@ -112,7 +112,7 @@ function storeChunks(db: Db | null, job: PartJob, count: number, px: number, mas
   const buffers = new Map<number, Uint8Array>();
   const spare: Uint8Array[] = [];
   const writes: Promise<number>[] = [];
-  const neededBytes = count * px;
+  const shareImageBytes = count * px;
   let whole: Uint8Array | null = null;
   let storeMs = 0;
   const bufferOf = (c: number): Uint8Array => {
@@ -138,7 +138,7 @@ function storeChunks(db: Db | null, job: PartJob, count: number, px: number, mas
       const first = c * perChunk;
       const n = Math.min(perChunk, count - first);
       const buffer = bufferOf(c);
-      const write = putSlices(db, job.key, job.patient, job.part.offset + first, px, buffer.subarray(0, n * px), maskRuns.slice(first, first + n), neededBytes);
+      const write = putSlices(db, job.key, job.patient, job.part.offset + first, px, buffer.subarray(0, n * px), maskRuns.slice(first, first + n), shareImageBytes);
       write.catch(() => {}); // reported by finish()
       writes.push(write);
       buffers.delete(c);

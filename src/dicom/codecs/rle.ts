@@ -4,6 +4,7 @@
 // Pure TypeScript, synchronous: no WASM to load.
 import type { PixelArray } from '../types';
 import { CodecError, samplesFromBytes, type FrameInfo } from './frame';
+import { unpackBits } from './packBits';
 
 const CODEC = 'RLE';
 
@@ -38,25 +39,6 @@ export function decodeRle(encoded: Uint8Array, frame: FrameInfo): PixelArray {
     for (let i = 0; i < count; i++, at += stride) out[at] = plane[i];
   }
   return samplesFromBytes(littleEndianToHost(out, bytesPerSample), frame, CODEC);
-}
-
-/** PackBits into `out`; returns how many bytes were produced (excess beyond out.length is dropped). */
-function unpackBits(data: Uint8Array, start: number, end: number, out: Uint8Array): number {
-  let o = 0;
-  let i = start;
-  while (i < end && o < out.length) {
-    const n = (data[i++] << 24) >> 24;
-    if (n >= 0) {
-      const stop = Math.min(i + n + 1, end);
-      while (i < stop && o < out.length) out[o++] = data[i++];
-      i = stop;
-    } else if (n !== -128) {
-      if (i >= end) break;
-      const value = data[i++];
-      for (let k = 0; k < 1 - n && o < out.length; k++) out[o++] = value;
-    }
-  }
-  return o;
 }
 
 const HOST_IS_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
