@@ -5,7 +5,8 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'bench-results', 'public/vendor', '.e2e-dist'] },
+  // AssemblyScript kernels (*.as.ts) are checked by their compiler, asc (npm run build:kernels).
+  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'bench-results', 'public/vendor', '.e2e-dist', 'src/**/*.as.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { collectNodeSources } from '../src/cli/nodeSources';
 import { nodeInflateRaw } from '../src/cli/nodeInflate';
+import { loadClaheKernel } from '../src/pipeline/claheKernel';
 import { setInflateRaw } from '../src/dicom/inflate';
 import type { SourceFile } from '../src/dicom/types';
 import { DEFAULT_PIPELINE_PARAMS } from '../src/pipeline/params';
@@ -87,7 +88,8 @@ async function nodeRun(dir: string): Promise<Timed & { slices: number }> {
 }
 
 async function benchNode(dir: string, label: string): Promise<Row> {
-  setInflateRaw(nodeInflateRaw);
+  setInflateRaw(nodeInflateRaw); // as the CLI runs: Node's zlib for whole entries
+  await loadClaheKernel(); // and CLAHE in the WASM kernel
   await nodeRun(dir); // warm-up: JIT, page cache
   const timed: Timed[] = [];
   let slices = 0;

@@ -1,5 +1,7 @@
-// Every unit test file inflates zip entries as the app's workers do: with zlib's WASM build installed
-// (src/dicom/zlibWasm.ts). The JS fallback has its own cases in src/dicom/zlibWasm.test.ts.
+// Every unit test file runs as the app's workers do: zip entries inflated by zlib's WASM build
+// (src/dicom/zlibWasm.ts), CLAHE in its WASM kernel (src/pipeline/clahe.ts). The JS fallbacks have
+// their own cases (src/dicom/zlibWasm.test.ts, src/pipeline/clahe.test.ts).
+import { loadClaheKernel } from '../src/pipeline/claheKernel';
 import { loadZlibWasmNode } from '../src/cli/zlibWasmNode';
 
-await loadZlibWasmNode();
+await Promise.all([loadZlibWasmNode(), loadClaheKernel()]);

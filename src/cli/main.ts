@@ -10,6 +10,7 @@ import { trainCommand } from './train';
 import { segmentCommand } from './segment';
 import { setInflateRaw } from '../dicom/inflate';
 import { loadZlibWasmNode } from './zlibWasmNode';
+import { loadClaheKernel } from '../pipeline/claheKernel';
 import { nodeInflateRaw } from './nodeInflate';
 
 export interface CliIo {
@@ -66,6 +67,7 @@ const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.ar
 if (invokedDirectly) {
   setInflateRaw(nodeInflateRaw);
   await loadZlibWasmNode(); // DICOM headers: inflated a few KB into an entry, by zlib's WASM build
+  await loadClaheKernel(); // CLAHE's histograms and per-pixel mix, as the browser workers run them
   const io: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
   process.exitCode = await main(process.argv.slice(2), io);
 }

@@ -1,9 +1,11 @@
-// OpenCV 4.6 CLAHE, byte for byte: every case of shared/reference/clahe must give 0 differing pixels.
+// OpenCV 4.6 CLAHE, byte for byte: every case of shared/reference/clahe must give 0 differing pixels,
+// both in the WASM kernel (what the workers and the CLI run) and in the JS fallback.
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
-import { clahe } from './clahe';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadClaheKernel } from './claheKernel';
+import { clahe, claheKernelInstalled, installClaheKernel } from './clahe';
 
 const REFERENCE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/reference');
 
@@ -26,7 +28,13 @@ interface ClaheCase {
   out: string;
 }
 
-describe('clahe matches OpenCV 4.6 createCLAHE().apply exactly', () => {
+describe.each(['WASM kernel', 'JS'])('clahe (%s) matches OpenCV 4.6 createCLAHE().apply exactly', (mode) => {
+  beforeAll(async () => {
+    if (mode === 'JS') installClaheKernel(null);
+    else await loadClaheKernel();
+    expect(claheKernelInstalled()).toBe(mode !== 'JS');
+  });
+  afterAll(loadClaheKernel);
   const dir = referenceDir('clahe');
   const cases = (JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { cases: ClaheCase[] }).cases;
 

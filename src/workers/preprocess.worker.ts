@@ -9,6 +9,7 @@ import { runPreprocessJob, type ProgressFn } from './preprocessPatientJob';
 import { runPartJob } from './preprocessPartJob';
 import type { PatientPart } from './preprocessPlan';
 import { loadZlibWasm } from '../dicom/zlibWasmBrowser';
+import { loadClaheKernel } from '../pipeline/claheKernel';
 import { warmUpSliceSteps } from './preprocessWarmUp';
 
 export interface PreprocessRequest {
@@ -28,31 +29,35 @@ export interface PartRequest {
   part: PatientPart;
 }
 
-/** zlib's WASM build, loading from the worker's start: every slice read from a zip is inflated. */
-const zlibReady = loadZlibWasm();
+/**
+ * The WASM modules, loading from the worker's start: zlib (every slice read from a zip is inflated)
+ * and the CLAHE kernel. Either one failing leaves that step in JS.
+ */
+const wasmReady = Promise.all([loadZlibWasm(), loadClaheKernel()]);
 
 let warmedUp = false;
 
 const preprocessApi = {
   /** Nothing but being loaded, with the cache open: the pool's warm-up. */
   async ready(): Promise<void> {
-    await Promise.all([openCache(), zlibReady]);
+    await Promise.all([openCache(), wasmReady]);
   },
 
   /** Compiles the per-slice steps ahead of the first slice (workers/preprocessWarmUp.ts); once per worker. */
-  warmUp(params: PipelineParams): number {
+  async warmUp(params: PipelineParams): Promise<number> {
     if (warmedUp) return 0;
     warmedUp = true;
+    await wasmReady; // the steps as the jobs will run them
     return warmUpSliceSteps(params);
   },
 
   async preprocess(req: PreprocessRequest, onProgress: ProgressFn) {
-    const [db] = await Promise.all([openCache(), zlibReady]);
+    const [db] = await Promise.all([openCache(), wasmReady]);
     return runPreprocessJob(db, { patient: req.patient, sources: req.files.map(blobSource), params: req.params, spacing: req.spacing }, onProgress);
   },
 
   async preprocessPart(req: PartRequest, onProgress: ProgressFn) {
-    const [db] = await Promise.all([openCache(), zlibReady]);
+    const [db] = await Promise.all([openCache(), wasmReady]);
     return runPartJob(db, { ...req, sources: req.files.map(blobSource) }, onProgress);
   },
 };
