@@ -7,7 +7,7 @@
 // Used through zip-module's C API (inflate_new / inflate_init_raw / inflate_process / inflate_end /
 // inflate_last_consumed, malloc / free), not its streams: one synchronous call into a buffer of the
 // caller's size, no stream set-up. Pure: the caller fetches and instantiates the module
-// (workers/zlibWasmLoader.ts in the browser, the file itself in Node tests).
+// (dicom/zlibWasmBrowser.ts in the browser, cli/zlibWasmNode.ts in Node).
 import type { ZlibResult } from './zlibInflate';
 
 export interface ZlibWasmExports {

@@ -72,21 +72,19 @@ export function windowStored(
   { windowWidth = 500, windowCenter = 150 }: WindowSettings = {},
   out?: Uint8Array,
 ): Uint8Array {
-  checkWindow(windowWidth, windowCenter);
-  const n = stored.length;
-  if (out !== undefined && out.length !== n) {
-    throw new RangeError(`windowStored: out has ${out.length} values, the slice has ${n}`);
-  }
-  const u8 = out ?? new Uint8Array(n);
+  const u8 = windowOutput('windowStored', stored.length, windowWidth, windowCenter, out);
   const lut = storedWindowLut(rescaleSlope, rescaleIntercept, windowWidth, windowCenter);
-  for (let i = 0; i < n; i++) u8[i] = lut[(stored[i] + 32768) & 0xffff];
+  for (let i = 0, n = stored.length; i < n; i++) u8[i] = lut[(stored[i] + 32768) & 0xffff];
   return u8;
 }
 
-function checkWindow(windowWidth: number, windowCenter: number): void {
+/** Checks a window step's settings and `out` (RangeError naming `step`); returns `out` or a new array of `n`. */
+function windowOutput(step: string, n: number, windowWidth: number, windowCenter: number, out?: Uint8Array): Uint8Array {
   if (!(windowWidth > 0) || !Number.isFinite(windowWidth) || !Number.isFinite(windowCenter)) {
-    throw new RangeError(`applyWindow: windowWidth must be > 0 and finite (got ${windowWidth}), windowCenter finite (got ${windowCenter})`);
+    throw new RangeError(`${step}: windowWidth must be > 0 and finite (got ${windowWidth}), windowCenter finite (got ${windowCenter})`);
   }
+  if (out !== undefined && out.length !== n) throw new RangeError(`${step}: out has ${out.length} values, the slice has ${n}`);
+  return out ?? new Uint8Array(n);
 }
 
 /** Window an int16 HU slice to uint8. Throws a RangeError for a width that is not a positive finite number. */
@@ -95,13 +93,8 @@ export function applyWindow(
   { windowWidth = 500, windowCenter = 150 }: WindowSettings = {},
   out?: Uint8Array,
 ): Uint8Array {
-  checkWindow(windowWidth, windowCenter);
-  const n = hu.length;
-  if (out !== undefined && out.length !== n) {
-    throw new RangeError(`applyWindow: out has ${out.length} values, the slice has ${n}`);
-  }
-  const u8 = out ?? new Uint8Array(n);
+  const u8 = windowOutput('applyWindow', hu.length, windowWidth, windowCenter, out);
   const lut = windowLut(windowWidth, windowCenter);
-  for (let i = 0; i < n; i++) u8[i] = lut[hu[i] + 32768];
+  for (let i = 0, n = hu.length; i < n; i++) u8[i] = lut[hu[i] + 32768];
   return u8;
 }
