@@ -1,7 +1,7 @@
 // Issue 7 §1, ingest half, in the real app: a messy export dropped next to an already cached dataset.
 // Each problem must be named on screen (file and reason), the patients that can be used are cached,
 // the ones that cannot are reported and leave nothing behind, and the earlier dataset is untouched
-// byte for byte. Files are written with the same fixtures as src/dicom/faults.test.ts.
+// byte for byte. Files are written with the same fixtures as src/discovery/faults.test.ts.
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -18,7 +18,7 @@ import {
   zipOfDeflated,
   type DropFile,
   type SyntheticPatientOptions,
-} from '../src/dicom/faultFixtures';
+} from '../src/test-support/faultFixtures';
 
 const S = 30;
 const patient = (opts: Partial<SyntheticPatientOptions> & { name: string }) => syntheticFiles({ slices: S, ...opts });

@@ -18,10 +18,10 @@ import { chromium } from '@playwright/test';
 import { collectNodeSources } from '../src/cli/nodeSources';
 import { nodeInflateRaw } from '../src/cli/nodeInflate';
 import { loadClaheKernel } from '../src/pipeline/claheKernel';
-import { setInflateRaw } from '../src/dicom/inflate';
-import type { SourceFile } from '../src/dicom/types';
+import { setInflateRaw } from '../src/archive/inflate';
+import type { SourceFile } from '../src/common/types';
 import { DEFAULT_PIPELINE_PARAMS } from '../src/pipeline/params';
-import { runPreprocessJob, type StepTimes } from '../src/workers/preprocessPatientJob';
+import { runPreprocessJob, type StepTimes } from '../src/jobs/preprocess/wholePatient';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');

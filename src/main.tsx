@@ -5,7 +5,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './ui/App';
 import './ui/styles.css';
-import { loadZlibWasm } from './dicom/zlibWasmBrowser';
+import { loadZlibWasm } from './archive/zlibWasmBrowser';
 
 void loadZlibWasm();
 

@@ -1,9 +1,9 @@
 // `inspect <folders-or-zips…>`: discovers the patients of a drop and prints one JSON report of what
 // LiverLab sees (slices, geometry, organs and their liver-range style extents, problems, usability).
 // It reads headers and masks only through dicom/discoverScan; it never writes anything but stdout/stderr.
-import { scanPatients, type ScanResult } from '../dicom/discoverScan';
+import { scanPatients, type ScanResult } from '../discovery/scanPatients';
 import { transferSyntax } from '../dicom/transferSyntax';
-import type { Problem } from '../dicom/types';
+import type { Problem } from '../common/types';
 import type { CliCommand, CliIo } from './main';
 import { collectNodeSources } from './nodeSources';
 

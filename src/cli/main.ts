@@ -8,7 +8,7 @@ import { inspectCommand } from './inspect';
 import { preprocessCommand } from './preprocess';
 import { trainCommand } from './train';
 import { segmentCommand } from './segment';
-import { setInflateRaw } from '../dicom/inflate';
+import { setInflateRaw } from '../archive/inflate';
 import { loadZlibWasmNode } from './zlibWasmNode';
 import { loadClaheKernel } from '../pipeline/claheKernel';
 import { nodeInflateRaw } from './nodeInflate';

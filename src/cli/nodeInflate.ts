@@ -1,7 +1,7 @@
 // Node's zlib as the zip inflater for the CLI (several times faster than pure JS here), capped
 // with zlib's own maxOutputLength so a bomb cannot inflate past the limit.
 import { inflateRawSync } from 'node:zlib';
-import { InflateCapExceeded, type InflateRaw } from '../dicom/inflate';
+import { InflateCapExceeded, type InflateRaw } from '../archive/inflate';
 
 export const nodeInflateRaw: InflateRaw = async (compressed, _expectedSize, maxBytes) => {
   try {

@@ -5,8 +5,9 @@
 import { createReadStream } from 'node:fs';
 import { open, readFile, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isIgnoredPath, naturalCompare } from '../dicom/layout';
-import type { SourceFile } from '../dicom/types';
+import { isIgnoredPath } from '../discovery/layout';
+import { naturalCompare } from '../common/paths';
+import type { SourceFile } from '../common/types';
 
 export interface NodeDrop {
   sources: SourceFile[];

@@ -4,12 +4,12 @@
 // at a time. Prints progress on stderr and one JSON summary as the last line of stdout.
 import path from 'node:path';
 import h5wasm from 'h5wasm/node';
-import { listPatientNames } from '../dicom/patientNames';
-import type { Problem, SourceFile } from '../dicom/types';
+import { listPatientNames } from '../discovery/patientNames';
+import type { Problem, SourceFile } from '../common/types';
 import { DEFAULT_PIPELINE_PARAMS, type PipelineParams } from '../pipeline/params';
 import { checkPipelineParams } from '../pipeline/preprocessPatient';
-import { writeReferenceHdf5, type Hdf5Patient } from '../storage/hdf5';
-import { runPreprocessJob, type StepTimes } from '../workers/preprocessPatientJob';
+import { writeReferenceHdf5, type Hdf5Patient } from '../export/hdf5';
+import { runPreprocessJob, type StepTimes } from '../jobs/preprocess/wholePatient';
 import type { CliCommand, CliIo } from './main';
 import { readArgs } from './args';
 import { collectNodeSources } from './nodeSources';

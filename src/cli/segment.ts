@@ -7,12 +7,14 @@
 // last line of stdout. Progress goes to stderr. Never exits the process itself (main.ts does).
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadPatientSeries } from '../dicom/discoverLoad';
-import { classifyPath, classifyZip, isZipPath, normalisePath } from '../dicom/layout';
+import { loadPatientSeries } from '../discovery/loadPatientSeries';
+import { classifyPath, classifyZip } from '../discovery/layout';
+import { isZipPath, normalisePath } from '../common/paths';
 import { readSliceAsync } from '../dicom/parse';
-import { listPatientNames } from '../dicom/patientNames';
-import type { DicomSlice, SourceFile } from '../dicom/types';
-import { expandZip } from '../dicom/zip';
+import { listPatientNames } from '../discovery/patientNames';
+import type { DicomSlice } from '../dicom/types';
+import type { SourceFile } from '../common/types';
+import { expandZip } from '../archive/zip';
 import { writeDicomSeg } from '../export/dicomSeg';
 import { geometryFromSlices } from '../export/geometry';
 import { chooseMontageSlices, renderMontage } from '../export/montage';

@@ -5,7 +5,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { listPatientNames } from '../dicom/patientNames';
+import { listPatientNames } from '../discovery/patientNames';
 import { chooseBackend, type BackendName } from '../model/backends';
 import { snapshotModel, type ModelSnapshot } from '../model/checkpoint';
 import { toModelFiles } from '../model/modelFiles';
@@ -15,7 +15,7 @@ import { Trainer, inlineBatchSource, type TrainerSettings } from '../model/train
 import { unet } from '../model/unet';
 import type { AugmentMode } from '../model/batches';
 import { DEFAULT_PIPELINE_PARAMS } from '../pipeline/params';
-import { runPreprocessJob } from '../workers/preprocessPatientJob';
+import { runPreprocessJob } from '../jobs/preprocess/wholePatient';
 import type { CliCommand, CliIo } from './main';
 import { readArgs } from './args';
 import { collectNodeSources } from './nodeSources';

@@ -1,8 +1,8 @@
-// Node (CLI, unit tests, benchmarks): installs zlib's WASM build (src/dicom/zlibWasm.ts) from the
+// Node (CLI, unit tests, benchmarks): installs zlib's WASM build (src/archive/zlibWasm.ts) from the
 // installed @zip.js/zip.js package, so Node runs the same inflater as the browser workers.
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { installZlibWasm, type ZlibWasmExports } from '../dicom/zlibWasm';
+import { installZlibWasm, type ZlibWasmExports } from '../archive/zlibWasm';
 
 export async function loadZlibWasmNode(): Promise<void> {
   const file = createRequire(import.meta.url).resolve('@zip.js/zip.js/dist/zip-module.wasm');

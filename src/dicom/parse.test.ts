@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { unzipSync } from 'fflate';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readHeader, readSlice, readSliceAsync } from './parse';
-import type { DicomSlice, PixelArray, Result } from './types';
+import type { DicomSlice } from './types';
+import type { PixelArray, Result } from '../common/types';
 import { makeUid, writeDicom, type DicomImageSpec, type DicomWriteOptions } from './write';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

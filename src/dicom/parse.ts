@@ -6,7 +6,8 @@
 import dicomParser from 'dicom-parser';
 import type { DataSet, Element } from 'dicom-parser';
 import { inflateSync } from 'fflate';
-import type { DicomSlice, PixelArray, Problem, Result, SliceHeader } from './types';
+import type { DicomSlice, SliceHeader } from './types';
+import type { PixelArray, Problem, Result } from '../common/types';
 import { CodecError, canDecode, decodeFirstFrame, isDecoderLoaded, loadDecoder } from './codecs';
 import { readFragments } from './codecs/fragments';
 import {

@@ -5,7 +5,7 @@
 // Pure: no DOM, no Node APIs; runs in Node, workers and the CLI. It must never guess: an
 // inconsistent spec (wrong pixel count or type) throws, because that is a programming error.
 import { deflateSync } from 'fflate';
-import type { PixelArray } from './types';
+import type { PixelArray } from '../common/types';
 import {
   DEFLATED_EXPLICIT_VR_LITTLE_ENDIAN,
   EXPLICIT_VR_BIG_ENDIAN,

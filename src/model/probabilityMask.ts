@@ -1,7 +1,7 @@
 // From stored probabilities (uint8, p × 255) to the binary mask the viewer, the metrics and the
 // exports use: a threshold, then optionally only the largest 3-D connected component. Pure and fast
 // (one pass, plus one flood fill), so it can follow a threshold slider in a worker.
-import { largestConnectedComponent } from '../metrics/largestConnectedComponent';
+import { largestConnectedComponent } from './largestConnectedComponent';
 
 export interface MaskSettings {
   /** 0..1; a voxel is liver when its probability ≥ threshold. */

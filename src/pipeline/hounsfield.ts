@@ -3,8 +3,7 @@
 // sees the same numbers as the Python pipeline.
 // Pure: no DOM, no IndexedDB, no workers; runs in Node, Web Workers and the CLI. Never allocates
 // per pixel and never "fixes" the reference's quirks (the wraps are part of the contract).
-
-import type { PixelArray } from '../dicom/types';
+import type { PixelArray } from '../common/types';
 
 const TWO_POW_31 = 2147483648;
 

@@ -1,8 +1,7 @@
 // liverRange: which slices of a mask series contain the organ — the first and last slice index
 // with any non-zero pixel, as the reference `liver_range` (np.any over each slice).
 // Pure: no DOM, no IndexedDB, no workers. Never looks at pixel values beyond "zero or not".
-
-import type { PixelArray } from '../dicom/types';
+import type { PixelArray } from '../common/types';
 
 /** True when any pixel of the mask slice is non-zero. */
 export function sliceHasAny(mask: PixelArray): boolean {

@@ -1,7 +1,8 @@
 // preprocessPatient sequences the steps and reports bad input as values with a clear reason.
 import { describe, expect, it } from 'vitest';
-import type { PixelArray } from '../dicom/types';
-import { binarise, concatSliceRuns, foregroundRuns, paintRuns, paintRunsWindow } from './binarise';
+import type { PixelArray } from '../common/types';
+import { binarise } from './binarise';
+import { concatSliceRuns, foregroundRuns, paintRuns, paintRunsWindow } from '../common/maskRuns';
 import { clahe } from './clahe';
 import { toHounsfield } from './hounsfield';
 import { keepRange } from './keepRange';

@@ -4,8 +4,7 @@
 // worker can process one slice at a time with the same code.
 // Pure: no DOM, no IndexedDB, no workers. Never computes anything itself beyond sequencing the
 // steps and checking its inputs; never throws for bad data: problems are returned as values.
-
-import type { PixelArray, Problem, Result } from '../dicom/types';
+import type { PixelArray, Problem, Result } from '../common/types';
 import { binarise } from './binarise';
 import { clahe } from './clahe';
 import { keepRange } from './keepRange';

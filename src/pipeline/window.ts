@@ -4,7 +4,7 @@
 // Pure: no DOM, no IndexedDB, no workers. Never changes the formula for speed: the 65536-entry
 // lookup table is filled with that very formula, one entry per int16 value. `windowStored` folds
 // toHounsfield into the table too (it maps each int16 on its own), so a slice takes one pass.
-import type { PixelArray } from '../dicom/types';
+import type { PixelArray } from '../common/types';
 import { toHounsfield } from './hounsfield';
 
 export interface WindowSettings {

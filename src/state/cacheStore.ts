@@ -1,16 +1,17 @@
 // Store: the processed-data cache as the user sees it (datasets, storage use) and the running
 // preprocessing job (per-patient progress, slices/s, time left, cancel). Work happens in workers.
 import { create } from 'zustand';
-import type { PatientScan, Problem } from '../dicom/types';
-import type { DroppedFile } from '../dicom/blobSource';
-import { patientSourceFiles } from '../dicom/patientSources';
+import type { PatientScan } from '../discovery/types';
+import type { Problem } from '../common/types';
+import type { DroppedFile } from '../common/blobSource';
+import { patientSourceFiles } from '../discovery/patientSources';
 import { DEFAULT_PIPELINE_PARAMS, PIPELINE_VERSION, type PipelineParams } from '../pipeline/params';
 import { openCache, type CachedDataset } from '../storage/schema';
 import { commitDataset, deleteDataset, listDatasets, renameDataset, sweepOrphans, whileIngesting } from '../storage/datasets';
 import { requestPersistence, storageFigures, type StorageFigures } from '../storage/quota';
 import { sha256Hex } from '../storage/hash';
 import { endPreprocessingWorkers, partsPerPatient, preprocessScannedPatient } from '../workers/preprocessClient';
-import type { StepTimes } from '../workers/preprocessPatientJob';
+import type { StepTimes } from '../jobs/preprocess/wholePatient';
 import { progressPacer } from './progressPacer';
 
 /** Progress reaches the page at most this often while preprocessing (each update is a render and a frame). */

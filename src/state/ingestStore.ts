@@ -1,9 +1,10 @@
 // Store: what the user dropped and the patients found in it. State plus the actions that change
 // it; the scanning itself happens in workers (workers/scan.worker.ts).
 import { create } from 'zustand';
-import type { PatientScan, Problem } from '../dicom/types';
-import type { DroppedFile } from '../dicom/blobSource';
-import { naturalCompare } from '../dicom/layout';
+import type { PatientScan } from '../discovery/types';
+import type { Problem } from '../common/types';
+import type { DroppedFile } from '../common/blobSource';
+import { naturalCompare } from '../common/paths';
 import { scanDrop, demoFiles } from '../workers/scanClient';
 import { useCacheStore } from './cacheStore';
 

@@ -3,9 +3,9 @@
 // and slice UIDs) and, if it matches, shown as the prediction overlay (with its Dice against the
 // truth). A file that does not match only produces a message naming it: nothing shown is replaced.
 import { openSegmentation, type SegmentationTarget } from '../export/segmentationFile';
-import { blobSource } from '../dicom/blobSource';
-import { loadPatientSeries } from '../dicom/discover';
-import { patientSourceFiles } from '../dicom/patientSources';
+import { blobSource } from '../common/blobSource';
+import { loadPatientSeries } from '../discovery/index';
+import { patientSourceFiles } from '../discovery/patientSources';
 import type { ViewerVolume } from '../viewer';
 import { openCache } from '../storage/schema';
 import { findPatient } from '../storage/datasets';

@@ -1,7 +1,7 @@
 // Start-up housekeeping: remove what an interrupted ingest (crash, reload, closed tab) left
 // behind, then load the cache listing. Never touches complete datasets. Also starts the
 // preprocessing workers as soon as files are dropped, so "Preprocess" does not wait for them, and
-// once the patients are listed has them compile the per-slice steps (workers/preprocessWarmUp.ts) and
+// once the patients are listed has them compile the per-slice steps (jobs/preprocess/warmUp.ts) and
 // hashes the patients given as zips that will be split across the pool (their lookup then reads no file).
 import { openCache } from '../storage/schema';
 import { sweepOrphans } from '../storage/datasets';

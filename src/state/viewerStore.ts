@@ -17,8 +17,8 @@ import {
   type ViewerVolume,
 } from '../viewer';
 import { openCache } from '../storage/schema';
-import { blobSource } from '../dicom/blobSource';
-import { patientSourceFiles } from '../dicom/patientSources';
+import { blobSource } from '../common/blobSource';
+import { patientSourceFiles } from '../discovery/patientSources';
 import { useIngestStore } from './ingestStore';
 import { useCacheStore } from './cacheStore';
 

@@ -4,7 +4,7 @@
 // patients no dataset refers to are swept (never while another tab is still writing them).
 import type { Db, CachedDataset, CachedPatient, CachedSlice, StoredSliceRun } from './schema';
 import { describeStorageError } from './quota';
-import { foregroundRuns } from '../pipeline/binarise';
+import { foregroundRuns } from '../common/maskRuns';
 import { readRunSlices, sliceRecords, type SliceMaskRuns } from './sliceRecords';
 
 export type { SliceMaskRuns } from './sliceRecords';

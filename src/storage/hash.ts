@@ -2,7 +2,7 @@
 // of a patient's input files, so re-dropping the same files is recognised without re-processing.
 // Hashing is bounded: at most a few files' bytes are held at once (whole DICOM files are small).
 import type { PipelineParams } from '../pipeline/params';
-import { readZipIndex } from '../dicom/zipIndex';
+import { readZipIndex } from '../archive/zipIndex';
 
 export async function sha256Hex(data: Uint8Array | string): Promise<string> {
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;

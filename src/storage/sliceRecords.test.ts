@@ -1,6 +1,6 @@
 // The cache's slice layout, written and read back (Blob and typed arrays: no IndexedDB needed).
 import { describe, expect, it } from 'vitest';
-import { foregroundRuns } from '../pipeline/binarise';
+import { foregroundRuns } from '../common/maskRuns';
 import { readRunSlices, sliceRecords } from './sliceRecords';
 import type { StoredSliceRun } from './schema';
 

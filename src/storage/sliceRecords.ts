@@ -7,8 +7,8 @@
 // masks as bytes) are read as they were written.
 // Pure: Blob and typed arrays only; the page, workers and Node tests share it.
 import type { StoredSliceRun } from './schema';
-import { concatSliceRuns, paintRunsWindow } from '../pipeline/binarise';
-import { packBits, packBitsBound, unpackBits } from '../dicom/codecs/packBits';
+import { concatSliceRuns, paintRunsWindow } from '../common/maskRuns';
+import { packBits, packBitsBound, unpackBits } from '../common/packBits';
 
 /** Each slice's mask as its runs of pixels > 0 (pipeline/binarise `foregroundRuns`; null: all zero). */
 export type SliceMaskRuns = readonly (Uint32Array | null)[];

@@ -2,7 +2,7 @@
 // pipeline), as volumes a training run can use. For Node tests only.
 import { generatePhantomPatient } from '../phantom/phantom';
 import { DEFAULT_PIPELINE_PARAMS } from '../pipeline/params';
-import { runPreprocessJob } from '../workers/preprocessPatientJob';
+import { runPreprocessJob } from '../jobs/preprocess/wholePatient';
 import type { PatientVolumeLike } from '../model/sliceSet';
 
 export async function phantomVolumes(names: string[], size = 64, slices = 40): Promise<PatientVolumeLike[]> {

@@ -1,5 +1,5 @@
 // The table of discovered patients: what each holds and what is wrong with it.
-import type { PatientScan } from '../dicom/types';
+import type { PatientScan } from '../discovery/types';
 import { formatBytes, formatSpacing } from './format';
 import { ProblemList } from './ProblemList';
 

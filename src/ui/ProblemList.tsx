@@ -1,5 +1,5 @@
 // A list of problems, each naming its file: errors are values, shown, never fatal to a drop.
-import type { Problem } from '../dicom/types';
+import type { Problem } from '../common/types';
 
 export function ProblemList({ problems, limit = 200 }: { problems: Problem[]; limit?: number }) {
   return (

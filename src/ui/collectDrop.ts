@@ -1,7 +1,7 @@
 // Turns what the browser hands us (a drop's DataTransfer, a folder or file picker) into
 // DroppedFile[] with paths relative to what was dropped. Folders are walked recursively.
-import type { DroppedFile } from '../dicom/blobSource';
-import { forEachSliced } from '../workers/timeSlice';
+import type { DroppedFile } from '../common/blobSource';
+import { forEachSliced } from '../common/timeSlice';
 
 export async function filesFromDataTransfer(dt: DataTransfer): Promise<DroppedFile[]> {
   const entries: FileSystemEntry[] = [];

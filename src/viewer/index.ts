@@ -6,10 +6,10 @@ import type { ViewerOptions } from './stackViewer';
 
 export type { ViewerHandle, ViewerVolume, DisplayWindow, OverlayKind, OverlayStyle, PresetName } from './types';
 export type { ViewerOptions } from './stackViewer';
-export type { SliceStats } from './sliceStats';
+export type { SliceStats } from '../metrics/sliceStats';
 export type { ViewerCommand } from './keyboard';
 export { WINDOW_PRESETS, PRESET_ORDER, PROCESSED_WINDOW, PROCESSED_PRESET_NOTE, initialWindow } from './presets';
-export { sliceStats, volumeDice } from './sliceStats';
+export { sliceStats, volumeDice } from '../metrics/sliceStats';
 export { differenceLabelmap, DIFFERENCE_LABEL } from './difference';
 export { commandForKey, SHORTCUTS } from './keyboard';
 export { volumeFromCache } from './volumeFromCache';

@@ -2,8 +2,8 @@
 // (not only the kept slices) through the same toHounsfield as the pipeline, and the organ's mask
 // (> 0) as ground truth. Never imports Cornerstone; a problem with the files comes back as an Error
 // naming the file.
-import { loadPatientSeries } from '../dicom/discoverLoad';
-import type { DropSources } from '../dicom/discoverWalk';
+import { loadPatientSeries } from '../discovery/loadPatientSeries';
+import type { DropSources } from '../discovery/walkDrop';
 import type { DicomSlice } from '../dicom/types';
 import { toHounsfield } from '../pipeline/hounsfield';
 import type { ViewerVolume } from './types';

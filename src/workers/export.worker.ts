@@ -5,7 +5,7 @@ import * as h5 from 'h5wasm';
 import { openCache } from '../storage/schema';
 import { getDataset, listPatients } from '../storage/datasets';
 import { readPatientVolume } from '../storage/readPatient';
-import { writeReferenceHdf5, type Hdf5Patient } from '../storage/hdf5';
+import { writeReferenceHdf5, type Hdf5Patient } from '../export/hdf5';
 
 const exportApi = {
   async datasetToHdf5(id: string): Promise<{ bytes: Uint8Array; slices: number }> {

@@ -1,16 +1,16 @@
 // Worker: preprocesses patients from the dropped files straight into IndexedDB — a whole patient
-// (workers/preprocessPatientJob.ts), or one share of a patient split across the pool
-// (workers/preprocessPartJob.ts); only metadata and progress go back to the page.
+// (jobs/preprocess/wholePatient.ts), or one share of a patient split across the pool
+// (jobs/preprocess/patientShare.ts); only metadata and progress go back to the page.
 import { expose } from 'comlink';
-import { blobSource, type DroppedFile } from '../dicom/blobSource';
+import { blobSource, type DroppedFile } from '../common/blobSource';
 import type { PipelineParams } from '../pipeline/params';
 import { openCache } from '../storage/schema';
-import { runPreprocessJob, type ProgressFn } from './preprocessPatientJob';
-import { runPartJob } from './preprocessPartJob';
-import type { PatientPart } from './preprocessPlan';
-import { loadZlibWasm } from '../dicom/zlibWasmBrowser';
+import { runPreprocessJob, type ProgressFn } from '../jobs/preprocess/wholePatient';
+import { runPartJob } from '../jobs/preprocess/patientShare';
+import type { PatientPart } from '../jobs/preprocess/plan';
+import { loadZlibWasm } from '../archive/zlibWasmBrowser';
 import { loadClaheKernel } from '../pipeline/claheKernel';
-import { warmUpSliceSteps } from './preprocessWarmUp';
+import { warmUpSliceSteps } from '../jobs/preprocess/warmUp';
 
 export interface PreprocessRequest {
   patient: string;
@@ -43,7 +43,7 @@ const preprocessApi = {
     await Promise.all([openCache(), wasmReady]);
   },
 
-  /** Compiles the per-slice steps ahead of the first slice (workers/preprocessWarmUp.ts); once per worker. */
+  /** Compiles the per-slice steps ahead of the first slice (jobs/preprocess/warmUp.ts); once per worker. */
   async warmUp(params: PipelineParams): Promise<number> {
     if (warmedUp) return 0;
     warmedUp = true;

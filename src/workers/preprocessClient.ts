@@ -3,19 +3,19 @@
 // cancellable at any moment (the workers are terminated; an interrupted IndexedDB transaction writes
 // nothing, and shares never committed are swept as orphans).
 import { proxy } from 'comlink';
-import type { DroppedFile } from '../dicom/blobSource';
-import type { PatientScan } from '../dicom/types';
+import type { DroppedFile } from '../common/blobSource';
+import type { PatientScan } from '../discovery/types';
 import { PIPELINE_VERSION, type PipelineParams } from '../pipeline/params';
 import { openCache, type CachedPatient } from '../storage/schema';
 import { commitPatient, discardSlices, findPatient } from '../storage/datasets';
 import { inputHash, patientKey } from '../storage/hash';
-import { blobSource } from '../dicom/blobSource';
-import { patientSourceFiles } from '../dicom/patientSources';
+import { blobSource } from '../common/blobSource';
+import { patientSourceFiles } from '../discovery/patientSources';
 import { WorkerPool } from './pool';
 import type { PreprocessApi, PreprocessRequest } from './preprocess.worker';
-import type { PreprocessOutcome, ProgressFn, StepTimes } from './preprocessPatientJob';
-import { planPatientParts } from './preprocessPlan';
-import type { PartOutcome } from './preprocessPartJob';
+import type { PreprocessOutcome, ProgressFn, StepTimes } from '../jobs/preprocess/wholePatient';
+import { planPatientParts } from '../jobs/preprocess/plan';
+import type { PartOutcome } from '../jobs/preprocess/patientShare';
 
 let pool: WorkerPool<PreprocessApi> | null = null;
 

@@ -1,10 +1,10 @@
 // Worker: discovers patients in dropped files (unzip, DICOM headers, mask extents) off the main
 // thread, and generates the demo phantom. Only a shell around dicom/ and phantom/.
 import { expose, transfer } from 'comlink';
-import { scanPatients } from '../dicom/discoverScan';
-import { blobSource, type DroppedFile } from '../dicom/blobSource';
+import { scanPatients } from '../discovery/scanPatients';
+import { blobSource, type DroppedFile } from '../common/blobSource';
 import { generatePhantomDataset } from '../phantom/phantom';
-import { loadZlibWasm } from '../dicom/zlibWasmBrowser';
+import { loadZlibWasm } from '../archive/zlibWasmBrowser';
 
 export interface DemoOptions {
   count: number;

@@ -7,11 +7,12 @@
 // structured clone does it, synchronously, in one long task), the next group while the workers read
 // the previous ones; progress reaches the store at most every PROGRESS_MS.
 import { proxy } from 'comlink';
-import type { PatientScan, Problem } from '../dicom/types';
-import type { DroppedFile } from '../dicom/blobSource';
+import type { PatientScan } from '../discovery/types';
+import type { Problem } from '../common/types';
+import type { DroppedFile } from '../common/blobSource';
 import { WorkerPool } from './pool';
-import { PatientGrouper } from './scanGroups';
-import { captureFileSnapshots, forEachSliced, whenFilesRegistered } from './timeSlice';
+import { PatientGrouper } from '../discovery/scanGroups';
+import { captureFileSnapshots, forEachSliced, whenFilesRegistered } from '../common/timeSlice';
 import type { ScanApi, DemoOptions } from './scan.worker';
 
 let pool: WorkerPool<ScanApi> | null = null;

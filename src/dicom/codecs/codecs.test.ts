@@ -8,7 +8,8 @@ import { unzipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENCODINGS, decodeWithGdcm, hasTool, reencode, type Encoding } from '../../../scripts/dicomEncoders';
 import { readHeader, readSlice, readSliceAsync } from '../parse';
-import type { DicomSlice, PixelArray } from '../types';
+import type { DicomSlice } from '../types';
+import type { PixelArray } from '../../common/types';
 
 const PATIENT = resolve(__dirname, '../../../../shared/data/3Dircadb1.17');
 const SLICES = [

@@ -14,8 +14,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encoding, hasTool, type Encoding } from '../../../scripts/dicomEncoders';
 import { collectNodeSources } from '../../cli/nodeSources';
 import { DEFAULT_PIPELINE_PARAMS } from '../../pipeline/params';
-import { runPreprocessJob } from '../../workers/preprocessPatientJob';
-import type { SourceFile } from '../types';
+import { runPreprocessJob } from '../../jobs/preprocess/wholePatient';
+import type { SourceFile } from '../../common/types';
 
 const repo = resolve(__dirname, '../../..');
 const shared = resolve(repo, '../shared');

@@ -1,7 +1,7 @@
 // What the two Embind WASM codecs (CharLS for JPEG-LS, OpenJPEG for JPEG 2000) have in common: loaded
 // once per worker / process on first use (a failed load is retried next time), then one synchronous
 // decode per frame — encoded bytes in, decoded frame checked against the header's geometry, decoder freed.
-import type { PixelArray } from '../types';
+import type { PixelArray } from '../../common/types';
 import type { EmbindDecoder } from './emscriptenTypes';
 import { CodecError, checkGeometry, samplesFromBytes, type FrameDecoder, type FrameInfo } from './frame';
 import type { CodecLog } from './wasm';

@@ -2,7 +2,7 @@
 // a fresh typed array of Rows × Columns samples, Int16/Uint16 for 16-bit and Int8/Uint8 for 8-bit,
 // exactly what the uncompressed reader returns, so HU, windowing and CLAHE never see a difference.
 // Pure: no DOM, no Node APIs.
-import type { PixelArray } from '../types';
+import type { PixelArray } from '../../common/types';
 
 export interface FrameInfo {
   rows: number;

@@ -3,7 +3,7 @@
 // (JPEG-LS, JPEG 2000) load on first use with `loadDecoder`, after which `decodeFirstFrame` is
 // synchronous. Every failure is a CodecError whose message names the codec and the problem; the
 // reader adds the file name. Runs in workers, the page and Node (CLI) alike.
-import type { PixelArray } from '../types';
+import type { PixelArray } from '../../common/types';
 import { CodecError, samplesFromBytes, type FrameDecoder, type FrameInfo } from './frame';
 import { firstFrame, readFragments } from './fragments';
 import { loadJpeg2000 } from './jpeg2000';

@@ -3,7 +3,7 @@
 // the pure-JS decoder the Cornerstone DICOM image loader ships (@cornerstonejs/jpeg-lossless-decoder-js).
 // Synchronous, no WASM; runs in workers, the page and Node alike.
 import { Decoder } from '@cornerstonejs/jpeg-lossless-decoder-js';
-import type { PixelArray } from '../types';
+import type { PixelArray } from '../../common/types';
 import { CodecError, checkGeometry, samplesFromBytes, type FrameInfo } from './frame';
 
 const CODEC = 'JPEG lossless';

@@ -2,9 +2,9 @@
 // one PackBits segment per byte plane (most significant byte first). Small enough to own: unlike the
 // DICOM image loader's copy it checks the segment count and offsets and reports a short segment.
 // Pure TypeScript, synchronous: no WASM to load.
-import type { PixelArray } from '../types';
+import type { PixelArray } from '../../common/types';
 import { CodecError, samplesFromBytes, type FrameInfo } from './frame';
-import { unpackBits } from './packBits';
+import { unpackBits } from '../../common/packBits';
 
 const CODEC = 'RLE';
 

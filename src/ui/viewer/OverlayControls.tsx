@@ -1,5 +1,5 @@
 // Overlay switches: ground truth, prediction and difference, each with visibility, opacity and
-// fill/outline, and a colour legend. The prediction comes from "Segment this patient".
+// fill/outline, and a colour legend. The prediction comes from 'Segment this patient'.
 import type { OverlayKind } from '../../viewer';
 import { useViewerStore } from '../../state/viewerStore';
 

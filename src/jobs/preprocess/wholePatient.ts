@@ -1,0 +1,105 @@
+// One patient from dropped files to the cache: hash the inputs (a hit is served from the cache),
+// read the CT and organ series, run the reference pipeline, write the patient atomically.
+// Runs inside a worker (and in Node for benchmarks); the main thread only sees progress.
+import type { SourceFile, Problem } from '../../common/types';
+import { loadPatientSeries } from '../../discovery/loadPatientSeries';
+import { preprocessPatient, type PipelineTiming } from '../../pipeline/preprocessPatient';
+import { PIPELINE_VERSION, type PipelineParams } from '../../pipeline/params';
+import type { CachedPatient, Db } from '../../storage/schema';
+import { findPatient, putPatient } from '../../storage/datasets';
+import { inputHash, patientKey } from '../../storage/hash';
+
+export interface PreprocessJob {
+  patient: string;
+  sources: SourceFile[];
+  params: PipelineParams;
+  spacing: [number, number, number] | null;
+}
+
+export interface StepTimes {
+  readMs: number;
+  windowMs: number;
+  claheMs: number;
+  storeMs: number;
+  hashMs: number;
+}
+
+export type PreprocessOutcome =
+  | { ok: true; meta: CachedPatient; fromCache: boolean; times: StepTimes; pixels?: { images: Uint8Array; masks: Uint8Array } }
+  | { ok: false; problem: Problem; times: StepTimes };
+
+export type ProgressFn = (stage: 'hash' | 'read' | 'process' | 'store' | 'done', fraction: number) => void;
+
+export async function runPreprocessJob(db: Db | null, job: PreprocessJob, onProgress: ProgressFn = () => {}): Promise<PreprocessOutcome> {
+  const times: StepTimes = { readMs: 0, windowMs: 0, claheMs: 0, storeMs: 0, hashMs: 0 };
+  let t = performance.now();
+  const lap = () => {
+    const now = performance.now();
+    const d = now - t;
+    t = now;
+    return d;
+  };
+
+  onProgress('hash', 0);
+  // Without a cache (the CLI) there is nothing to look up, so the inputs need no hash.
+  const input = db ? await inputHash(job.sources) : '';
+  const key = db ? await patientKey(job.patient, input, job.params, PIPELINE_VERSION) : job.patient;
+  times.hashMs = lap();
+  const cached = db ? await findPatient(db, key) : undefined;
+  if (cached) {
+    onProgress('done', 1);
+    return { ok: true, meta: cached, fromCache: true, times };
+  }
+
+  onProgress('read', 0.05);
+  const series = await loadPatientSeries(job.sources, job.patient, job.params.organ);
+  times.readMs = lap();
+  if (!series.ok) return { ok: false, problem: series.problem, times };
+  const { ct, masks } = series.value;
+  if (ct.length === 0) return { ok: false, problem: { file: job.patient, message: 'no CT slices', severity: 'error' }, times };
+
+  onProgress('process', 0.4);
+  const timing: PipelineTiming = { windowMs: 0, claheMs: 0 };
+  const processed = preprocessPatient(
+    { patient: job.patient, width: ct[0].columns, height: ct[0].rows, ct, masks: masks.map((m) => m.pixels) },
+    job.params,
+    timing,
+  );
+  lap();
+  times.windowMs = timing.windowMs;
+  times.claheMs = timing.claheMs;
+  if (!processed.ok) return { ok: false, problem: processed.problem, times };
+  const p = processed.value;
+
+  let meta: CachedPatient = {
+    key,
+    name: job.patient,
+    inputHash: input,
+    params: { ...job.params },
+    pipelineVersion: PIPELINE_VERSION,
+    width: p.width,
+    height: p.height,
+    sliceCount: ct.length,
+    start: p.start,
+    end: p.end,
+    keptFrom: p.keptFrom,
+    keptTo: p.keptTo,
+    kept: p.kept,
+    spacing: job.spacing,
+    sources: job.sources.map((s) => ({ path: s.path, size: s.size })),
+    bytes: p.images.length, // the masks' runs are added when stored
+    createdAt: Date.now(),
+  };
+  onProgress('store', 0.9);
+  if (db) {
+    try {
+      meta = await putPatient(db, meta, p.images, p.masks);
+    } catch (e) {
+      return { ok: false, problem: { file: job.patient, message: e instanceof Error ? e.message : String(e), severity: 'error' }, times };
+    }
+  }
+  times.storeMs = lap();
+  onProgress('done', 1);
+  // Without a cache the caller gets the pixels; with one they stay in IndexedDB (no copy to the page).
+  return { ok: true, meta, fromCache: false, times, ...(db ? {} : { pixels: { images: p.images, masks: p.masks } }) };
+}
