@@ -2,6 +2,6 @@
 // (src/archive/zlibWasm.ts), CLAHE in its WASM kernel (src/pipeline/clahe.ts). The JS fallbacks have
 // their own cases (src/archive/zlibWasm.test.ts, src/pipeline/clahe.test.ts).
 import { loadClaheKernel } from '../src/pipeline/claheKernel';
-import { loadZlibWasmNode } from '../src/cli/zlibWasmNode';
+import { loadZlibWasmNode } from '../src/node/zlibWasmNode';
 
 await Promise.all([loadZlibWasmNode(), loadClaheKernel()]);

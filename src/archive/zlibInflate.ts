@@ -9,7 +9,7 @@
 // When zlib compiled to WASM is installed (src/archive/zlibWasm.ts: ~2× faster, no JIT warm-up), calls
 // go there; this JS port is the fallback (a module that failed to load, a test without it).
 // One z_stream per thread, reset for each call (keeps zlib's 32 KB window allocated). Pure.
-import { inflateRawIntoWasm } from './zlibWasm';
+import { inflateRawIntoWasm, type ZlibResult } from './zlibWasm';
 import ZStream from 'pako/lib/zlib/zstream.js';
 import { inflate, inflateInit2, inflateReset } from 'pako/lib/zlib/inflate.js';
 
@@ -19,14 +19,6 @@ const Z_BUF_ERROR = -5;
 /** Raw deflate (no zlib header), 32 KB window. */
 const RAW_WINDOW_BITS = -15;
 
-export interface ZlibResult {
-  /** Bytes written to `out` (from its start). */
-  written: number;
-  /** The deflate stream's last block was reached. */
-  ended: boolean;
-  /** zlib's message for corrupt data, else null. */
-  error: string | null;
-}
 
 let stream: ZStream | null = null;
 

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEntryData, readZipIndex, type ZipEntryInfo } from './zipIndex';
 import { inflateRawIntoJs } from './zlibInflate';
 import { inflateCheckedIntoWasm, inflateRawIntoWasm, installZlibWasm, zlibWasmInstalled } from './zlibWasm';
-import { loadZlibWasmNode } from '../cli/zlibWasmNode';
+import { loadZlibWasmNode } from '../node/zlibWasmNode';
 import { inflateEntry, inflateJs, inflatePrefix } from './inflate';
 
 const ZIP = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/data/3Dircadb1.17/PATIENT_DICOM.zip');

@@ -7,8 +7,16 @@
 // Used through zip-module's C API (inflate_new / inflate_init_raw / inflate_process / inflate_end /
 // inflate_last_consumed, malloc / free), not its streams: one synchronous call into a buffer of the
 // caller's size, no stream set-up. Pure: the caller fetches and instantiates the module
-// (archive/zlibWasmBrowser.ts in the browser, cli/zlibWasmNode.ts in Node).
-import type { ZlibResult } from './zlibInflate';
+// (archive/zlibWasmBrowser.ts in the browser, node/zlibWasmNode.ts in Node).
+
+export interface ZlibResult {
+  /** Bytes written to `out` (from its start). */
+  written: number;
+  /** The deflate stream's last block was reached. */
+  ended: boolean;
+  /** zlib's message for corrupt data, else null. */
+  error: string | null;
+}
 
 export interface ZlibWasmExports {
   memory: WebAssembly.Memory;

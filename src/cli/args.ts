@@ -1,7 +1,7 @@
 // One way for every command to read its options: node:util's parseArgs, and on a usage error a
 // message naming the command followed by its usage text (the caller then exits with 2).
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import type { CliIo } from './main';
+import type { CliIo } from './command';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 

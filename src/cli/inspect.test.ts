@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generatePhantomPatient } from '../phantom/phantom';
 import { inspectCommand, type InspectReport } from './inspect';
-import { main, type CliIo } from './main';
+import { main } from './main';
+import type { CliIo } from './command';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(here, '../..');

@@ -4,8 +4,8 @@
 import { scanPatients, type ScanResult } from '../discovery/scanPatients';
 import { transferSyntax } from '../dicom/transferSyntax';
 import type { Problem } from '../common/types';
-import type { CliCommand, CliIo } from './main';
-import { collectNodeSources } from './nodeSources';
+import type { CliCommand, CliIo } from './command';
+import { collectNodeSources } from '../node/nodeSources';
 
 export interface InspectReport {
   patients: InspectedPatient[];

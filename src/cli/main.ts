@@ -9,22 +9,10 @@ import { preprocessCommand } from './preprocess';
 import { trainCommand } from './train';
 import { segmentCommand } from './segment';
 import { setInflateRaw } from '../archive/inflate';
-import { loadZlibWasmNode } from './zlibWasmNode';
+import { loadZlibWasmNode } from '../node/zlibWasmNode';
 import { loadClaheKernel } from '../pipeline/claheKernel';
-import { nodeInflateRaw } from './nodeInflate';
-
-export interface CliIo {
-  out(text: string): void;
-  err(text: string): void;
-}
-
-export interface CliCommand {
-  /** One line for the command list. */
-  summary: string;
-  /** Full usage text, printed for `--help` and after a usage error. */
-  usage: string;
-  run(args: string[], io: CliIo): Promise<number>;
-}
+import { nodeInflateRaw } from '../node/nodeInflate';
+import type { CliCommand, CliIo } from './command';
 
 export const COMMANDS: Record<string, CliCommand> = {
   inspect: inspectCommand,

@@ -10,9 +10,9 @@ import { DEFAULT_PIPELINE_PARAMS, type PipelineParams } from '../pipeline/params
 import { checkPipelineParams } from '../pipeline/preprocessPatient';
 import { writeReferenceHdf5, type Hdf5Patient } from '../export/hdf5';
 import { runPreprocessJob, type StepTimes } from '../jobs/preprocess/wholePatient';
-import type { CliCommand, CliIo } from './main';
+import type { CliCommand, CliIo } from './command';
 import { readArgs } from './args';
-import { collectNodeSources } from './nodeSources';
+import { collectNodeSources } from '../node/nodeSources';
 import { matchPatients } from './patientSelection';
 
 const USAGE = `Usage: npm run cli -- preprocess <folder|file|zip>… --out data.h5 [options]

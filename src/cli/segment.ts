@@ -28,9 +28,9 @@ import { fromModelFiles, modelInputSize } from '../model/modelFiles';
 import { maskFromProbabilities } from '../model/probabilityMask';
 import { DEFAULT_PIPELINE_PARAMS } from '../pipeline/params';
 import { claheSlice, windowSlice } from '../pipeline/preprocessPatient';
-import type { CliCommand, CliIo } from './main';
+import type { CliCommand, CliIo } from './command';
 import { readArgs } from './args';
-import { collectNodeSources } from './nodeSources';
+import { collectNodeSources } from '../node/nodeSources';
 
 const USAGE = `Usage: npm run cli -- segment --model <dir|model.json> <patient folder|file|zip>… [options]
 

@@ -16,9 +16,9 @@ import { unet } from '../model/unet';
 import type { AugmentMode } from '../model/batches';
 import { DEFAULT_PIPELINE_PARAMS } from '../pipeline/params';
 import { runPreprocessJob } from '../jobs/preprocess/wholePatient';
-import type { CliCommand, CliIo } from './main';
+import type { CliCommand, CliIo } from './command';
 import { readArgs } from './args';
-import { collectNodeSources } from './nodeSources';
+import { collectNodeSources } from '../node/nodeSources';
 import { matchPatients } from './patientSelection';
 
 const USAGE = `Usage: npm run cli -- train <folder|file|zip>… --val <patients> --out <dir> [options]

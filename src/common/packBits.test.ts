@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { packBits, packBitsBound, unpackBits } from './packBits';
 
-const REFERENCE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../shared/reference');
+const REFERENCE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/reference');
 
 const pack = (src: Uint8Array): Uint8Array => {
   const out = new Uint8Array(packBitsBound(src.length));

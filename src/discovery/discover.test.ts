@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectNodeSources } from '../cli/nodeSources';
+import { collectNodeSources } from '../node/nodeSources';
 import { generatePhantomPatient, PHANTOM_FIELD_OF_VIEW_MM, type PhantomPatient } from '../phantom/phantom';
 import { loadPatientSeries, scanPatients, type ScanOptions, type ScanResult } from './index';
 import { readSlice } from '../dicom/parse';

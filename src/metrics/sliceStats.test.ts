@@ -1,8 +1,6 @@
-// The per-slice numbers behind the slice strip and the difference labels, on tiny hand-made masks.
+// The per-slice numbers behind the slice strip, on tiny hand-made masks.
 import { describe, expect, it } from 'vitest';
 import { sliceStats, volumeDice } from './sliceStats';
-import { differenceLabelmap } from '../viewer/difference';
-import { commandForKey } from '../viewer/keyboard';
 
 describe('sliceStats', () => {
   it('gives areas, Dice and IoU per slice, and null on a slice empty in both', () => {
@@ -20,21 +18,5 @@ describe('sliceStats', () => {
     const [s] = sliceStats(new Uint8Array([1, 0, 1, 0]), undefined, 4, 1);
     expect(s.truthArea).toBe(2);
     expect(s.dice).toBe(0);
-  });
-});
-
-describe('differenceLabelmap', () => {
-  it('labels TP 1, FP 2, FN 3', () => {
-    expect(Array.from(differenceLabelmap(new Uint8Array([1, 1, 0, 0]), new Uint8Array([1, 0, 1, 0])))).toEqual([1, 3, 2, 0]);
-  });
-});
-
-describe('commandForKey', () => {
-  it('maps OHIF-like keys', () => {
-    expect(commandForKey('ArrowDown')).toEqual({ kind: 'step', by: 1 });
-    expect(commandForKey('PageUp')).toEqual({ kind: 'step', by: -10 });
-    expect(commandForKey('3')).toEqual({ kind: 'preset', name: 'pipeline' });
-    expect(commandForKey('5')).toBeNull();
-    expect(commandForKey('?')).toEqual({ kind: 'help' });
   });
 });

@@ -6,8 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { collectNodeSources, type NodeDrop } from '../../cli/nodeSources';
-import { nodeInflateRaw } from '../../cli/nodeInflate';
+import { collectNodeSources, type NodeDrop } from '../../node/nodeSources';
+import { nodeInflateRaw } from '../../node/nodeInflate';
 import { setInflateRaw } from '../../archive/inflate';
 import { scanPatients } from '../../discovery/scanPatients';
 import type { PatientScan } from '../../discovery/types';
@@ -16,7 +16,7 @@ import { runPartJob } from './patientShare';
 import { runPreprocessJob } from './wholePatient';
 import { planPatientParts } from './plan';
 
-const SHARED = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared');
+const SHARED = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../../shared');
 const patientDir = join(SHARED, 'data', '3Dircadb1.17');
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
