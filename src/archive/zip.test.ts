@@ -3,7 +3,9 @@
 import { zipSync, type Zippable } from 'fflate';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { SourceFile } from '../common/types';
-import { expandZip, zipEntryPath, type ExpandZipOptions, type ZipItem } from './zip';
+import { expandZip } from './zip';
+import type { ExpandZipOptions } from './zipCaps';
+import { zipEntryPath, type ZipItem } from './zipItems';
 
 const text = (value: string): Uint8Array => new TextEncoder().encode(value);
 const decode = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);

@@ -7,7 +7,7 @@
 import { walkDrop, type DropSources, type ZipCaps } from './walkDrop';
 import { DEFAULT_PATIENT_NAME, classifyZip } from './layout';
 import { readSliceAsync } from '../dicom/parse';
-import { zipEntryPath } from '../archive/zip';
+import { zipEntryPath } from '../archive/zipItems';
 import { failure } from '../common/problems';
 import type { DicomSlice } from '../dicom/types';
 import type { Result } from '../common/types';

@@ -10,7 +10,7 @@ import { readSlice } from '../dicom/parse';
 import type { PatientScan } from './types';
 import type { SourceFile } from '../common/types';
 import { writeDicom, type DicomImageSpec } from '../dicom/write';
-import { HEAD_BYTES } from '../archive/zip';
+import { HEAD_BYTES } from '../archive/zipCaps';
 
 const patient = generatePhantomPatient({ name: 'Phantom.1', size: 128, slices: 24, seed: 7 });
 

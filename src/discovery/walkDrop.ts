@@ -4,7 +4,8 @@
 import { isZipPath, normalisePath } from '../common/paths';
 import { error } from '../common/problems';
 import type { Problem, SourceFile } from '../common/types';
-import { HEAD_BYTES, expandZip } from '../archive/zip';
+import { expandZip } from '../archive/zip';
+import { HEAD_BYTES } from '../archive/zipCaps';
 
 /** One item of a drop: a file to read lazily, or bytes already in memory (e.g. from a worker). */
 export type DropItem = SourceFile | { path: string; bytes: Uint8Array };
