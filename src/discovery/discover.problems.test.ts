@@ -1,27 +1,26 @@
-// Discovery as a user meets it: phantom patients written to disk in every layout people drop (a
-// dataset root, one patient, the official per-series zips, a zipped patient, a zip of zips), a drop
-// full of broken inputs next to good patients, and the two real 3D-IRCADb-01 patients.
-import { zipSync, type Zippable } from 'fflate';
-import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+// Discovery in a drop full of broken inputs next to good patients: non-DICOM and truncated files,
+// missing and mis-sized masks, duplicates, a patient with no CT, mixed series, no InstanceNumbers, a
+// compressed transfer syntax, a corrupt zip entry, a zip bomb — each a problem naming its file, the
+// good patients intact.
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collectNodeSources } from '../node/nodeSources';
-import { generatePhantomPatient, PHANTOM_FIELD_OF_VIEW_MM, type PhantomPatient } from '../phantom/phantom';
-import { loadPatientSeries, scanPatients, type ScanOptions, type ScanResult } from './index';
+import { generatePhantomPatient, type PhantomPatient } from '../phantom/phantom';
+import type { ScanResult } from './index';
 import { readSlice } from '../dicom/parse';
 import type { PatientScan } from './types';
-import type { SourceFile } from '../common/types';
 import { writeDicom, type DicomImageSpec, type DicomWriteOptions } from '../dicom/write';
-
-const here = path.dirname(fileURLToPath(import.meta.url));
-const SHARED_DATA = path.resolve(here, '../../../shared/data');
-const SIZE = 32;
-const SLICES = 16;
-
-type DropFile = { path: string; bytes: Uint8Array };
+import {
+  expectPhantomPatient,
+  officialZips,
+  phantom,
+  scanFolder,
+  SLICES,
+  writeFiles,
+  zipOf,
+  type DropFile,
+} from '../test-support/discoveryDrops';
 
 let temp: string;
 beforeAll(async () => {
@@ -30,144 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(temp, { recursive: true, force: true });
 });
-
-const phantoms = new Map<string, PhantomPatient>();
-function phantom(name: string, seed = 7): PhantomPatient {
-  const key = `${name}#${seed}`;
-  if (!phantoms.has(key)) phantoms.set(key, generatePhantomPatient({ name, size: SIZE, slices: SLICES, seed }));
-  return phantoms.get(key) as PhantomPatient;
-}
-
-async function writeFiles(root: string, files: DropFile[]): Promise<void> {
-  for (const file of files) {
-    const target = path.join(root, ...file.path.split('/'));
-    await mkdir(path.dirname(target), { recursive: true });
-    await writeFile(target, file.bytes);
-  }
-}
-
-/** Files under `prefix/` re-rooted (prefix removed), as a zip's content. */
-function zipOf(files: DropFile[], prefix = ''): Uint8Array {
-  const entries: Zippable = {};
-  for (const file of files) if (file.path.startsWith(prefix)) entries[file.path.slice(prefix.length)] = file.bytes;
-  return zipSync(entries, { level: 6 });
-}
-
-/** The official download's layout for one patient: `<name>/PATIENT_DICOM.zip` + `<name>/MASKS_DICOM.zip`. */
-function officialZips(patient: { name: string; files: DropFile[] }): DropFile[] {
-  const inPatient = patient.files.map((file) => ({ ...file, path: file.path.slice(patient.name.length + 1) }));
-  return [
-    { path: `${patient.name}/PATIENT_DICOM.zip`, bytes: zipOf(inPatient.filter((f) => f.path.startsWith('PATIENT_DICOM/'))) },
-    { path: `${patient.name}/MASKS_DICOM.zip`, bytes: zipOf(inPatient.filter((f) => f.path.startsWith('MASKS_DICOM/'))) },
-  ];
-}
-
-async function scanFolder(folder: string, opts: ScanOptions = {}): Promise<ScanResult> {
-  const drop = await collectNodeSources([folder]);
-  return scanPatients(drop.sources, { emptyFolders: drop.emptyFolders, ...opts });
-}
-
-function expectPhantomPatient(scan: PatientScan | undefined, patient: PhantomPatient): void {
-  expect(scan, patient.name).toBeDefined();
-  const found = scan as PatientScan;
-  expect(found.name).toBe(patient.name);
-  expect(found.problems).toEqual([]);
-  expect(found.usable).toBe(true);
-  expect(found.ct.map((slice) => slice.instanceNumber)).toEqual([...Array(SLICES).keys()]);
-  expect([found.rows, found.columns]).toEqual([SIZE, SIZE]);
-  const mm = PHANTOM_FIELD_OF_VIEW_MM / SIZE;
-  expect(found.spacing?.[0]).toBeCloseTo(mm, 4);
-  expect(found.spacing?.[1]).toBeCloseTo(mm, 4);
-  expect(found.spacing?.[2]).toBeCloseTo(1.6, 4);
-  expect(found.transferSyntaxUid).toBe('1.2.840.10008.1.2.1');
-  expect(found.modality).toBe('CT');
-  expect(found.bytes).toBe(patient.files.reduce((sum, file) => sum + file.bytes.length, 0));
-  expect(found.organs.map((organ) => organ.organ)).toEqual(['bone', 'liver']);
-  const liver = found.organs[1];
-  expect(liver.slices).toHaveLength(SLICES);
-  expect(liver.nonEmptyRange).toEqual(patient.liverRange);
-}
-
-describe('scanPatients finds phantom patients in every layout', () => {
-  const p1 = () => phantom('Phantom.1', 1);
-  const p2 = () => phantom('Phantom.2', 2);
-  const p10 = () => phantom('Phantom.10', 10);
-
-  it('a dataset root with many patient folders, sorted naturally, with OS junk ignored', async () => {
-    const root = path.join(temp, 'root', '3Dircadb1');
-    await writeFiles(root, [...p10().files, ...p2().files, ...p1().files]);
-    await writeFiles(root, [
-      { path: '.DS_Store', bytes: new Uint8Array(8) },
-      { path: 'Phantom.1/PATIENT_DICOM/Thumbs.db', bytes: new Uint8Array(8) },
-      { path: '__MACOSX/Phantom.1/._image_0', bytes: new Uint8Array(8) },
-      { path: 'Phantom.2/LABELLED_DICOM/image_0', bytes: new Uint8Array(8) },
-    ]);
-    const progress: [number, number | undefined][] = [];
-    const { patients, problems } = await scanFolder(root, { onProgress: (done, total) => progress.push([done, total]) });
-    expect(problems).toEqual([]);
-    expect(patients.map((patient) => patient.name)).toEqual(['Phantom.1', 'Phantom.2', 'Phantom.10']);
-    expectPhantomPatient(patients[0], p1());
-    expectPhantomPatient(patients[1], p2());
-    expectPhantomPatient(patients[2], p10());
-    expect(patients[0].ct[3].file).toBe('3Dircadb1/Phantom.1/PATIENT_DICOM/image_3');
-    const [done, total] = progress[progress.length - 1];
-    expect(done).toBe(total);
-  });
-
-  it('one patient folder', async () => {
-    const root = path.join(temp, 'one');
-    await writeFiles(root, p2().files);
-    const { patients, problems } = await scanFolder(path.join(root, 'Phantom.2'));
-    expect(problems).toEqual([]);
-    expect(patients).toHaveLength(1);
-    expectPhantomPatient(patients[0], p2());
-  });
-
-  it('the official PATIENT_DICOM.zip + MASKS_DICOM.zip inside the patient folder', async () => {
-    const root = path.join(temp, 'official');
-    await writeFiles(root, officialZips(p1()));
-    const { patients, problems } = await scanFolder(path.join(root, 'Phantom.1'));
-    expect(problems).toEqual([]);
-    expectPhantomPatient(patients[0], p1());
-    expect(patients[0].ct[0].file).toBe('Phantom.1/PATIENT_DICOM/image_0');
-  });
-
-  it('a zip of a whole patient, with or without the patient folder inside', async () => {
-    const root = path.join(temp, 'patient-zips');
-    await writeFiles(root, [
-      { path: 'Phantom.1.zip', bytes: zipOf(p1().files) },
-      { path: 'Phantom.2.zip', bytes: zipOf(p2().files, 'Phantom.2/') },
-    ]);
-    const { patients, problems } = await scanFolder(root);
-    expect(problems).toEqual([]);
-    expect(patients.map((patient) => patient.name)).toEqual(['Phantom.1', 'Phantom.2']);
-    expectPhantomPatient(patients[0], p1());
-    expectPhantomPatient(patients[1], p2());
-  });
-
-  it('a zip of the dataset root holding per-patient zips (nested), unused zips never opened', async () => {
-    const inner = [...officialZips(p10()), ...officialZips(p2())].map((file) => ({ ...file, path: `3Dircadb1/${file.path}` }));
-    const unused = { path: '3Dircadb1/Phantom.2/LABELLED_DICOM.zip', bytes: new TextEncoder().encode('not even a zip') };
-    const root = path.join(temp, 'nested');
-    await writeFiles(root, [{ path: '3Dircadb1.zip', bytes: zipOf([...inner, unused]) }]);
-    const { patients, problems } = await scanFolder(path.join(root, '3Dircadb1.zip'));
-    expect(problems).toEqual([]);
-    expect(patients.map((patient) => patient.name)).toEqual(['Phantom.2', 'Phantom.10']);
-    expectPhantomPatient(patients[0], p2());
-    expectPhantomPatient(patients[1], p10());
-    expect(patients[0].organs[1].slices[0].file).toBe('3Dircadb1/Phantom.2/MASKS_DICOM/liver/image_0');
-  });
-
-  it('bare PATIENT_DICOM and MASKS_DICOM items in memory, Windows separators, named by the fallback', async () => {
-    const items = p1().files.map((file) => ({ path: file.path.slice('Phantom.1/'.length).replaceAll('/', '\\'), bytes: file.bytes }));
-    const { patients, problems } = await scanPatients(items, { fallbackName: 'Phantom.1' });
-    expect(problems).toEqual([]);
-    expectPhantomPatient(patients[0], p1());
-    expect(patients[0].ct[0].file).toBe('PATIENT_DICOM/image_0');
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
 
 /** A spec that writes `slice` again (with `changes`): for duplicates, other series, compressed copies. */
 function rewrite(bytes: Uint8Array, changes: Partial<DicomImageSpec>, options?: DicomWriteOptions): Uint8Array {
@@ -449,102 +310,3 @@ function entryDataOffset(zip: Uint8Array, entryName: string): number {
   }
   throw new Error(`no entry ${entryName}`);
 }
-
-// ---------------------------------------------------------------------------------------------
-
-describe('loadPatientSeries', () => {
-  it('reads only the wanted patient and organ, from nested zips, masks aligned to the CT', async () => {
-    const p2 = phantom('Phantom.2', 2);
-    const inner = [...officialZips(phantom('Phantom.1', 1)), ...officialZips(p2)];
-    const dataset = { path: 'all.zip', bytes: zipOf(inner) };
-    const untouchable: SourceFile = {
-      path: 'Phantom.1/PATIENT_DICOM/image_0',
-      size: 1,
-      bytes: async () => {
-        throw new Error('another patient’s file was read');
-      },
-    };
-    const missing = p2.files.filter((file) => file.path !== 'Phantom.2/MASKS_DICOM/liver/image_2');
-    for (const sources of [[dataset, untouchable], [untouchable, ...missing]]) {
-      const loaded = await loadPatientSeries(sources, 'Phantom.2', 'liver');
-      if (!loaded.ok) throw new Error(loaded.problem.message);
-      const { ct, masks } = loaded.value;
-      expect(ct.map((slice) => slice.instanceNumber)).toEqual([...Array(SLICES).keys()]);
-      expect(masks.map((slice) => slice.instanceNumber)).toEqual([...Array(SLICES).keys()]);
-      expect(ct[0].pixels).toBeInstanceOf(Int16Array);
-      expect(masks[0].pixels).toBeInstanceOf(Uint8Array);
-      expect(masks[0].pixels).toHaveLength(SIZE * SIZE);
-    }
-  });
-
-  it('fails with a problem when the patient or organ is not there', async () => {
-    const files = phantom('Phantom.1', 1).files;
-    expect(await loadPatientSeries(files, 'Phantom.9', 'liver')).toMatchObject({ ok: false, problem: { message: 'no readable CT slice for patient Phantom.9' } });
-    expect(await loadPatientSeries(files, 'Phantom.1', 'spleen')).toMatchObject({ ok: false, problem: { message: 'no readable spleen mask for patient Phantom.1' } });
-  });
-});
-
-// ---------------------------------------------------------------------------------------------
-
-describe('the real 3D-IRCADb-01 patients', () => {
-  beforeAll(() => {
-    if (!existsSync(path.join(SHARED_DATA, '3Dircadb1.17', 'PATIENT_DICOM.zip'))) {
-      throw new Error(`real test data missing: expected ${SHARED_DATA}/3Dircadb1.17/PATIENT_DICOM.zip (see shared/data/README.md)`);
-    }
-  });
-
-  it('drops 3Dircadb1.17 from its zips and sees 119 slices and 8 organs', async () => {
-    const started = performance.now();
-    const { patients, problems } = await scanFolder(path.join(SHARED_DATA, '3Dircadb1.17'));
-    console.log(`scanning 3Dircadb1.17 from its zips took ${Math.round(performance.now() - started)} ms`);
-    expect(problems).toEqual([]);
-    expect(patients).toHaveLength(1);
-    const [patient] = patients;
-    expect(patient.name).toBe('3Dircadb1.17');
-    expect(patient.ct).toHaveLength(119);
-    expect(patient.ct.map((slice) => slice.instanceNumber)).toEqual([...Array(119).keys()]);
-    expect([patient.rows, patient.columns]).toEqual([512, 512]);
-    expect(patient.spacing?.[0]).toBeCloseTo(0.743, 3);
-    expect(patient.spacing?.[1]).toBeCloseTo(0.743, 3);
-    expect(patient.spacing?.[2]).toBeCloseTo(1.6, 4);
-    expect(patient.transferSyntaxUid).toBe('1.2.840.10008.1.2.1');
-    expect(patient.modality).toBe('CT');
-    expect(patient.problems.filter((problem) => problem.severity === 'error')).toEqual([]);
-    expect(patient.usable).toBe(true);
-    expect(Object.fromEntries(patient.organs.map((organ) => [organ.organ, [organ.slices.length, organ.nonEmptyRange]]))).toEqual({
-      artery: [119, [0, 118]],
-      bone: [119, [0, 118]],
-      liver: [119, [1, 113]],
-      livertumor1: [119, [84, 113]],
-      livertumor2: [119, [78, 105]],
-      portalvein: [119, [0, 100]],
-      skin: [119, [0, 118]],
-      venoussystem: [119, [0, 115]],
-    });
-  });
-
-  it('drops the whole data folder and sees both patients, naturally sorted', async () => {
-    const { patients } = await scanFolder(SHARED_DATA);
-    expect(patients.map((patient) => patient.name)).toEqual(['3Dircadb1.1', '3Dircadb1.17']);
-    const [first] = patients;
-    expect(first.ct).toHaveLength(129);
-    expect(first.spacing?.[0]).toBeCloseTo(0.57, 3);
-    expect(first.organs.map((organ) => [organ.organ, organ.slices.length, organ.nonEmptyRange])).toEqual([['liver', 129, [27, 124]]]);
-    expect(patients.every((patient) => patient.usable && patient.problems.every((problem) => problem.severity !== 'error'))).toBe(true);
-  });
-
-  it('loads 3Dircadb1.17’s CT and liver masks from the zips, aligned by InstanceNumber', async () => {
-    const drop = await collectNodeSources([path.join(SHARED_DATA, '3Dircadb1.17')]);
-    const loaded = await loadPatientSeries(drop.sources, '3Dircadb1.17', 'liver');
-    if (!loaded.ok) throw new Error(loaded.problem.message);
-    const { ct, masks } = loaded.value;
-    expect(ct).toHaveLength(119);
-    expect(masks).toHaveLength(119);
-    expect(masks.map((mask) => mask.instanceNumber)).toEqual(ct.map((slice) => slice.instanceNumber));
-    expect(ct.map((slice) => slice.instanceNumber)).toEqual([...Array(119).keys()]);
-    expect(ct[60].pixels).toBeInstanceOf(Int16Array);
-    expect(masks[60].pixels).toHaveLength(512 * 512);
-    expect(masks[0].pixels.some((value) => value !== 0)).toBe(false);
-    expect(masks[1].pixels.some((value) => value !== 0)).toBe(true);
-  });
-});
