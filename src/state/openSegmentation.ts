@@ -2,23 +2,21 @@
 // the patient on screen (shape, spacing, and — when the original CT files are loaded — the series
 // and slice UIDs) and, if it matches, shown as the prediction overlay (with its Dice against the
 // truth). A file that does not match only produces a message naming it: nothing shown is replaced.
+// What is known of the patient on screen (cache entry, record, original files): currentPatient.ts.
 import { openSegmentation, type SegmentationTarget } from '../export/segmentationFile';
 import { blobSource } from '../common/blobSource';
 import { loadPatientSeries } from '../discovery/index';
-import { patientSourceFiles } from '../discovery/patientSources';
 import type { ViewerVolume } from '../viewer';
-import { openCache } from '../storage/schema';
-import { findPatient } from '../storage/datasets';
 import { useViewerStore } from './viewerStore';
-import { useCacheStore } from './cacheStore';
-import { useIngestStore } from './ingestStore';
+import { cachedPatientOf, originalFilesOf, patientOnScreen, type PatientOnScreen } from './currentPatient';
 
 export async function openSegmentationFile(file: File): Promise<void> {
-  const { volume, datasetId, patientKey, source } = useViewerStore.getState();
+  const { volume } = useViewerStore.getState();
+  const shown = patientOnScreen();
   const report = (ok: boolean, message: string) => useViewerStore.setState({ opened: { file: file.name, ok, message } });
-  if (!volume || !datasetId || !patientKey) return report(false, `${file.name}: open a patient first`);
+  if (!volume || !shown) return report(false, `${file.name}: open a patient first`);
   try {
-    const target = await targetOf(volume, datasetId, patientKey, source);
+    const target = await targetOf(volume, shown);
     const opened = openSegmentation(file.name, new Uint8Array(await file.arrayBuffer()), target);
     const now = useViewerStore.getState();
     if (now.volume !== volume) return; // another patient meanwhile: this file was for the previous one
@@ -34,17 +32,15 @@ export async function openSegmentationFile(file: File): Promise<void> {
 }
 
 /** The slices on screen: cached (kept slices) or the originals (the whole series), with UIDs when the originals are loaded. */
-async function targetOf(volume: ViewerVolume, datasetId: string, patientKey: string, source: 'cache' | 'files'): Promise<SegmentationTarget> {
+async function targetOf(volume: ViewerVolume, { patientKey, source, organ }: PatientOnScreen): Promise<SegmentationTarget> {
   const base = { patient: volume.name, width: volume.width, height: volume.height, slices: volume.slices, spacing: volume.spacing, seriesInstanceUid: null, sopInstanceUids: null };
-  const dataset = useCacheStore.getState().datasets.find((d) => d.id === datasetId);
-  const { patients, sources } = useIngestStore.getState();
-  const scan = patients.find((p) => p.name === volume.name);
-  if (!dataset || !scan) return base;
-  const series = await loadPatientSeries(patientSourceFiles(sources, scan).map(blobSource), volume.name, dataset.params.organ);
+  const files = originalFilesOf(volume.name);
+  if (organ === null || !files) return base;
+  const series = await loadPatientSeries(files.map(blobSource), volume.name, organ);
   if (!series.ok) return base;
   let ct = series.value.ct;
   if (source === 'cache') {
-    const cached = await findPatient(await openCache(), patientKey);
+    const cached = await cachedPatientOf(patientKey);
     if (!cached) return base;
     ct = ct.slice(cached.keptFrom, cached.keptTo + 1);
   }

@@ -2,21 +2,22 @@
 // progress, the threshold and "largest component" settings, the current patient's metrics, the
 // results table across a dataset (sorted by a column) and the exports. State plus actions; the
 // model, the probabilities and every per-voxel step live in the infer worker; the mask goes to the
-// viewer store (and from there to the viewer facade).
+// viewer store (and from there to the viewer facade), the settings to the compare store (model B
+// is masked at the same ones). Which patient is on screen and its files: currentPatient.ts. When
+// another patient is shown, showPatient.ts calls patientChanged, which drops a prediction made for
+// a different one.
 import { create } from 'zustand';
 import { proxy } from 'comlink';
 import type { PatientMetrics } from '../metrics/patientMetrics';
 import { DEFAULT_MASK_SETTINGS, type MaskSettings } from '../model/probabilityMask';
 import { openCache, type StoredModel } from '../storage/schema';
 import { listModels } from '../storage/runs';
-import { patientSourceFiles } from '../discovery/patientSources';
-import type { DroppedFile } from '../common/blobSource';
 import { inferWorker } from '../workers/inferClient';
 import type { ResultRow } from '../workers/infer.worker';
 import { downloadBlob } from '../workers/exportClient';
-import { useViewerStore } from './viewerStore';
-import { useCacheStore } from './cacheStore';
-import { useIngestStore } from './ingestStore';
+import { useViewerStore, type VolumeSource } from './viewerStore';
+import { cachedEntryOf, isOnScreen, originalFilesOf, patientOnScreen } from './currentPatient';
+import { useCompareStore } from './compareStore';
 
 export type ModelMeta = Omit<StoredModel, 'model'>;
 export type ResultColumn = 'patient' | 'slices' | 'dice' | 'iou' | 'hausdorff95Mm' | 'predictedMl' | 'trueMl';
@@ -53,6 +54,8 @@ export interface SegmentState {
   sortBy(column: ResultColumn): void;
   exportFile(kind: 'nifti' | 'seg' | 'png'): Promise<void>;
   exportCsv(): void;
+  /** Another patient or image source on screen: the prediction goes unless it is this patient's on the cached images. */
+  patientChanged(shown: { datasetId: string | null; patientKey: string | null; source: VolumeSource }): void;
 }
 
 let maskInFlight = false;
@@ -88,15 +91,15 @@ export const useSegmentStore = create<SegmentState>((set, get) => ({
 
   async segmentCurrent() {
     const { modelId } = get();
-    const { datasetId, patientKey } = useViewerStore.getState();
-    if (!modelId || !datasetId || !patientKey) return;
+    const shown = patientOnScreen();
+    if (!modelId || !shown) return;
+    const { datasetId, patientKey } = shown;
     set({ status: 'running', progress: { done: 0, total: 1 }, error: null, metrics: null, target: null, exportMessage: null });
     try {
       const api = inferWorker();
       const summary = await api.segment(modelId, datasetId, patientKey, proxy((done: number, total: number) => set({ progress: { done, total } })));
       console.log(`[measure] inference ${summary.name}: ${summary.msPerSlice.toFixed(1)} ms per slice on ${summary.backend} (${summary.slices} slices, model ${summary.modelSize}²)`);
-      const viewer = useViewerStore.getState();
-      if (viewer.datasetId !== datasetId || viewer.patientKey !== patientKey) return set({ status: 'idle', progress: null });
+      if (!isOnScreen(datasetId, patientKey)) return set({ status: 'idle', progress: null });
       set({
         status: 'ready',
         target: { datasetId, patientKey },
@@ -112,13 +115,11 @@ export const useSegmentStore = create<SegmentState>((set, get) => ({
   },
 
   setThreshold(threshold) {
-    set({ settings: { ...get().settings, threshold } });
-    void applyMask();
+    settingsChanged({ ...get().settings, threshold });
   },
 
   setLargestComponent(on) {
-    set({ settings: { ...get().settings, largestComponent: on } });
-    void applyMask();
+    settingsChanged({ ...get().settings, largestComponent: on });
   },
 
   async segmentAll(datasetId) {
@@ -146,7 +147,7 @@ export const useSegmentStore = create<SegmentState>((set, get) => ({
   async exportFile(kind) {
     const { settings, target } = get();
     if (!target) return;
-    const name = patientName(target) ?? 'patient';
+    const name = cachedEntryOf(target.datasetId, target.patientKey)?.name ?? 'patient';
     const base = `${name.replace(/[^\w.-]+/g, '_')}-liver`;
     try {
       const api = inferWorker();
@@ -154,7 +155,7 @@ export const useSegmentStore = create<SegmentState>((set, get) => ({
         downloadBlob(new Blob([(await api.exportPng(settings)) as Uint8Array<ArrayBuffer>], { type: 'image/png' }), `${base}.png`);
         return set({ exportMessage: `${base}.png saved` });
       }
-      const files = originalFiles(name);
+      const files = originalFilesOf(name);
       if (kind === 'nifti') {
         const { bytes, positioned } = await api.exportNifti(settings, files);
         downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/gzip' }), `${base}.nii.gz`);
@@ -178,7 +179,21 @@ export const useSegmentStore = create<SegmentState>((set, get) => ({
     ];
     downloadBlob(new Blob([lines.join('\n') + '\n'], { type: 'text/csv' }), 'liverlab-results.csv');
   },
+
+  patientChanged(shown) {
+    const { target } = get();
+    if (target && (target.datasetId !== shown.datasetId || target.patientKey !== shown.patientKey || shown.source !== 'cache')) {
+      set({ target: null, metrics: null, status: 'idle', progress: null, resizeNote: null, exportMessage: null });
+    }
+  },
 }));
+
+/** New settings: model A re-masked here, model B in the compare store. */
+function settingsChanged(settings: MaskSettings): void {
+  useSegmentStore.setState({ settings });
+  void applyMask();
+  useCompareStore.getState().settingsChanged(settings);
+}
 
 /** Re-binarises in the worker at the current settings; a call during one in flight runs once more after it (latest wins). */
 async function applyMask(): Promise<void> {
@@ -193,9 +208,8 @@ async function applyMask(): Promise<void> {
       const { target, settings } = useSegmentStore.getState();
       if (!target) return;
       const { mask, metrics } = await inferWorker().mask(settings);
-      const viewer = useViewerStore.getState();
-      if (viewer.datasetId !== target.datasetId || viewer.patientKey !== target.patientKey || viewer.source !== 'cache') return;
-      viewer.setPrediction(mask);
+      if (!isOnScreen(target.datasetId, target.patientKey, 'cache')) return;
+      useViewerStore.getState().setPrediction(mask);
       useSegmentStore.setState({ metrics });
     } while (maskPending);
   } catch (e) {
@@ -221,25 +235,3 @@ export function sortedResults(rows: ResultRow[], sort: SegmentState['sort']): Re
 function csvText(s: string): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
-
-function patientName(target: SegmentTarget): string | null {
-  const dataset = useCacheStore.getState().datasets.find((d) => d.id === target.datasetId);
-  const i = dataset?.patientKeys.indexOf(target.patientKey) ?? -1;
-  return i >= 0 ? dataset!.patientNames[i] : null;
-}
-
-/** The dropped originals of this patient, when still loaded (for SEG references and NIfTI positions). */
-function originalFiles(name: string): DroppedFile[] | null {
-  const { patients, sources } = useIngestStore.getState();
-  const scan = patients.find((p) => p.name === name);
-  return scan ? patientSourceFiles(sources, scan) : null;
-}
-
-// A new patient (or image source) in the viewer: the old prediction no longer applies.
-useViewerStore.subscribe((s, prev) => {
-  if (s.datasetId === prev.datasetId && s.patientKey === prev.patientKey && s.source === prev.source) return;
-  const { target } = useSegmentStore.getState();
-  if (target && (target.datasetId !== s.datasetId || target.patientKey !== s.patientKey || s.source !== 'cache')) {
-    useSegmentStore.setState({ target: null, metrics: null, status: 'idle', progress: null, resizeNote: null, exportMessage: null });
-  }
-});

@@ -1,13 +1,14 @@
-// Store: what the viewer shows — which cached patient (and whether from the cache or from the
-// dropped originals in HU), the loaded volume, slice, window, invert, overlay styles, prediction,
-// per-slice stats and the help panel. State plus actions; the rendering itself is behind the
-// viewer facade (src/viewer), whose handle is attached here by the Viewport component.
+// Store: what the viewer shows — which cached patient is selected (plain data: dataset, patient key,
+// and whether from the cache or from the dropped originals in HU), the loaded volume, slice, window,
+// invert, overlay styles, prediction, per-slice stats and the help panel. State plus actions; it
+// imports no other store. Putting a patient on screen (selection, loading its volume, dropping the
+// old prediction) is src/state/showPatient.ts; what is known of that patient, currentPatient.ts.
+// The rendering itself is behind the viewer facade (src/viewer), whose handle is attached here by
+// the Viewport component.
 import { create } from 'zustand';
 import {
   initialWindow,
   sliceStats,
-  volumeFromCache,
-  volumeFromSources,
   type DisplayWindow,
   type OverlayKind,
   type OverlayStyle,
@@ -16,11 +17,6 @@ import {
   type ViewerHandle,
   type ViewerVolume,
 } from '../viewer';
-import { openCache } from '../storage/schema';
-import { blobSource } from '../common/blobSource';
-import { patientSourceFiles } from '../discovery/patientSources';
-import { useIngestStore } from './ingestStore';
-import { useCacheStore } from './cacheStore';
 
 export type VolumeSource = 'cache' | 'files';
 /** One axial stack, three linked views (MPR), or two models side by side. */
@@ -44,7 +40,10 @@ export interface ViewerState {
   /** The last segmentation file opened back (src/state/openSegmentation.ts) and what became of it. */
   opened: { file: string; ok: boolean; message: string } | null;
   handle: ViewerHandle | null;
-  select(datasetId: string | null, patientKey: string | null, source?: VolumeSource): Promise<void>;
+  /** A new selection: what was shown goes; 'loading' until volumeLoaded or loadFailed (showPatient.ts). */
+  selected(datasetId: string | null, patientKey: string | null, source: VolumeSource): void;
+  volumeLoaded(volume: ViewerVolume): void;
+  loadFailed(message: string): void;
   attach(handle: ViewerHandle | null): void;
   setLayout(layout: ViewerLayout): void;
   goToSlice(index: number): void;
@@ -67,8 +66,6 @@ const INITIAL_OVERLAYS: Record<OverlayKind, OverlayStyle> = {
   difference: { visible: false, opacity: 0.6, outline: false },
 };
 
-let loadToken = 0;
-
 export const useViewerStore = create<ViewerState>((set, get) => ({
   datasetId: null,
   patientKey: null,
@@ -87,25 +84,23 @@ export const useViewerStore = create<ViewerState>((set, get) => ({
   opened: null,
   handle: null,
 
-  async select(datasetId, patientKey, source = get().source) {
-    const token = ++loadToken;
+  selected(datasetId, patientKey, source) {
     set({ datasetId, patientKey, source, volume: null, prediction: null, stats: [], error: null, opened: null, status: patientKey ? 'loading' : 'idle' });
-    if (!datasetId || !patientKey) return;
-    try {
-      const volume = source === 'files' ? await loadFromFiles(datasetId, patientKey) : await volumeFromCache(await openCache(), datasetId, patientKey);
-      if (token !== loadToken) return;
-      set({
-        volume,
-        status: 'ready',
-        slice: Math.floor(volume.slices / 2),
-        window: initialWindow(volume.kind),
-        inverted: false,
-        stats: sliceStats(volume.truth, undefined, volume.width * volume.height, volume.slices),
-      });
-    } catch (e) {
-      if (token !== loadToken) return;
-      set({ status: 'error', error: e instanceof Error ? e.message : String(e) });
-    }
+  },
+
+  volumeLoaded(volume) {
+    set({
+      volume,
+      status: 'ready',
+      slice: Math.floor(volume.slices / 2),
+      window: initialWindow(volume.kind),
+      inverted: false,
+      stats: sliceStats(volume.truth, undefined, volume.width * volume.height, volume.slices),
+    });
+  },
+
+  loadFailed(message) {
+    set({ status: 'error', error: message });
   },
 
   attach(handle) {
@@ -179,23 +174,3 @@ export const useViewerStore = create<ViewerState>((set, get) => ({
     set({ window, inverted: get().handle?.isInverted() ?? get().inverted });
   },
 }));
-
-/** The same patient, full series in HU, from the files still held by the ingest store. */
-async function loadFromFiles(datasetId: string, patientKey: string): Promise<ViewerVolume> {
-  const dataset = useCacheStore.getState().datasets.find((d) => d.id === datasetId);
-  const index = dataset?.patientKeys.indexOf(patientKey) ?? -1;
-  const name = index >= 0 ? dataset!.patientNames[index] : null;
-  const { patients, sources } = useIngestStore.getState();
-  const scan = patients.find((p) => p.name === name);
-  if (!dataset || !name || !scan) throw new Error('the original files of this patient are not loaded: drop them again to see HU images');
-  return volumeFromSources(patientSourceFiles(sources, scan).map(blobSource), name, dataset.params.organ);
-}
-
-/** True when the dropped originals of this cached patient are at hand (HU view possible). */
-export function hasOriginalFiles(datasetId: string | null, patientKey: string | null): boolean {
-  if (!datasetId || !patientKey) return false;
-  const dataset = useCacheStore.getState().datasets.find((d) => d.id === datasetId);
-  const index = dataset?.patientKeys.indexOf(patientKey) ?? -1;
-  if (!dataset || index < 0) return false;
-  return useIngestStore.getState().patients.some((p) => p.name === dataset.patientNames[index]);
-}

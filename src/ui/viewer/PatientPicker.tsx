@@ -3,22 +3,22 @@
 import { useCacheStore } from '../../state/cacheStore';
 import { useIngestStore } from '../../state/ingestStore';
 import { useViewerStore, type VolumeSource } from '../../state/viewerStore';
+import { hasOriginalFiles } from '../../state/currentPatient';
+import { showPatient } from '../../state/showPatient';
 
 export function PatientPicker() {
   const datasets = useCacheStore((s) => s.datasets);
   const datasetId = useViewerStore((s) => s.datasetId);
   const patientKey = useViewerStore((s) => s.patientKey);
   const source = useViewerStore((s) => s.source);
-  const select = useViewerStore((s) => s.select);
   const dataset = datasets.find((d) => d.id === datasetId) ?? datasets[0];
-  const patientName = dataset && patientKey ? dataset.patientNames[dataset.patientKeys.indexOf(patientKey)] : undefined;
-  const originalsLoaded = useIngestStore((s) => patientName !== undefined && s.patients.some((p) => p.name === patientName));
+  const originalsLoaded = useIngestStore((s) => hasOriginalFiles(dataset?.id ?? null, patientKey, s.patients));
   if (!dataset) return <span className="muted">Preprocess a dataset to view it here.</span>;
   return (
     <div className="patient-picker">
       <label>
         Dataset
-        <select aria-label="Dataset" value={dataset.id} onChange={(e) => void select(e.target.value, null)}>
+        <select aria-label="Dataset" value={dataset.id} onChange={(e) => void showPatient(e.target.value, null)}>
           {datasets.map((d) => (
             <option key={d.id} value={d.id}>
               {d.name}
@@ -28,7 +28,7 @@ export function PatientPicker() {
       </label>
       <label>
         Patient
-        <select aria-label="Patient" value={patientKey ?? ''} onChange={(e) => void select(dataset.id, e.target.value || null, 'cache')}>
+        <select aria-label="Patient" value={patientKey ?? ''} onChange={(e) => void showPatient(dataset.id, e.target.value || null, 'cache')}>
           <option value="">Choose a patient…</option>
           {dataset.patientKeys.map((key, i) => (
             <option key={key} value={key}>
@@ -39,7 +39,7 @@ export function PatientPicker() {
       </label>
       <label>
         Images
-        <select aria-label="Images" value={source} disabled={!patientKey} onChange={(e) => void select(dataset.id, patientKey, e.target.value as VolumeSource)}>
+        <select aria-label="Images" value={source} disabled={!patientKey} onChange={(e) => void showPatient(dataset.id, patientKey, e.target.value as VolumeSource)}>
           <option value="cache">Cached (windowed + CLAHE, kept slices)</option>
           <option value="files" disabled={!originalsLoaded}>
             Original files (HU, all slices){originalsLoaded ? '' : ' — drop them to enable'}
