@@ -21,7 +21,8 @@ import { loadClaheKernel } from '../src/pipeline/claheKernel';
 import { setInflateRaw } from '../src/archive/inflate';
 import type { SourceFile } from '../src/common/types';
 import { DEFAULT_PIPELINE_PARAMS } from '../src/pipeline/params';
-import { runPreprocessJob, type StepTimes } from '../src/jobs/preprocess/wholePatient';
+import { runPreprocessJob } from '../src/jobs/preprocess/wholePatient';
+import type { StepTimes } from '../src/jobs/preprocess/types';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');

@@ -1,17 +1,18 @@
 // Store: the processed-data cache as the user sees it (datasets, storage use) and the running
-// preprocessing job (per-patient progress, slices/s, time left, cancel). Work happens in workers.
+// preprocessing job (per-patient progress, slices/s, time left, cancel). Work happens in workers
+// (workers/preprocessClient.ts); the run's dataset record is made in jobs/preprocess/dataset.ts.
 import { create } from 'zustand';
 import type { PatientScan } from '../discovery/types';
 import type { Problem } from '../common/types';
 import type { DroppedFile } from '../common/blobSource';
 import { patientSourceFiles } from '../discovery/patientSources';
-import { DEFAULT_PIPELINE_PARAMS, PIPELINE_VERSION, type PipelineParams } from '../pipeline/params';
+import { DEFAULT_PIPELINE_PARAMS, type PipelineParams } from '../pipeline/params';
 import { openCache, type CachedDataset } from '../storage/schema';
-import { commitDataset, deleteDataset, listDatasets, renameDataset, sweepOrphans, whileIngesting } from '../storage/datasets';
+import { deleteDataset, listDatasets, renameDataset, sweepOrphans, whileIngesting } from '../storage/datasets';
 import { requestPersistence, storageFigures, type StorageFigures } from '../storage/quota';
-import { sha256Hex } from '../storage/hash';
 import { endPreprocessingWorkers, partsPerPatient, preprocessScannedPatient } from '../workers/preprocessClient';
-import type { StepTimes } from '../jobs/preprocess/wholePatient';
+import { commitPreprocessedDataset } from '../jobs/preprocess/dataset';
+import type { StepTimes } from '../jobs/preprocess/types';
 import { progressPacer } from './progressPacer';
 
 /** Progress reaches the page at most this often while preprocessing (each update is a render and a frame). */
@@ -115,25 +116,11 @@ export const useCacheStore = create<CacheState>((set, get) => ({
             }),
           ),
         );
-        const done = outcomes.flatMap((o) => (o.ok ? [o.meta] : []));
-        const problems = outcomes.flatMap((o) => (o.ok ? [] : [o.problem]));
-        let datasetId: string | null = null;
-        if (done.length > 0) {
-          const keys = done.map((m) => m.key);
-          datasetId = (await sha256Hex(keys.join('\n'))).slice(0, 16);
-          const existing = get().datasets.find((d) => d.id === datasetId);
-          await commitDataset(db, {
-            id: datasetId,
-            name: existing?.name ?? name ?? defaultName(done.map((m) => m.name)),
-            createdAt: existing?.createdAt ?? Date.now(),
-            params,
-            pipelineVersion: PIPELINE_VERSION,
-            patientKeys: keys,
-            patientNames: done.map((m) => m.name),
-            slices: done.reduce((a, m) => a + m.kept, 0),
-            bytes: done.reduce((a, m) => a + m.bytes, 0),
-          });
-        }
+        const { datasetId, problems } = await commitPreprocessedDataset(db, outcomes, {
+          params,
+          name,
+          existing: (id) => get().datasets.find((d) => d.id === id),
+        });
         const run = get().run!;
         set({ run: { ...run, running: false, finishedAt: performance.now(), datasetId, problems } });
       });
@@ -174,8 +161,3 @@ export const useCacheStore = create<CacheState>((set, get) => ({
     await get().refresh();
   },
 }));
-
-function defaultName(names: string[]): string {
-  if (names.length === 1) return names[0];
-  return `${names[0]} … ${names[names.length - 1]} (${names.length} patients)`;
-}

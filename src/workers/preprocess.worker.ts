@@ -1,13 +1,14 @@
 // Worker: preprocesses patients from the dropped files straight into IndexedDB — a whole patient
 // (jobs/preprocess/wholePatient.ts), or one share of a patient split across the pool
-// (jobs/preprocess/patientShare.ts); only metadata and progress go back to the page.
+// (jobs/preprocess/patientShare.ts, coordinated from the page by jobs/preprocess/splitPatient.ts); only
+// metadata and progress go back to the page.
 import { expose } from 'comlink';
 import { blobSource, type DroppedFile } from '../common/blobSource';
 import type { PipelineParams } from '../pipeline/params';
 import { openCache } from '../storage/schema';
-import { runPreprocessJob, type ProgressFn } from '../jobs/preprocess/wholePatient';
-import { runPartJob } from '../jobs/preprocess/patientShare';
-import type { PatientPart } from '../jobs/preprocess/plan';
+import { runPreprocessJob } from '../jobs/preprocess/wholePatient';
+import { runPartJob, type ShareJob } from '../jobs/preprocess/patientShare';
+import type { ProgressFn } from '../jobs/preprocess/types';
 import { loadZlibWasm } from '../archive/zlibWasmBrowser';
 import { loadClaheKernel } from '../pipeline/claheKernel';
 import { warmUpSliceSteps } from '../jobs/preprocess/warmUp';
@@ -19,14 +20,9 @@ export interface PreprocessRequest {
   spacing: [number, number, number] | null;
 }
 
-export interface PartRequest {
-  patient: string;
-  key: string;
+/** One share of a split patient (jobs/preprocess/splitPatient.ts), with the patient's files. */
+export interface PartRequest extends ShareJob {
   files: DroppedFile[];
-  params: PipelineParams;
-  width: number;
-  height: number;
-  part: PatientPart;
 }
 
 /**

@@ -1,21 +1,21 @@
-// Main-thread side of preprocessing: one job per patient over the worker pool — or, when there are
-// fewer patients than workers, one patient split into contiguous shares so every core works on it —
-// cancellable at any moment (the workers are terminated; an interrupted IndexedDB transaction writes
-// nothing, and shares never committed are swept as orphans).
+// Main-thread side of preprocessing, a thin shell: the worker pool and its warm-up, the input hashes
+// remembered for the dropped files, and the jobs of jobs/preprocess/ wired to the pool — one job per
+// patient over the worker pool, or, when there are fewer patients than workers, one patient split into
+// contiguous shares so every core works on it (jobs/preprocess/splitPatient.ts) — cancellable at any
+// moment (the workers are terminated; an interrupted IndexedDB transaction writes nothing, and shares
+// never committed are swept as orphans).
 import { proxy } from 'comlink';
 import type { DroppedFile } from '../common/blobSource';
 import type { PatientScan } from '../discovery/types';
-import { PIPELINE_VERSION, type PipelineParams } from '../pipeline/params';
-import { openCache, type CachedPatient } from '../storage/schema';
-import { commitPatient, discardSlices, findPatient } from '../storage/datasets';
-import { inputHash, patientKey } from '../storage/hash';
+import type { PipelineParams } from '../pipeline/params';
+import { openCache } from '../storage/schema';
+import { inputHash } from '../storage/hash';
 import { blobSource } from '../common/blobSource';
 import { patientSourceFiles } from '../discovery/patientSources';
 import { WorkerPool } from './pool';
-import type { PreprocessApi, PreprocessRequest } from './preprocess.worker';
-import type { PreprocessOutcome, ProgressFn, StepTimes } from '../jobs/preprocess/wholePatient';
-import { planPatientParts } from '../jobs/preprocess/plan';
-import type { PartOutcome } from '../jobs/preprocess/patientShare';
+import type { PreprocessApi } from './preprocess.worker';
+import type { PartOutcome, PreprocessOutcome, ProgressFn } from '../jobs/preprocess/types';
+import { runSplitPatientJob } from '../jobs/preprocess/splitPatient';
 
 let pool: WorkerPool<PreprocessApi> | null = null;
 
@@ -31,7 +31,7 @@ export function warmPreprocessing(): Promise<void> {
 
 /**
  * Once the patient list is on screen: every idle worker runs the per-slice steps on a synthetic slice
- * so V8 has compiled them before "Preprocess" (see preprocessWarmUp.ts). Busy workers are skipped.
+ * so V8 has compiled them before "Preprocess" (see jobs/preprocess/warmUp.ts). Busy workers are skipped.
  */
 export function warmUpPreprocessing(params: PipelineParams): Promise<void> {
   return pool ? pool.eachIdle((api) => api.warmUp(params)) : Promise.resolve();
@@ -58,15 +58,6 @@ export function patientInputHash(files: DroppedFile[]): Promise<string> {
   return hash;
 }
 
-/** The patient's cache key for these settings and its cached record, if any (on this thread: no worker round trip). */
-async function lookupPatient(name: string, files: DroppedFile[], params: PipelineParams): Promise<{ key: string; inputHash: string; hashMs: number; cached?: CachedPatient }> {
-  const t = performance.now();
-  const input = await patientInputHash(files);
-  const key = await patientKey(name, input, params, PIPELINE_VERSION);
-  const cached = await findPatient(await openCache(), key);
-  return { key, inputHash: input, hashMs: performance.now() - t, ...(cached ? { cached } : {}) };
-}
-
 function preprocessPoolSize(): number {
   return preprocessPool().size;
 }
@@ -89,76 +80,29 @@ export function hashAheadOfSplitRuns(patients: PatientScan[], sources: DroppedFi
   }
 }
 
-export function preprocessOnPool(req: PreprocessRequest, onProgress: ProgressFn): Promise<PreprocessOutcome> {
-  return preprocessPool().use<PreprocessOutcome>((api) => api.preprocess(req, proxy(onProgress)));
-}
-
 /**
- * Preprocesses one scanned patient on up to `maxParts` workers at once. Falls back to the
- * whole-patient job when the scan cannot plan a split (see preprocessPlan.ts) or one share is enough.
+ * Preprocesses one scanned patient on up to `maxParts` workers of the pool at once
+ * (jobs/preprocess/splitPatient.ts): the whole-patient job or the shares on the pool's workers, the
+ * lookup on this thread with the input hash remembered for these files.
  */
-export async function preprocessScannedPatient(
+export function preprocessScannedPatient(
   scan: PatientScan,
   files: DroppedFile[],
   params: PipelineParams,
   maxParts: number,
   onProgress: ProgressFn,
 ): Promise<PreprocessOutcome> {
-  const plan = maxParts > 1 ? planPatientParts(scan, params, maxParts) : null;
-  const whole = () => preprocessOnPool({ patient: scan.name, files, params, spacing: scan.spacing }, onProgress);
-  if (!plan || plan.parts.length < 2) return whole();
   const workers = preprocessPool();
-  onProgress('hash', 0);
-  const found = await lookupPatient(scan.name, files, params);
-  const times: StepTimes = { readMs: 0, windowMs: 0, claheMs: 0, storeMs: 0, hashMs: found.hashMs };
-  if (found.cached) {
-    onProgress('done', 1);
-    return { ok: true, meta: found.cached, fromCache: true, times };
-  }
-  const done = plan.parts.map(() => 0);
-  const outcomes = await Promise.all(
-    plan.parts.map((part, i) => {
-      const share = part.ct.length / plan.kept;
-      const report = proxy<ProgressFn>((stage, fraction) => {
-        done[i] = fraction * share;
-        if (stage !== 'done') onProgress(stage, done.reduce((a, b) => a + b, 0));
-      });
-      return workers.use<PartOutcome>((api) => api.preprocessPart({ patient: scan.name, key: found.key, files, params, width: plan.width, height: plan.height, part }, report));
-    }),
+  return runSplitPatientJob(
+    { scan, files, params, maxParts },
+    {
+      whole: (report) => workers.use<PreprocessOutcome>((api) => api.preprocess({ patient: scan.name, files, params, spacing: scan.spacing }, proxy(report))),
+      share: (share, report) => workers.use<PartOutcome>((api) => api.preprocessPart({ ...share, files }, proxy(report))),
+      inputHash: () => patientInputHash(files),
+      cache: () => openCache(),
+    },
+    onProgress,
   );
-  for (const o of outcomes) for (const k of Object.keys(times) as (keyof StepTimes)[]) if (k !== 'hashMs') times[k] += o.times[k];
-  const failed = outcomes.find((o) => !o.ok);
-  if (failed && !failed.ok) {
-    await discardSlices(await openCache(), found.key).catch(() => {});
-    return { ok: false, problem: failed.problem, times };
-  }
-  const meta: CachedPatient = {
-    key: found.key,
-    name: scan.name,
-    inputHash: found.inputHash,
-    params: { ...params },
-    pipelineVersion: PIPELINE_VERSION,
-    width: plan.width,
-    height: plan.height,
-    sliceCount: plan.sliceCount,
-    start: plan.start,
-    end: plan.end,
-    keptFrom: plan.keptFrom,
-    keptTo: plan.keptTo,
-    kept: plan.kept,
-    spacing: scan.spacing,
-    sources: files.map((f) => ({ path: f.path.replace(/\\/g, '/').replace(/^\/+/, ''), size: f.file.size })),
-    bytes: outcomes.reduce((sum, o) => sum + (o.ok ? o.storedBytes : 0), 0),
-    createdAt: Date.now(),
-  };
-  try {
-    await commitPatient(await openCache(), meta);
-  } catch (e) {
-    await discardSlices(await openCache(), found.key).catch(() => {});
-    return { ok: false, problem: { file: scan.name, message: e instanceof Error ? e.message : String(e), severity: 'error' }, times };
-  }
-  onProgress('done', 1);
-  return { ok: true, meta, fromCache: false, times };
 }
 
 /**

@@ -14,21 +14,21 @@ import type { PipelineParams } from '../../pipeline/params';
 import type { Db } from '../../storage/schema';
 import { putSlices } from '../../storage/datasets';
 import type { PatientPart } from './plan';
-import type { ProgressFn, StepTimes } from './wholePatient';
+import type { PartOutcome, ProgressFn, StepTimes } from './types';
 
-export interface PartJob {
+/** One share as the split coordinator (splitPatient.ts) hands it out; whoever runs it supplies the files. */
+export interface ShareJob {
   patient: string;
   key: string;
-  sources: SourceFile[];
   params: PipelineParams;
   width: number;
   height: number;
   part: PatientPart;
 }
 
-export type PartOutcome =
-  | { ok: true; times: StepTimes; storedBytes: number; pixels?: { images: Uint8Array; masks: Uint8Array } }
-  | { ok: false; problem: Problem; times: StepTimes };
+export interface PartJob extends ShareJob {
+  sources: SourceFile[];
+}
 
 /** Images per stored chunk: 4 MiB (16 slices of 512²). */
 const STORE_CHUNK_BYTES = 4 * 2 ** 20;

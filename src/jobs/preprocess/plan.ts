@@ -6,7 +6,7 @@
 import type { MaskSliceRef, PatientScan } from '../../discovery/types';
 import { keepRange } from '../../pipeline/keepRange';
 import type { PipelineParams } from '../../pipeline/params';
-import type { CachedPatient } from '../../storage/schema';
+import type { PatientShape } from './patientRecord';
 
 export interface PatientPart {
   /** Index of the part's first slice among the kept slices. */
@@ -25,7 +25,7 @@ export interface PatientPart {
  * A patient's shape, the organ's first/last non-empty slice and the kept range, as `preprocessPatient`
  * computes them (the same fields its cached record will carry), and the shares for the workers.
  */
-export interface PatientPlan extends Pick<CachedPatient, 'width' | 'height' | 'sliceCount' | 'start' | 'end' | 'keptFrom' | 'keptTo' | 'kept'> {
+export interface PatientPlan extends PatientShape {
   parts: PatientPart[];
 }
 

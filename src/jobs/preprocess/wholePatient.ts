@@ -1,13 +1,20 @@
-// One patient from dropped files to the cache: hash the inputs (a hit is served from the cache),
-// read the CT and organ series, run the reference pipeline, write the patient atomically.
+// One patient from dropped files to the cache: hash the inputs and look the patient up (lookup.ts; a
+// hit is served from the cache), read the CT and organ series, run the reference pipeline, write the
+// patient atomically (its record: patientRecord.ts).
 // Runs inside a worker (and in Node for benchmarks); the main thread only sees progress.
-import type { SourceFile, Problem } from '../../common/types';
+import type { SourceFile } from '../../common/types';
 import { loadPatientSeries } from '../../discovery/loadPatientSeries';
 import { preprocessPatient, type PipelineTiming } from '../../pipeline/preprocessPatient';
-import { PIPELINE_VERSION, type PipelineParams } from '../../pipeline/params';
+import type { PipelineParams } from '../../pipeline/params';
 import type { CachedPatient, Db } from '../../storage/schema';
-import { findPatient, putPatient } from '../../storage/datasets';
-import { inputHash, patientKey } from '../../storage/hash';
+import { putPatient } from '../../storage/datasets';
+import { inputHash } from '../../storage/hash';
+import { lookupPatient, type PatientLookup } from './lookup';
+import { cachedPatientRecord } from './patientRecord';
+import type { PreprocessOutcome, ProgressFn, StepTimes } from './types';
+
+/** The job's outcome (types.ts), for the callers that run this job alone. */
+export type { PreprocessOutcome } from './types';
 
 export interface PreprocessJob {
   patient: string;
@@ -15,20 +22,6 @@ export interface PreprocessJob {
   params: PipelineParams;
   spacing: [number, number, number] | null;
 }
-
-export interface StepTimes {
-  readMs: number;
-  windowMs: number;
-  claheMs: number;
-  storeMs: number;
-  hashMs: number;
-}
-
-export type PreprocessOutcome =
-  | { ok: true; meta: CachedPatient; fromCache: boolean; times: StepTimes; pixels?: { images: Uint8Array; masks: Uint8Array } }
-  | { ok: false; problem: Problem; times: StepTimes };
-
-export type ProgressFn = (stage: 'hash' | 'read' | 'process' | 'store' | 'done', fraction: number) => void;
 
 export async function runPreprocessJob(db: Db | null, job: PreprocessJob, onProgress: ProgressFn = () => {}): Promise<PreprocessOutcome> {
   const times: StepTimes = { readMs: 0, windowMs: 0, claheMs: 0, storeMs: 0, hashMs: 0 };
@@ -42,13 +35,12 @@ export async function runPreprocessJob(db: Db | null, job: PreprocessJob, onProg
 
   onProgress('hash', 0);
   // Without a cache (the CLI) there is nothing to look up, so the inputs need no hash.
-  const input = db ? await inputHash(job.sources) : '';
-  const key = db ? await patientKey(job.patient, input, job.params, PIPELINE_VERSION) : job.patient;
-  times.hashMs = lap();
-  const cached = db ? await findPatient(db, key) : undefined;
-  if (cached) {
+  let found: PatientLookup = { key: job.patient, inputHash: '' };
+  if (db) found = await lookupPatient(() => db, job.patient, inputHash(job.sources), job.params, () => (times.hashMs = lap()));
+  else times.hashMs = lap();
+  if (found.cached) {
     onProgress('done', 1);
-    return { ok: true, meta: cached, fromCache: true, times };
+    return { ok: true, meta: found.cached, fromCache: true, times };
   }
 
   onProgress('read', 0.05);
@@ -71,25 +63,16 @@ export async function runPreprocessJob(db: Db | null, job: PreprocessJob, onProg
   if (!processed.ok) return { ok: false, problem: processed.problem, times };
   const p = processed.value;
 
-  let meta: CachedPatient = {
-    key,
-    name: job.patient,
-    inputHash: input,
-    params: { ...job.params },
-    pipelineVersion: PIPELINE_VERSION,
-    width: p.width,
-    height: p.height,
-    sliceCount: ct.length,
-    start: p.start,
-    end: p.end,
-    keptFrom: p.keptFrom,
-    keptTo: p.keptTo,
-    kept: p.kept,
+  let meta: CachedPatient = cachedPatientRecord({
+    key: found.key,
+    patient: job.patient,
+    inputHash: found.inputHash,
+    params: job.params,
+    shape: { width: p.width, height: p.height, sliceCount: ct.length, start: p.start, end: p.end, keptFrom: p.keptFrom, keptTo: p.keptTo, kept: p.kept },
     spacing: job.spacing,
-    sources: job.sources.map((s) => ({ path: s.path, size: s.size })),
+    sources: job.sources,
     bytes: p.images.length, // the masks' runs are added when stored
-    createdAt: Date.now(),
-  };
+  });
   onProgress('store', 0.9);
   if (db) {
     try {
