@@ -1,5 +1,6 @@
 // The CLI's segment as a user runs it: a small model trained here in seconds (base 4, 64², on
-// preprocessed phantoms) and exported like the app does, then `segment` on phantom patients
+// preprocessed phantoms) and saved the way `cli train --out DIR` saves it (model.json, its weights
+// .bin and a history.json beside them), then `segment` on phantom patients
 // written to disk (128² slices, so the model's input is resized), with and without ground truth,
 // and on the real 3Dircadb1.17 zips. The files it writes read back; the Dice it prints is the Dice
 // of the NIfTI it wrote against the truth.
@@ -71,22 +72,23 @@ beforeAll(async () => {
   const t0 = performance.now();
   fitOnArrays(model, { images, masks, count, size: 64 }, { epochs: 12, batchSize: 4, learningRate: 3e-3, seed: 1 });
   console.log(`[measure] segment test model: 12 epochs on ${count} phantom slices (base 4, 64²) in ${Math.round(performance.now() - t0)} ms`);
-  const files = toModelFiles(await snapshotModel(model), 'tiny-unet');
+  const files = toModelFiles(await snapshotModel(model), 'model');
   mkdirSync(modelDir, { recursive: true });
-  writeFileSync(path.join(modelDir, 'tiny-unet.json'), files.modelJson);
+  writeFileSync(path.join(modelDir, 'model.json'), files.modelJson);
   writeFileSync(path.join(modelDir, files.weightsName), new Uint8Array(files.weights));
+  writeFileSync(path.join(modelDir, 'history.json'), JSON.stringify({ settings: { epochs: 12 }, history: [] }));
   model.dispose();
 }, 300_000);
 
 describe('npm run cli -- segment', () => {
-  it('segments a phantom patient: SEG and NIfTI read back to the same mask, whose Dice against the truth is the one printed', () => {
+  it('segments a phantom patient with the folder `cli train` writes: SEG and NIfTI read back to the same mask, whose Dice against the truth is the one printed', () => {
     const { dir, truth } = writePhantom('Phantom.7', 707);
     const seg = path.join(work, 'p7.dcm');
     const nifti = path.join(work, 'p7.nii.gz');
     const png = path.join(work, 'p7.png');
     const run = cli(['--model', modelDir, dir, '--threshold', '0.5', '--largest', '--out-seg', seg, '--out-nifti', nifti, '--out-png', png]);
     expect(run.status, run.stderr).toBe(0);
-    expect(run.stderr).toContain('model takes 64², slices are 128×128: resized');
+    expect(run.stderr).toContain('model takes 64², slices are 128²: resized');
     const summary = lastJson(run.stdout);
     console.log(`[measure] cli segment phantom (40 slices of 128², 64² model, WASM): ${summary.inferMsPerSlice} ms/slice; Dice ${summary.dice}`);
     expect(summary).toMatchObject({ patient: 'Phantom.7', slices: 40, size: 64, threshold: 0.5, largest: true, backend: 'wasm', seg, nifti, png });
@@ -103,7 +105,7 @@ describe('npm run cli -- segment', () => {
   it('a patient without a liver mask: prediction written, metrics null with the reason', () => {
     const { dir } = writePhantom('Phantom.8', 808, false);
     const nifti = path.join(work, 'p8.nii.gz');
-    const run = cli(['--model', path.join(modelDir, 'tiny-unet.json'), dir, '--out-nifti', nifti]);
+    const run = cli(['--model', path.join(modelDir, 'model.json'), dir, '--out-nifti', nifti]);
     expect(run.status, run.stderr).toBe(0);
     const summary = lastJson(run.stdout);
     expect(summary).toMatchObject({ patient: 'Phantom.8', slices: 40, dice: null, iou: null, hausdorff95Mm: null, trueMl: null, metricsNote: 'no ground truth for this patient' });

@@ -1,33 +1,23 @@
 // `segment --model <dir> <patient folder|zips…> --out-seg pred.dcm --out-nifti pred.nii.gz`: the
-// viewer's inference from the command line. Loads a tfjs layers model as the app exports it
-// (model.json + weights .bin), windows + CLAHEs EVERY CT slice with the pipeline's own steps (the
-// model was trained on such slices, and the prediction must cover the whole series, not only the
-// kept range), predicts on the WASM backend, thresholds (optionally keeps the largest component),
-// writes a DICOM SEG referencing the CT slices and a NIfTI, and prints one JSON summary as the
-// last line of stdout. Progress goes to stderr. Never exits the process itself (main.ts does).
+// viewer's segmentation from the command line, the job itself being src/jobs/segment/ (shared with
+// the infer worker). Here only what a command does: reads the arguments, the model files (a folder
+// as the app exports it or as `cli train --out` writes it, or the .json itself) and the dropped
+// files; picks the patient; runs the job on the WASM backend over EVERY CT slice (window + CLAHE
+// like the training data; the prediction covers the whole series, not only the kept range); writes
+// the files asked for and prints one JSON summary as the last line of stdout. Progress and notes
+// go to stderr. Never exits the process itself (main.ts does).
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { loadPatientSeries } from '../discovery/loadPatientSeries';
-import { classifyPath, classifyZip } from '../discovery/layout';
-import { isZipPath, normalisePath } from '../common/paths';
-import { readSliceAsync } from '../dicom/parse';
 import { listPatientNames } from '../discovery/patientNames';
-import type { DicomSlice } from '../dicom/types';
-import type { SourceFile } from '../common/types';
-import { expandZip } from '../archive/zip';
-import { writeDicomSeg } from '../export/dicomSeg';
 import { geometryFromSlices } from '../export/geometry';
-import { chooseMontageSlices, renderMontage } from '../export/montage';
-import { writeNifti } from '../export/nifti';
-import { encodePng } from '../export/png';
-import { patientMetrics } from '../metrics/patientMetrics';
 import { chooseBackend } from '../model/backends';
 import { restoreModel } from '../model/checkpoint';
-import { predictProbabilities } from '../model/inference';
 import { fromModelFiles, modelInputSize } from '../model/modelFiles';
-import { maskFromProbabilities } from '../model/probabilityMask';
 import { DEFAULT_PIPELINE_PARAMS } from '../pipeline/params';
-import { claheSlice, windowSlice } from '../pipeline/preprocessPatient';
+import { loadCtToSegment } from '../jobs/segment/ctSeries';
+import { preprocessForModel } from '../jobs/segment/preprocessForModel';
+import { maskAndMetrics, resizeNote, segmentVolume } from '../jobs/segment/segmentVolume';
+import { montageOfMask, niftiOfMask, segOfMask } from '../jobs/segment/segmentationExports';
 import type { CliCommand, CliIo } from './command';
 import { readArgs } from './args';
 import { collectNodeSources } from '../node/nodeSources';
@@ -39,7 +29,9 @@ app exports it), on the WASM backend. Slices are windowed (500/150) and CLAHE'd 
 data, resized to the model's input and the probabilities resized back.
 
 Options:
-  --model PATH        folder holding model.json (+ its .bin weights), or the .json itself (required)
+  --model PATH        folder holding the model's .json (+ its .bin weights), or the .json itself
+                      (required); in a folder, the one tfjs layers model .json is taken (model.json
+                      first), other .json files (history.json of \`cli train\`) are ignored
   --patient NAME      which patient, when the drop holds several
   --organ NAME        ground-truth mask folder under MASKS_DICOM (default liver); without it,
                       only the prediction is written and the metrics are null
@@ -115,77 +107,42 @@ async function runSegment(args: string[], io: CliIo): Promise<number> {
     return names.length === 0 ? 1 : 2;
   }
   io.err(`segment: reading ${patient}…\n`);
-  const series = await loadPatientSeries(drop.sources, patient, organ);
-  let ct: DicomSlice[];
-  let truth: Uint8Array | null = null;
-  if (series.ok) {
-    ct = series.value.ct;
-  } else {
-    // No mask of this organ: segment the CT alone (metrics will be null).
-    ct = await loadCtOnly(drop.sources, patient);
-    if (ct.length === 0) {
-      io.err(`segment: ${series.problem.file}: ${series.problem.message}\n`);
-      return 1;
-    }
-    io.err(`segment: ${series.problem.message}; predicting without ground truth\n`);
+  const loadedCt = await loadCtToSegment(drop.sources, patient, organ);
+  if (!loadedCt.ok) {
+    io.err(`segment: ${loadedCt.problem.file}: ${loadedCt.problem.message}\n`);
+    return 1;
   }
-  const w = ct[0].columns;
-  const h = ct[0].rows;
-  const px = w * h;
-  const images = new Uint8Array(ct.length * px);
-  const windowed = new Uint8Array(px);
-  for (let s = 0; s < ct.length; s++) {
-    windowSlice(ct[s], DEFAULT_PIPELINE_PARAMS, windowed);
-    claheSlice(windowed, w, h, DEFAULT_PIPELINE_PARAMS, images.subarray(s * px, (s + 1) * px));
-  }
-  if (series.ok) {
-    truth = new Uint8Array(ct.length * px);
-    series.value.masks.forEach((m, s) => {
-      for (let i = 0; i < px; i++) truth![s * px + i] = m.pixels[i] > 0 ? 1 : 0;
-    });
-  }
+  const { ct, truth, truthProblem, problems } = loadedCt.value;
+  for (const problem of problems) io.err(`segment: ${problem.file}: ${problem.message}\n`);
+  if (truthProblem) io.err(`segment: ${truthProblem.message}; predicting without ground truth\n`);
+  const volume = preprocessForModel(ct);
+  const { width: w, height: h } = volume;
   const geometry = geometryFromSlices(ct);
-  if (size !== w || size !== h) io.err(`segment: model takes ${size}², slices are ${w}×${h}: resized\n`);
+  const note = resizeNote(size, w, h);
+  if (note) io.err(`segment: ${note}\n`);
 
-  const t0 = performance.now();
-  const probabilities = await predictProbabilities(model, { width: w, height: h, slices: ct.length, images }, {
-    size,
-    batchSize: 4,
-    onProgress: (done, total) => io.err(`segment: ${done}/${total} slices\r`),
-  });
-  const inferMs = performance.now() - t0;
+  const { probabilities, msPerSlice } = await segmentVolume(model, volume, { size, onProgress: (done, total) => io.err(`segment: ${done}/${total} slices\r`) });
   io.err('\n');
   model.dispose();
-  const mask = maskFromProbabilities(probabilities, w, h, ct.length, { threshold, largestComponent: largest });
-  const metrics = patientMetrics(mask, truth, w, h, ct.length, geometry.spacing);
+  const { mask, metrics } = maskAndMetrics(probabilities, truth, volume, geometry.spacing, { threshold, largestComponent: largest });
 
   const written: { seg: string | null; nifti: string | null; png: string | null; segProblem?: string } = { seg: null, nifti: null, png: null };
   if (values['out-seg']) {
-    const uids = ct.map((s) => s.sopInstanceUid);
-    const first = ct[0];
-    if (uids.some((u) => !u) || !first.studyInstanceUid || !first.seriesInstanceUid) {
-      written.segProblem = 'the CT slices lack SOP Instance / Study / Series UIDs: a SEG could not reference them';
+    const seg = segOfMask(mask, ct, { patientName: patient });
+    if ('problem' in seg) {
+      written.segProblem = seg.problem;
     } else {
-      const seg = writeDicomSeg(mask, {
-        patientName: first.patientName ?? patient,
-        studyInstanceUid: first.studyInstanceUid,
-        seriesInstanceUid: first.seriesInstanceUid,
-        frameOfReferenceUid: null,
-        sopInstanceUids: uids as string[],
-        geometry,
-      });
       written.seg = path.resolve(values['out-seg']);
-      await writeFile(written.seg, seg);
+      await writeFile(written.seg, seg.bytes);
     }
   }
   if (values['out-nifti']) {
     written.nifti = path.resolve(values['out-nifti']);
-    await writeFile(written.nifti, writeNifti(mask, geometry));
+    await writeFile(written.nifti, niftiOfMask(mask, geometry));
   }
   if (values['out-png']) {
-    const montage = renderMontage({ width: w, height: h, pixels: images, prediction: mask, truth }, chooseMontageSlices(mask, truth, px));
     written.png = path.resolve(values['out-png']);
-    await writeFile(written.png, encodePng(montage.rgba, montage.width, montage.height));
+    await writeFile(written.png, montageOfMask({ width: w, height: h, pixels: volume.images, mask, truth }));
   }
   const summary = {
     patient,
@@ -203,7 +160,7 @@ async function runSegment(args: string[], io: CliIo): Promise<number> {
     metricsNote: metrics.reason,
     spacing: geometry.spacing.map((v) => round(v)),
     backend,
-    inferMsPerSlice: round(inferMs / ct.length),
+    inferMsPerSlice: round(msPerSlice),
     ...written,
   };
   io.out(`${JSON.stringify(summary)}\n`);
@@ -214,52 +171,53 @@ function round(x: number | null): number | null {
   return x === null ? null : Math.round(x * 10000) / 10000;
 }
 
-/** model.json (+ the .bin files beside it) from a folder or the .json's own path, checked to fit. */
-async function loadModelFiles(modelPath: string) {
+/**
+ * The model's .json (+ the .bin files beside it) from a folder or the .json's own path, checked to
+ * fit. In a folder, the tfjs layers model .json (one with modelTopology and weightsManifest) is
+ * taken — model.json when there are several — and other .json files (`cli train`'s history.json)
+ * are ignored.
+ */
+export async function loadModelFiles(modelPath: string) {
   const info = await stat(modelPath).catch(() => null);
   if (!info) return `no such model: ${modelPath}`;
   const dir = info.isDirectory() ? modelPath : path.dirname(modelPath);
   const files = await readdir(dir);
-  const jsons = info.isDirectory() ? files.filter((f) => f.toLowerCase().endsWith('.json')) : [path.basename(modelPath)];
-  if (jsons.length !== 1) return `${dir}: expected one model .json, found ${jsons.length === 0 ? 'none' : jsons.join(', ')}`;
+  const chosen = info.isDirectory() ? await chooseModelJson(dir, files) : { name: path.basename(modelPath), text: await readFile(modelPath, 'utf8') };
+  if (typeof chosen === 'string') return chosen;
   const binaries = new Map<string, ArrayBuffer>();
   for (const f of files.filter((name) => name.endsWith('.bin'))) {
     const b = await readFile(path.join(dir, f));
     binaries.set(f, b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer);
   }
   try {
-    const snapshot = fromModelFiles(await readFile(path.join(dir, jsons[0]), 'utf8'), binaries);
+    const snapshot = fromModelFiles(chosen.text, binaries);
     const fit = modelInputSize(snapshot);
-    return fit.ok ? { snapshot, size: fit.size } : `${jsons[0]}: ${fit.message}`;
+    return fit.ok ? { snapshot, size: fit.size, file: chosen.name } : `${chosen.name}: ${fit.message}`;
   } catch (e) {
-    return `${jsons[0]}: ${(e as Error).message}`;
+    return `${chosen.name}: ${(e as Error).message}`;
   }
 }
 
-/**
- * The CT series of a patient that has no mask of the organ (loadPatientSeries needs one): its
- * PATIENT_DICOM slices, from files or zips, sorted by InstanceNumber. Unreadable files are skipped.
- */
-async function loadCtOnly(sources: SourceFile[], patient: string): Promise<DicomSlice[]> {
-  const isOurCt = (p: string) => {
-    const role = classifyPath(p);
-    return role?.kind === 'ct' && role.patient === patient;
-  };
-  const slices: DicomSlice[] = [];
-  const add = async (bytes: Uint8Array, file: string) => {
-    const slice = await readSliceAsync(bytes, file);
-    if (slice.ok) slices.push(slice.value);
-  };
-  for (const source of sources) {
-    const p = normalisePath(source.path);
-    if (!isZipPath(p)) {
-      if (isOurCt(p)) await add(await source.bytes(), p);
-      continue;
-    }
-    if (classifyZip(p).kind === 'unused') continue;
-    const filter = (entry: string) => (isZipPath(entry) ? classifyZip(entry).kind !== 'unused' : isOurCt(entry));
-    for await (const item of expandZip({ ...source, path: p }, { filter })) if ('bytes' in item) await add(item.bytes, item.path);
+/** The one tfjs layers model .json of a folder (model.json preferred), or why there is none to take. */
+async function chooseModelJson(dir: string, files: string[]): Promise<{ name: string; text: string } | string> {
+  const jsons = files.filter((f) => f.toLowerCase().endsWith('.json')).sort();
+  const models: { name: string; text: string }[] = [];
+  for (const name of jsons) {
+    const text = await readFile(path.join(dir, name), 'utf8');
+    if (isLayersModel(text)) models.push({ name, text });
   }
-  const size = slices[0] ? [slices[0].rows, slices[0].columns] : [0, 0];
-  return slices.filter((s) => s.rows === size[0] && s.columns === size[1]).sort((a, b) => (a.instanceNumber ?? 0) - (b.instanceNumber ?? 0));
+  const preferred = models.find((m) => m.name === 'model.json');
+  if (preferred) return preferred;
+  if (models.length === 1) return models[0];
+  if (models.length > 1) return `${dir}: expected one tfjs layers model .json, found ${models.map((m) => m.name).join(', ')}`;
+  return `${dir}: no tfjs layers model .json (one with modelTopology and weightsManifest)${jsons.length > 0 ? `; found ${jsons.join(', ')}` : ''}`;
+}
+
+function isLayersModel(text: string): boolean {
+  try {
+    const parsed = JSON.parse(text) as { modelTopology?: unknown; weightsManifest?: unknown } | null;
+    return typeof parsed === 'object' && parsed !== null && !!parsed.modelTopology && Array.isArray(parsed.weightsManifest);
+  } catch {
+    return false;
+  }
 }

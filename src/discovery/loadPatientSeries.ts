@@ -1,12 +1,14 @@
-// Loading one patient's series for preprocessing: re-reads only that patient's CT files and one organ's
-// mask files from the drop (zip entries of other patients and organs are not inflated), ordered the same
-// way the scan ordered them, masks aligned to the CT index for index.
+// Loading one patient's series: re-reads only that patient's CT files and (when asked) one organ's
+// mask files from the drop (zip entries of other patients and organs are not inflated), ordered the
+// same way the scan ordered them (assembleSeries: InstanceNumber, else ImagePositionPatient, else file
+// name), masks aligned to the CT index for index. Preprocessing needs the mask; segmentation
+// (jobs/segment) takes the CT alone when the patient has no mask of the organ.
 // Pure: no DOM, no Node APIs; runs in Node, workers and the CLI.
 import { walkDrop, type DropSources, type ZipCaps } from './walkDrop';
 import { assembleSeries, type HeaderRecord } from './assembleSeries';
 import { DEFAULT_PATIENT_NAME, classifyPath, classifyZip, type LocatedRole } from './layout';
 import { readSliceAsync } from '../dicom/parse';
-import { failure } from '../common/problems';
+import { error, failure } from '../common/problems';
 import type { DicomSlice } from '../dicom/types';
 import type { Problem, Result } from '../common/types';
 
@@ -21,6 +23,17 @@ export interface PatientSeries {
   masks: DicomSlice[];
 }
 
+/** A CT series in discovery's order and, when an organ was asked for and found, its mask aligned to it. */
+export interface CtSeries {
+  ct: DicomSlice[];
+  /** The organ's mask slices, index for index with `ct`; null when no organ was asked for or `maskProblem` says why not. */
+  masks: DicomSlice[] | null;
+  /** Why the organ's mask could not be had (none readable, another size), or null. */
+  maskProblem: Problem | null;
+  /** What ordering the series said: mixed series, missing InstanceNumbers, duplicates, odd sizes. */
+  problems: Problem[];
+}
+
 /**
  * Re-reads only `patientName`'s CT files and `organ`'s mask files (zip entries of other patients and
  * organs are not inflated): CT sorted by InstanceNumber, masks aligned to it index for index.
@@ -32,9 +45,26 @@ export async function loadPatientSeries(
   organ: string,
   opts: LoadOptions = {},
 ): Promise<Result<PatientSeries>> {
+  const series = await loadCtSeries(sources, patientName, organ, opts);
+  if (!series.ok) return series;
+  const { ct, masks, maskProblem } = series.value;
+  return maskProblem || !masks ? { ok: false, problem: maskProblem ?? error(patientName, `no ${organ} mask`) } : { ok: true, value: { ct, masks } };
+}
+
+/**
+ * `patientName`'s CT series, and `organ`'s mask aligned to it when an organ is given: a missing or
+ * mis-sized mask is not a failure here but `maskProblem` (segmentation goes on without ground
+ * truth). Fails only when no CT slice can be read.
+ */
+export async function loadCtSeries(
+  sources: DropSources,
+  patientName: string,
+  organ: string | null,
+  opts: LoadOptions = {},
+): Promise<Result<CtSeries>> {
   const fallbackName = opts.fallbackName ?? DEFAULT_PATIENT_NAME;
   const wants = (role: LocatedRole | null): boolean =>
-    role !== null && role.patient === patientName && (role.kind === 'ct' || role.organ === organ);
+    role !== null && role.patient === patientName && (role.kind === 'ct' || (organ !== null && role.organ === organ));
   const wantsZip = (path: string): boolean => {
     const zip = classifyZip(path, fallbackName);
     return zip.kind === 'container' || (zip.kind === 'series' && zip.patient === patientName);
@@ -51,24 +81,21 @@ export async function loadPatientSeries(
     (role.kind === 'ct' ? ctRecords : maskRecords).push({ file: event.path, header: slice.value });
   }
 
-  const ignored: Problem[] = [];
-  const ct = assembleSeries(ctRecords, 'PATIENT_DICOM', patientName, ignored);
+  const problems: Problem[] = [];
+  const ct = assembleSeries(ctRecords, 'PATIENT_DICOM', patientName, problems);
   if (ct.length === 0) return failure(patientName, `no readable CT slice for patient ${patientName}`);
-  const masks = assembleSeries(maskRecords, organ, patientName, ignored, false);
-  if (masks.length === 0) return failure(patientName, `no readable ${organ} mask for patient ${patientName}`);
+  const value: CtSeries = { ct: ct.map((slice) => slice.header), masks: null, maskProblem: null, problems };
+  if (organ === null) return { ok: true, value };
+  const masks = assembleSeries(maskRecords, organ, patientName, problems, false);
+  if (masks.length === 0) return { ok: true, value: { ...value, maskProblem: error(patientName, `no readable ${organ} mask for patient ${patientName}`) } };
   const { rows, columns } = ct[0].header;
   const wrongSize = masks.find((mask) => mask.header.rows !== rows || mask.header.columns !== columns);
   if (wrongSize) {
-    return failure(wrongSize.file, `${organ}: mask is ${wrongSize.header.rows}×${wrongSize.header.columns} but the CT is ${rows}×${columns}`);
+    const message = `${organ}: mask is ${wrongSize.header.rows}×${wrongSize.header.columns} but the CT is ${rows}×${columns}`;
+    return { ok: true, value: { ...value, maskProblem: error(wrongSize.file, message) } };
   }
   const maskByNumber = new Map(masks.map((mask) => [mask.instanceNumber, mask.header]));
-  return {
-    ok: true,
-    value: {
-      ct: ct.map((slice) => slice.header),
-      masks: ct.map((slice) => maskByNumber.get(slice.instanceNumber) ?? emptyMaskLike(slice.header)),
-    },
-  };
+  return { ok: true, value: { ...value, masks: ct.map((slice) => maskByNumber.get(slice.instanceNumber) ?? emptyMaskLike(slice.header)) } };
 }
 
 function emptyMaskLike(ct: DicomSlice): DicomSlice {

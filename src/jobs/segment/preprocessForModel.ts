@@ -1,0 +1,29 @@
+// The model's input for a whole CT series: every slice windowed and CLAHE'd with the pipeline's own
+// per-slice steps (src/pipeline/preprocessPatient.ts windowSlice / claheSlice) and settings, so the
+// slices look like those the model was trained on. Unlike preprocessing for training, nothing is
+// cut to the organ's range: a segmentation covers the whole series. (The viewer segments cached
+// patients, whose kept slices are already preprocessed, and does not need this.)
+// Pure: typed arrays only; runs in Node and workers.
+import { DEFAULT_PIPELINE_PARAMS, type PipelineParams } from '../../pipeline/params';
+import { claheSlice, windowSlice, type CtSliceInput } from '../../pipeline/preprocessPatient';
+import type { VolumeToSegment } from '../../model/inference';
+
+/** A CT slice with its size, as DICOM gives it. */
+export interface CtSlice extends CtSliceInput {
+  rows: number;
+  columns: number;
+}
+
+/** Every slice of `ct` (all rows × columns of the first) as uint8 after window + CLAHE, slices × rows × columns. */
+export function preprocessForModel(ct: readonly CtSlice[], params: PipelineParams = DEFAULT_PIPELINE_PARAMS): VolumeToSegment {
+  const width = ct[0].columns;
+  const height = ct[0].rows;
+  const px = width * height;
+  const images = new Uint8Array(ct.length * px);
+  const windowed = new Uint8Array(px);
+  for (let s = 0; s < ct.length; s++) {
+    windowSlice(ct[s], params, windowed);
+    claheSlice(windowed, width, height, params, images.subarray(s * px, (s + 1) * px));
+  }
+  return { width, height, slices: ct.length, images };
+}
