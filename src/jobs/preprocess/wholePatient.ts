@@ -14,7 +14,6 @@ import { cachedPatientRecord } from './patientRecord';
 import type { PreprocessOutcome, ProgressFn, StepTimes } from './types';
 
 /** The job's outcome (types.ts), for the callers that run this job alone. */
-export type { PreprocessOutcome } from './types';
 
 export interface PreprocessJob {
   patient: string;
