@@ -47,7 +47,7 @@ const TESTS = ['src/**/*.test.ts'];
 
 export default tseslint.config(
   // AssemblyScript kernels (*.as.ts) are checked by their compiler, asc (npm run build:kernels).
-  { ignores: ['dist', 'node_modules', 'test-results', 'playwright-report', 'bench-results', 'public/vendor', '.e2e-dist', 'src/**/*.as.ts'] },
+  { ignores: ['dist', 'dist-cli', 'node_modules', 'test-results', 'playwright-report', 'bench-results', 'public/vendor', '.e2e-dist', 'src/**/*.as.ts'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -59,6 +59,8 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
+  // The CLI's build and launcher (scripts/build-cli.mjs, scripts/cli.mjs): plain Node modules.
+  { files: ['scripts/**/*.mjs'], languageOptions: { globals: globals.node } },
   {
     files: ['src/**/*.{ts,tsx}'],
     plugins: { 'import-x': importX },

@@ -1,7 +1,6 @@
 // The CLI's segment on a compressed export: 12 real 3Dircadb1.17 slices with the CT re-encoded as
-// JPEG 2000 lossless by gdcm (OpenJPEG WASM decoding inside the tsx/Node CLI) give exactly the labels
+// JPEG 2000 lossless by gdcm (OpenJPEG WASM decoding inside the Node CLI) give exactly the labels
 // and metrics of the same slices uncompressed, with the same (seeded, untrained) model.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -13,10 +12,10 @@ import { chooseBackend } from '../model/backends';
 import { snapshotModel } from '../model/checkpoint';
 import { toModelFiles } from '../model/modelFiles';
 import { unet } from '../model/unet';
+import { runCliSync } from '../test-support/cliProcess';
 
 const repo = resolve(__dirname, '../..');
 const source = resolve(repo, '../shared/data/3Dircadb1.17');
-const tsx = join(repo, 'node_modules/.bin/tsx');
 const SLICES = Array.from({ length: 12 }, (_, i) => 50 + i);
 const tools = hasTool('gdcmconv');
 let work = '';
@@ -53,11 +52,7 @@ afterAll(() => {
 
 function segment(variant: string) {
   const nifti = join(work, `${variant}.nii.gz`);
-  const run = spawnSync(tsx, ['src/cli/main.ts', 'segment', '--model', join(work, 'model'), join(work, variant, 'Cut.17'), '--out-nifti', nifti], {
-    cwd: repo,
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
+  const run = runCliSync(['segment', '--model', join(work, 'model'), join(work, variant, 'Cut.17'), '--out-nifti', nifti]);
   expect(run.status, run.stderr).toBe(0);
   const lines = run.stdout.trim().split('\n');
   const summary = JSON.parse(lines[lines.length - 1]);

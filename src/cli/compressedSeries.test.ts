@@ -1,8 +1,8 @@
 // A whole real series compressed: 3Dircadb1.17's 119 CT slices and liver masks re-encoded by dcmtk
 // (CT as JPEG-LS with masks as RLE, and CT as RLE), then preprocessed through
 // the same core the CLI and the workers use. The pixels must equal the uncompressed run and the
-// reference pipeline's, byte for byte; and the CLI itself (tsx, Node) must inspect and preprocess them.
-import { execFile, spawnSync } from 'node:child_process';
+// reference pipeline's, byte for byte; and the CLI itself (Node) must inspect and preprocess them.
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -16,12 +16,12 @@ import { collectNodeSources } from '../node/nodeSources';
 import { DEFAULT_PIPELINE_PARAMS } from '../pipeline/params';
 import { runPreprocessJob } from '../jobs/preprocess/wholePatient';
 import type { SourceFile } from '../common/types';
+import { runCliSync } from '../test-support/cliProcess';
 
 const repo = resolve(__dirname, '../..');
 const shared = resolve(repo, '../shared');
 const PATIENT = '3Dircadb1.17';
 const run = promisify(execFile);
-const tsx = join(repo, 'node_modules/.bin/tsx');
 
 /** Variant folder → encoding of the CT and of the liver masks (null: left uncompressed). */
 const VARIANTS: Record<string, { ct: Encoding | null; masks: Encoding | null }> = {
@@ -110,8 +110,8 @@ describe.skipIf(!tools)(`${PATIENT} re-encoded as a whole series`, () => {
     }
   }, 600_000);
 
-  it('the CLI (tsx, Node 20) inspects the JPEG-LS series with its RLE masks', () => {
-    const inspect = spawnSync(tsx, ['src/cli/main.ts', 'inspect', join(dir, 'jpegls-ct', PATIENT)], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 24 });
+  it('the CLI (Node 20) inspects the JPEG-LS series with its RLE masks', () => {
+    const inspect = runCliSync(['inspect', join(dir, 'jpegls-ct', PATIENT)]);
     expect(inspect.status, inspect.stderr).toBe(0);
     const patient = JSON.parse(inspect.stdout).patients[0];
     expect({ name: patient.name, usable: patient.usable, slices: patient.slices, uid: patient.transferSyntax?.uid }).toEqual({
@@ -124,13 +124,9 @@ describe.skipIf(!tools)(`${PATIENT} re-encoded as a whole series`, () => {
     expect(patient.organs).toEqual([{ organ: 'liver', slices: 119, nonEmptyRange: [1, 113] }]);
   }, 600_000);
 
-  it('the CLI (tsx, Node 20) preprocesses the JPEG-LS series into the reference HDF5 pixels: CharLS WASM loads in Node', async () => {
+  it('the CLI (Node 20) preprocesses the JPEG-LS series into the reference HDF5 pixels: CharLS WASM loads in Node', async () => {
     const out = join(dir, 'data.h5');
-    const pre = spawnSync(tsx, ['src/cli/main.ts', 'preprocess', join(dir, 'jpegls-ct', PATIENT), '--organ', 'liver', '--out', out], {
-      cwd: repo,
-      encoding: 'utf8',
-      maxBuffer: 1 << 24,
-    });
+    const pre = runCliSync(['preprocess', join(dir, 'jpegls-ct', PATIENT), '--organ', 'liver', '--out', out]);
     expect(pre.status, pre.stderr).toBe(0);
     await h5wasm.ready;
     const f = new h5wasm.File(out, 'r');

@@ -1,6 +1,5 @@
 // `npm run cli -- inspect …` as a user runs it: a child process on the real 3D-IRCADb-01 zips, on a
 // folder of junk, with bad usage; and in-process on phantom folders.
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -11,6 +10,7 @@ import { generatePhantomPatient } from '../phantom/phantom';
 import { inspectCommand, type InspectReport } from './inspect';
 import { main } from './main';
 import type { CliIo } from './command';
+import { runCli as runCliProcess } from '../test-support/cliProcess';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(here, '../..');
@@ -22,14 +22,10 @@ interface Run {
   stderr: string;
 }
 
-/** `npx tsx src/cli/main.ts …` in the repo, as `npm run cli -- …` does. */
-function runCli(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile('npx', ['tsx', 'src/cli/main.ts', ...args], { cwd: REPO, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-  });
+/** The compiled CLI in the repo, as `npm run cli -- …` runs it. */
+async function runCli(args: string[]): Promise<Run> {
+  const { status, stdout, stderr } = await runCliProcess(args);
+  return { code: status ?? -1, stdout, stderr };
 }
 
 /** Runs a command in-process, capturing what it writes. */

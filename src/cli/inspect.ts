@@ -40,7 +40,6 @@ Exit code: 0 when at least one patient is usable, 1 otherwise, 2 on a usage erro
 `;
 
 export const inspectCommand: CliCommand = {
-  summary: 'scan folders or zips of 3D-IRCADb-01 patients and print a JSON report',
   usage: USAGE,
   run: runInspect,
 };

@@ -1,24 +1,27 @@
 // `npm run cli -- <command> …`: LiverLab's core driven from Node. Each subcommand is its own module,
-// registered in COMMANDS below (inspect now; preprocess, train, segment later).
+// listed in COMMANDS below with its one-line summary and imported only when it runs: `--help` reads
+// no command module, `inspect` and `preprocess` never load tfjs (bin.ts is the process around this).
 // Only dispatch and usage live here: a command never calls process.exit, it returns its exit code
 // (0 ok, 1 nothing usable / failed, 2 usage error) and writes through the CliIo it is given.
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { inspectCommand } from './inspect';
-import { preprocessCommand } from './preprocess';
-import { trainCommand } from './train';
-import { segmentCommand } from './segment';
-import { setInflateRaw } from '../archive/inflate';
-import { loadZlibWasmNode } from '../node/zlibWasmNode';
-import { loadClaheKernel } from '../pipeline/claheKernel';
-import { nodeInflateRaw } from '../node/nodeInflate';
-import type { CliCommand, CliIo } from './command';
+import type { CliIo, CommandEntry } from './command';
 
-export const COMMANDS: Record<string, CliCommand> = {
-  inspect: inspectCommand,
-  preprocess: preprocessCommand,
-  train: trainCommand,
-  segment: segmentCommand,
+export const COMMANDS: Record<string, CommandEntry> = {
+  inspect: {
+    summary: 'scan folders or zips of 3D-IRCADb-01 patients and print a JSON report',
+    load: async () => (await import('./inspect')).inspectCommand,
+  },
+  preprocess: {
+    summary: 'preprocess patients like the reference pipeline and write its HDF5',
+    load: async () => (await import('./preprocess')).preprocessCommand,
+  },
+  train: {
+    summary: 'train the UNet in Node on the same core as the tab and save the model',
+    load: async () => (await import('./train')).trainCommand,
+  },
+  segment: {
+    summary: 'segment one patient with a trained model; write DICOM SEG and NIfTI',
+    load: async () => (await import('./segment')).segmentCommand,
+  },
 };
 
 export const EXIT_USAGE = 2;
@@ -29,7 +32,8 @@ function overview(): string {
   return ['Usage: npm run cli -- <command> [options]', '', 'Commands:', ...lines, '', 'Run `npm run cli -- <command> --help` for details.', ''].join('\n');
 }
 
-export async function main(argv: string[], io: CliIo): Promise<number> {
+/** Runs one command line; `prepare` runs once a command is about to work (not for help or usage errors). */
+export async function main(argv: string[], io: CliIo, prepare: () => Promise<void> = async () => {}): Promise<number> {
   const [name, ...args] = argv;
   if (name === '--help' || name === '-h' || name === 'help') {
     io.out(overview());
@@ -39,23 +43,16 @@ export async function main(argv: string[], io: CliIo): Promise<number> {
     io.err(overview());
     return EXIT_USAGE;
   }
-  const command = COMMANDS[name];
-  if (!command) {
+  const entry = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  if (!entry) {
     io.err(`Unknown command: ${name}\n\n${overview()}`);
     return EXIT_USAGE;
   }
+  const command = await entry.load();
   if (args.includes('--help') || args.includes('-h')) {
     io.out(command.usage);
     return 0;
   }
+  await prepare();
   return command.run(args, io);
-}
-
-const invokedDirectly = process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url);
-if (invokedDirectly) {
-  setInflateRaw(nodeInflateRaw);
-  await loadZlibWasmNode(); // DICOM headers: inflated a few KB into an entry, by zlib's WASM build
-  await loadClaheKernel(); // CLAHE's histograms and per-pixel mix, as the browser workers run them
-  const io: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
-  process.exitCode = await main(process.argv.slice(2), io);
 }

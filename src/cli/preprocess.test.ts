@@ -9,15 +9,15 @@ import { gunzipSync } from 'node:zlib';
 import h5wasm from 'h5wasm/node';
 import { describe, expect, it } from 'vitest';
 import { generatePhantomPatient } from '../phantom/phantom';
+import { runCliSync } from '../test-support/cliProcess';
 
 const repo = path.resolve(__dirname, '../..');
 const shared = path.resolve(repo, '../shared');
 const patient17 = path.join(shared, 'data/3Dircadb1.17');
-const tsx = path.join(repo, 'node_modules/.bin/tsx');
 
 function cli(args: string[]) {
   if (!existsSync(patient17)) throw new Error(`real test data missing: ${patient17} (../shared beside the repo)`);
-  return spawnSync(tsx, ['src/cli/main.ts', ...args], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 24 });
+  return runCliSync(args);
 }
 
 function lastJson(stdout: string) {

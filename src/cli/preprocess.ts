@@ -37,7 +37,6 @@ Exit code: 0 when at least one patient was written, 1 when none, 2 on a usage er
 `;
 
 export const preprocessCommand: CliCommand = {
-  summary: 'preprocess patients like the reference pipeline and write its HDF5',
   usage: USAGE,
   run: runPreprocess,
 };

@@ -4,7 +4,6 @@
 // written to disk (128² slices, so the model's input is resized), with and without ground truth,
 // and on the real 3Dircadb1.17 zips. The files it writes read back; the Dice it prints is the Dice
 // of the NIfTI it wrote against the truth.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -20,15 +19,15 @@ import { unet } from '../model/unet';
 import { generatePhantomPatient } from '../phantom/phantom';
 import { readSlice } from '../dicom/parse';
 import { phantomVolumes } from '../test-support/phantomVolumes';
+import { runCliSync } from '../test-support/cliProcess';
 
 const repo = path.resolve(__dirname, '../..');
 const patient17 = path.resolve(repo, '../shared/data/3Dircadb1.17');
-const tsx = path.join(repo, 'node_modules/.bin/tsx');
 const work = mkdtempSync(path.join(tmpdir(), 'liverlab-segment-'));
 const modelDir = path.join(work, 'model');
 
 function cli(args: string[]) {
-  return spawnSync(tsx, ['src/cli/main.ts', 'segment', ...args], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return runCliSync(['segment', ...args]);
 }
 
 function lastJson(stdout: string) {

@@ -47,7 +47,6 @@ Exit code: 0 on success, 1 when the patient or model cannot be read, 2 on a usag
 `;
 
 export const segmentCommand: CliCommand = {
-  summary: 'segment one patient with a trained model; write DICOM SEG and NIfTI',
   usage: USAGE,
   run: runSegment,
 };

@@ -1,16 +1,14 @@
 // The CLI's train as a user runs it: phantom patients on disk, a validation patient named on the
 // command line, a model saved in the format the app imports, and a JSON summary as the last line.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatePhantomPatient } from '../phantom/phantom';
 import { fromModelFiles, modelInputSize } from '../model/modelFiles';
+import { runCliSync } from '../test-support/cliProcess';
 
-const repo = path.resolve(__dirname, '../..');
-const tsx = path.join(repo, 'node_modules/.bin/tsx');
-const cli = (args: string[]) => spawnSync(tsx, ['src/cli/main.ts', ...args], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 24 });
+const cli = (args: string[]) => runCliSync(args);
 
 describe('npm run cli -- train', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'liverlab-cli-train-'));

@@ -43,7 +43,6 @@ Exit code: 0 when trained, 1 when training failed, 2 on a usage error.
 `;
 
 export const trainCommand: CliCommand = {
-  summary: 'train the UNet in Node on the same core as the tab and save the model',
   usage: USAGE,
   run: runTrain,
 };
