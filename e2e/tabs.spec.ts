@@ -4,7 +4,9 @@
 //   (every stored slice of every cached patient readable and whole, counts right, no orphans);
 // - a run trains in one tab at a time: the other tab shows it as training elsewhere and cannot
 //   resume or delete it until it stops there, then continues it from the checkpoint; the history
-//   runs on without a gap or repeat and the checkpoints stay one per kind, at the run's epoch.
+//   runs on without a gap or repeat and the checkpoints stay one per kind, at the run's epoch;
+// - a tab closed mid-run (it can announce nothing): the other tab sees the run's lock go, shows the
+//   run interrupted and resumes it.
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -161,4 +163,30 @@ test('a run trains in one tab at a time: the other tab sees it training there, a
   await expect(a.getByTestId('run-row')).toContainText('stopped');
   await expect(a.getByTestId('run-row').getByRole('button', { name: 'Resume' })).toHaveCount(1);
   await b.close();
+});
+
+test('a tab closed mid-run frees its run: the other tab, told nothing, shows it interrupted and resumes it', async ({ page }) => {
+  test.setTimeout(600_000);
+  const a = page;
+  await a.goto('/');
+  await cacheDemo(a);
+  const b = await a.context().newPage();
+  await b.goto('/');
+  await b.getByRole('tab', { name: 'Train' }).click();
+  await a.getByRole('tab', { name: 'Train' }).click();
+  await a.getByLabel('Base filters').fill('4');
+  await a.getByLabel('Input size (px)').fill('64');
+  await a.getByLabel('Epochs').fill('40');
+  await a.getByLabel('Phantom.2 role').selectOption('skip');
+  await a.getByRole('button', { name: 'Start training' }).click();
+  const rowB = b.getByTestId('run-row');
+  await expect(rowB).toContainText('training in another tab', { timeout: 300_000 });
+  await expect(rowB.getByTestId('run-epochs')).not.toHaveText(/^0 \//, { timeout: 300_000 });
+  await a.close();
+  await expect(rowB).toContainText('interrupted');
+  const at = Number((await rowB.getByTestId('run-epochs').textContent())!.split(' / ')[0]);
+  await rowB.getByRole('button', { name: 'Resume' }).click();
+  await expect(b.getByTestId('run-message')).toContainText(`resumed from the checkpoint of epoch ${at}`, { timeout: 120_000 });
+  await b.getByRole('button', { name: 'Stop' }).click();
+  await expect(b.getByTestId('run-status')).toHaveText('stopped', { timeout: 300_000 });
 });

@@ -3,7 +3,12 @@
 //   reports as device.lost with reason 'destroyed'): the UI says so and which backend the run moved
 //   to, the run continues from its last checkpoint (epoch count and history kept) and finishes;
 // - a reload mid-epoch: the checkpoint records in IndexedDB are whole and not duplicated, before
-//   and after the run resumes (the resume itself is also covered by training.spec.ts).
+//   and after the run resumes (the resume itself is also covered by training.spec.ts);
+// - reloads while the machine is kept busy (processes spinning on every core), mid-run and in the last
+//   epoch: the run never stays "running" with no tab training it — it reads interrupted and resumes,
+//   or, when the worker saved its last epoch while the page went away, finished.
+import { spawn } from 'node:child_process';
+import { cpus } from 'node:os';
 import { test, expect } from './fixtures';
 import type { Page } from '@playwright/test';
 import { storedCheckpoints } from './idb';
@@ -112,9 +117,11 @@ test('a lost WebGPU device mid-run: the UI says so, the run continues on the nex
 
 test('a reload mid-epoch leaves whole, unduplicated checkpoints; the resumed run finishes with its full history', async ({ page }) => {
   await cachedDemo(page);
-  await setUpRun(page, { epochs: 3 });
+  // Epochs to spare: on a busy machine the worker trains on while the page reloads (an epoch here is
+  // well under a second), and a run whose every epoch got saved reads finished, with nothing to resume.
+  await setUpRun(page, { epochs: 6 });
   await page.getByRole('button', { name: 'Start training' }).click();
-  await expect(page.getByTestId('epoch-progress')).toHaveText(/epoch [12] \/ 3/, { timeout: 300_000 });
+  await expect(page.getByTestId('epoch-progress')).toHaveText(/epoch [12] \/ 6/, { timeout: 300_000 });
   await page.reload();
   const [interrupted] = await storedRuns(page);
   expect(interrupted.state.epoch).toBeGreaterThanOrEqual(1);
@@ -128,7 +135,76 @@ test('a reload mid-epoch leaves whole, unduplicated checkpoints; the resumed run
   await expect(page.getByTestId('run-message')).toContainText(`resumed from the checkpoint of epoch ${interrupted.state.epoch}`, { timeout: 120_000 });
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 300_000 });
   const [done] = await storedRuns(page);
-  expect(done.state.history.map((h) => h.epoch)).toEqual([1, 2, 3]);
+  expect(done.state.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
   expect(done.state.history.slice(0, interrupted.state.epoch)).toEqual(interrupted.state.history);
   await expectWholeCheckpoints(page, done);
+});
+
+/** Spins one process per core until the returned function is called: a laptop busy with something else. */
+function keepMachineBusy(): () => void {
+  const spinners = cpus().map(() => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  return () => spinners.forEach((p) => p.kill());
+}
+
+/** Waits for the live run's readout (completed epochs) to match, looking every 50 ms: epochs here are short. */
+async function epochShown(page: Page, readout: RegExp): Promise<void> {
+  await page.waitForFunction(
+    ({ source }) => new RegExp(source).test(document.querySelector('[data-testid="epoch-progress"]')?.textContent ?? ''),
+    { source: readout.source },
+    { polling: 50, timeout: 300_000 },
+  );
+}
+
+/** Reloads with every core busy, and reads the run's row once the list is back. */
+async function reloadWhileBusy(page: Page): Promise<string> {
+  const stopSpinning = keepMachineBusy();
+  try {
+    await page.reload();
+    await page.getByRole('tab', { name: 'Train' }).click();
+    const row = page.getByTestId('run-row');
+    await expect(row).toHaveCount(1);
+    // Never "running" / "training" with no tab training it: wait for the list to settle on what the run is.
+    await expect(row.getByRole('cell').nth(1)).toHaveText(/^(interrupted|finished)/);
+    return (await row.getByRole('cell').nth(1).textContent())!;
+  } finally {
+    stopSpinning();
+  }
+}
+
+test('reloads on a busy machine never strand a run: mid-run it reads interrupted and resumes; in its last epoch, interrupted or finished', async ({ page }) => {
+  test.setTimeout(900_000);
+  await cachedDemo(page);
+  await setUpRun(page, { epochs: 8 });
+  await page.getByRole('button', { name: 'Start training' }).click();
+  await epochShown(page, /^epoch [1-3] \/ 8$/);
+  expect(await reloadWhileBusy(page)).toMatch(/^interrupted/);
+  const [first] = await storedRuns(page);
+  expect(first.status).toBe('running');
+  expect(first.state.epoch).toBeGreaterThanOrEqual(1);
+  expect(first.state.epoch).toBeLessThan(8);
+  await expectWholeCheckpoints(page, first);
+  const row = page.getByTestId('run-row');
+  await row.getByRole('button', { name: 'Resume' }).click();
+  await expect(page.getByTestId('run-message')).toContainText(`resumed from the checkpoint of epoch ${first.state.epoch}`, { timeout: 120_000 });
+
+  // The last epoch: the worker may save it while the page goes away; then the run must read finished.
+  await epochShown(page, /^epoch 7 \/ 8$/);
+  const second = await reloadWhileBusy(page);
+  const [atReload] = await storedRuns(page);
+  expect(atReload.status).toBe(atReload.state.epoch === 8 ? 'finished' : 'running');
+  expect(second).toMatch(atReload.state.epoch === 8 ? /^finished/ : /^interrupted/);
+  await expectWholeCheckpoints(page, atReload);
+  if (atReload.state.epoch < 8) {
+    await row.getByRole('button', { name: 'Resume' }).click();
+    await expect(page.getByTestId('run-message')).toContainText(`resumed from the checkpoint of epoch ${atReload.state.epoch}`, { timeout: 120_000 });
+    await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 300_000 });
+  }
+  console.log(`[measure] busy reloads: first at epoch ${first.state.epoch}, second at epoch ${atReload.state.epoch} (${second})`);
+  const [done] = await storedRuns(page);
+  expect(done.status).toBe('finished');
+  expect(done.state.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+  expect(done.state.history.slice(0, first.state.epoch)).toEqual(first.state.history);
+  await expectWholeCheckpoints(page, done);
+  await expect(row).toContainText('finished');
+  await expect(row.getByTestId('run-epochs')).toHaveText('8 / 8');
 });

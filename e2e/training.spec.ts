@@ -117,7 +117,8 @@ test('a reload mid-run: the run resumes from its checkpoint and continues the ep
   await cachedDemo(page);
   await setUpRun(page, { base: 4, size: 64, epochs: 6 });
   await page.getByRole('button', { name: 'Start training' }).click();
-  await expect(page.getByTestId('epoch-progress')).toHaveText(/epoch [2-5] \/ 6/, { timeout: 300_000 });
+  // Not later than epoch 4: the worker trains on while the page reloads (more so on a busy machine).
+  await expect(page.getByTestId('epoch-progress')).toHaveText(/epoch [2-4] \/ 6/, { timeout: 300_000 });
   await page.reload();
   await page.getByRole('tab', { name: 'Train' }).click();
   const row = page.getByTestId('run-row');

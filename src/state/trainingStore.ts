@@ -16,7 +16,7 @@ import { deleteModel, deleteRun, getRun, listModels, listRuns, putRun } from '..
 import { startTrainingWorker, type TrainSession } from '../workers/trainClient';
 import type { TrainRequest } from '../workers/train.worker';
 import { automated } from '../workers/trainTestHooks';
-import { announce, onOtherTabChange, runsTrainingNow, withRunLock } from '../storage/tabSync';
+import { announce, onOtherTabChange, runLockReleased, runsTrainingNow, withRunLock } from '../storage/tabSync';
 
 export interface LiveRun {
   runId: string;
@@ -70,6 +70,8 @@ let session: TrainSession | null = null;
 let stopRequested = false;
 /** The run whose lock this tab holds (also between the workers of a fallback). */
 let heldRunId: string | null = null;
+/** Runs another tab trains whose lock this tab waits on, to list them again once that tab is done or gone. */
+const watchedElsewhere = new Set<string>();
 
 function newRunId(): string {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -174,7 +176,16 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     async refresh() {
       const db = await openCache();
       const [runs, models, training] = await Promise.all([listRuns(db), listModels(db), runsTrainingNow()]);
-      set({ runs, models, trainingElsewhere: [...training].filter((id) => id !== heldRunId) });
+      const trainingElsewhere = [...training].filter((id) => id !== heldRunId);
+      set({ runs, models, trainingElsewhere });
+      // A tab that closes or reloads mid-run announces nothing: its lock going is the only sign.
+      for (const id of trainingElsewhere.filter((id) => !watchedElsewhere.has(id))) {
+        watchedElsewhere.add(id);
+        void runLockReleased(id).then(() => {
+          watchedElsewhere.delete(id);
+          void get().refresh();
+        });
+      }
     },
 
     setBackendChoice(b) {

@@ -1,6 +1,8 @@
-// Training runs, their checkpoints and the models kept for the viewer, in IndexedDB. An epoch's
-// checkpoint and the run's state are written in one transaction, so after a crash or reload the
-// run and its weights always agree. Thin: no training here; runs in the page and in workers.
+// Training runs, their checkpoints and the models kept for the viewer, in IndexedDB. Everything an
+// epoch changes (the run's state and status, its checkpoints, the best model) is written in one
+// transaction, so after a crash or reload the run, its weights and its model always agree — and the
+// last epoch's write also says 'finished', so a run whose every epoch was saved is never left
+// reading 'running'. Thin: no training here; runs in the page and in workers.
 import type { Db, Checkpoint, StoredModel, TrainingRun } from './schema';
 import { describeStorageError } from './quota';
 
@@ -16,12 +18,16 @@ export async function listRuns(db: Db): Promise<TrainingRun[]> {
   return (await db.getAll('runs')).sort((a, b) => b.createdAt - a.createdAt);
 }
 
-/** Saves the run's state with its `last` checkpoint (and `best`, when the epoch improved) atomically. */
-export async function saveEpoch(db: Db, run: TrainingRun, last: Checkpoint, best: Checkpoint | null): Promise<void> {
-  const tx = db.transaction(['runs', 'checkpoints'], 'readwrite');
+/**
+ * Saves the run (state and status) with its `last` checkpoint, and `best` and the kept model when the
+ * epoch improved, atomically: a reload or a killed worker leaves either all of them or none.
+ */
+export async function saveEpoch(db: Db, run: TrainingRun, last: Checkpoint, best: Checkpoint | null, model: StoredModel | null): Promise<void> {
+  const tx = db.transaction(['runs', 'checkpoints', 'models'], 'readwrite');
   try {
     const writes: Promise<unknown>[] = [tx.objectStore('runs').put(run), tx.objectStore('checkpoints').put(last)];
     if (best) writes.push(tx.objectStore('checkpoints').put(best));
+    if (model) writes.push(tx.objectStore('models').put(model));
     await Promise.all([...writes, tx.done]);
   } catch (e) {
     throw new Error(describeStorageError(e, last.model.weightData.byteLength * 3, `the checkpoint of epoch ${last.epoch}`), { cause: e });

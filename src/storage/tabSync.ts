@@ -79,6 +79,17 @@ export async function withRunLock<T>(runId: string, work: () => Promise<T>): Pro
   return lm.request(`${RUN_LOCK_PREFIX}${runId}`, { ifAvailable: true }, async (lock): Promise<RunLockResult<T>> => (lock ? { held: true, value: await work() } : { held: false }));
 }
 
+/**
+ * Resolves once no tab holds run `runId`'s lock: the tab training it finished, or closed or reloaded
+ * (and so could not announce it). At once without Web Locks. The wait is a shared request, granted
+ * when the trainer's exclusive lock goes and released at once.
+ */
+export async function runLockReleased(runId: string): Promise<void> {
+  const lm = locks();
+  if (!lm) return;
+  await lm.request(`${RUN_LOCK_PREFIX}${runId}`, { mode: 'shared' }, async () => {});
+}
+
 /** Ids of the runs some tab (this one included) is training now. */
 export async function runsTrainingNow(): Promise<Set<string>> {
   const lm = locks();

@@ -13,10 +13,10 @@ import { restoreModel, restoreOptimizer, snapshotModel, snapshotOptimizer } from
 import type { SliceSet } from '../model/sliceSet';
 import { Trainer, emptyTrainerState, inlineBatchSource, type BatchSource, type EpochRecord, type StepInfo, type TrainerState } from '../model/trainer';
 import { unet } from '../model/unet';
-import { openCache, type TrainingRun } from '../storage/schema';
+import { openCache, type StoredModel, type TrainingRun } from '../storage/schema';
 import { listPatients } from '../storage/datasets';
 import { readSliceSet } from '../storage/readPatient';
-import { getCheckpoint, getRun, putModel, putRun, saveEpoch } from '../storage/runs';
+import { getCheckpoint, getRun, putRun, saveEpoch } from '../storage/runs';
 import { AugmentWorkers } from './augmentWorkers';
 import { TFJS_WASM_PATHS } from './wasmAssets';
 import { installTrainTestHooks } from './trainTestHooks';
@@ -127,26 +127,32 @@ const trainApi = {
           // The device may have been lost while the weights were read back: then they are not saved.
           checkDevice();
           const base = { runId: current.id, epoch: record.epoch, valDice: record.valDice, model: snapshot, optimizer: opt, savedAt: Date.now() };
-          const updated: TrainingRun = { ...current, state: st, updatedAt: Date.now(), status: trainer?.isPaused ? 'paused' : 'running' };
-          await saveEpoch(db, updated, { ...base, kind: 'last' }, improved ? { ...base, kind: 'best' } : null);
-          if (improved || record.valDice === null) {
-            await putModel(db, {
-              id: `run:${current.id}`,
-              name: `${current.name} (best, epoch ${record.epoch})`,
-              createdAt: current.createdAt,
-              source: 'run',
-              runId: current.id,
-              size: s.size,
-              baseFilters: s.baseFilters,
-              valDice: record.valDice,
-              model: snapshot,
-            });
-          }
+          // The last epoch's write says 'finished' itself: a reload (or a busy machine's slow teardown
+          // of this worker) between it and a later status write would leave every epoch saved and the
+          // run reading 'running' — neither resumable nor finished.
+          const status = record.epoch >= s.epochs ? 'finished' : trainer?.isPaused ? 'paused' : 'running';
+          const updated: TrainingRun = { ...current, state: st, updatedAt: Date.now(), status };
+          const kept: StoredModel | null =
+            improved || record.valDice === null
+              ? {
+                  id: `run:${current.id}`,
+                  name: `${current.name} (best, epoch ${record.epoch})`,
+                  createdAt: current.createdAt,
+                  source: 'run',
+                  runId: current.id,
+                  size: s.size,
+                  baseFilters: s.baseFilters,
+                  valDice: record.valDice,
+                  model: snapshot,
+                }
+              : null;
+          await saveEpoch(db, updated, { ...base, kind: 'last' }, improved ? { ...base, kind: 'best' } : null, kept);
           events.epoch(record, st);
         },
       });
       checkDevice();
-      const status = stopped ? 'stopped' : 'finished';
+      // Stopped during the last epoch's validation is still every epoch done: finished.
+      const status = stopped && trainer.state.epoch < s.epochs ? 'stopped' : 'finished';
       await putRun(db, { ...current, state: trainer.state, status, updatedAt: Date.now() });
       model.dispose();
       optimizer.dispose();

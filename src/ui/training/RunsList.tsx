@@ -21,12 +21,15 @@ export function RunsList() {
         {runs.map((r) => {
           const isLive = live?.runId === r.id && (live.status === 'running' || live.status === 'paused' || live.status === 'starting');
           const elsewhere = !isLive && trainingElsewhere.includes(r.id);
+          // Stored as running or paused, but no tab trains it: its tab reloaded or closed (a run saved
+          // before its last epoch wrote 'finished' too may have every epoch done).
+          const unowned = !isLive && !elsewhere && (r.status === 'running' || r.status === 'paused');
           const interrupted = !isLive && !elsewhere && (r.status === 'running' || r.status === 'paused' || r.status === 'stopped' || r.status === 'failed') && r.state.epoch < r.settings.epochs;
           return (
             <tr key={r.id} data-testid="run-row" data-run={r.name} data-status={isLive ? 'live' : r.status}>
               <td>{r.name}</td>
               <td>
-                {isLive ? 'training' : elsewhere ? 'training in another tab' : interrupted && (r.status === 'running' || r.status === 'paused') ? 'interrupted' : r.status}
+                {isLive ? 'training' : elsewhere ? 'training in another tab' : unowned ? (interrupted ? 'interrupted' : 'finished') : r.status}
                 {r.message && <span className="muted"> — {r.message}</span>}
               </td>
               <td data-testid="run-epochs">
