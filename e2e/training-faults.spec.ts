@@ -164,8 +164,8 @@ async function reloadWhileBusy(page: Page): Promise<string> {
     const row = page.getByTestId('run-row');
     await expect(row).toHaveCount(1);
     // Never "running" / "training" with no tab training it: wait for the list to settle on what the run is.
-    await expect(row.getByRole('cell').nth(1)).toHaveText(/^(interrupted|finished)/);
-    return (await row.getByRole('cell').nth(1).textContent())!;
+    await expect(row.getByTestId('run-standing')).toHaveText(/^(interrupted|finished)/);
+    return (await row.getByTestId('run-standing').textContent())!;
   } finally {
     stopSpinning();
   }

@@ -1,8 +1,9 @@
 // Training as a student does it: cached phantom patients, a CI-sized run on the default backend
 // (WASM here: the only GPU is SwiftShader, which the app skips and says so), validation Dice per
-// held-out patient, no tensor leak, a reload mid-run and resume, export → import → same Dice, and
-// the GPU backends able to train when chosen.
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+// held-out patient, no tensor leak, a reload mid-run and resume, export → import → same Dice, the
+// same recipe repeated with 3 seeds (each held-out patient's median and spread), and the GPU
+// backends able to train when chosen.
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test, expect } from './fixtures';
@@ -46,7 +47,9 @@ const EPOCHS = 40;
 interface StoredRun {
   name: string;
   status: string;
-  state: { epoch: number; history: { epoch: number; valDice: number | null; numTensors: number; perPatientDice: Record<string, number> }[] };
+  settings: { seed: number };
+  repeat?: { group: string; seeds: number[] };
+  state: { epoch: number; bestEpoch: number | null; history: { epoch: number; valDice: number | null; numTensors: number; perPatientDice: Record<string, number> }[] };
 }
 
 function storedRuns(page: Page): Promise<StoredRun[]> {
@@ -132,6 +135,47 @@ test('a reload mid-run: the run resumes from its checkpoint and continues the ep
   const [run] = await storedRuns(page);
   expect(run.state.history.map((h) => h.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
   await expect(page.getByTestId('run-row').getByTestId('run-epochs')).toHaveText('6 / 6');
+});
+
+test('repeat with 3 seeds: one run per seed, each row and exported model names its seed, and each held-out patient gets a median and a spread', async ({ page }) => {
+  await cachedDemo(page);
+  await setUpRun(page, { base: 4, size: 64, epochs: 2 });
+  await page.getByLabel('Seed').fill('4');
+  await page.getByRole('button', { name: 'Repeat with 3 seeds (4, 5, 6)' }).click();
+  await expect(page.getByTestId('live-seed')).toHaveText('seed 4', { timeout: 120_000 });
+  await expect.poll(async () => (await storedRuns(page)).filter((r) => r.status === 'finished').length, { timeout: 600_000 }).toBe(3);
+  const runs = await storedRuns(page);
+  expect(runs.map((r) => r.settings.seed).sort()).toEqual([4, 5, 6]);
+  expect(new Set(runs.map((r) => r.repeat?.group)).size).toBe(1);
+  for (const r of runs) expect(r.name).toMatch(new RegExp(` · seed ${r.settings.seed}$`));
+  for (const seed of [4, 5, 6]) await expect(page.locator(`[data-testid=run-row][data-run$="seed ${seed}"]`).getByTestId('run-seed')).toHaveText(String(seed));
+
+  // The table's numbers are the runs' best-epoch Dice: median and max − min over the three seeds.
+  const bySeed = [4, 5, 6].map((seed) => runs.find((r) => r.settings.seed === seed)!);
+  const patients = Object.keys(bySeed[0].state.history[0].perPatientDice);
+  expect(patients.length).toBeGreaterThan(0);
+  const table = page.getByTestId('seed-repeat');
+  await expect(table).toHaveCount(1);
+  for (const patient of patients) {
+    const dice = bySeed.map((r) => r.state.history.find((h) => h.epoch === r.state.bestEpoch)!.perPatientDice[patient]).sort((a, b) => a - b);
+    const row = table.locator(`[data-testid=seed-repeat-patient][data-patient="${patient}"]`);
+    await expect(row.getByTestId('seed-median')).toHaveText(dice[1].toFixed(3));
+    await expect(row.getByTestId('seed-spread')).toHaveText((dice[2] - dice[0]).toFixed(3));
+  }
+
+  // The exported model carries its run's seed and history.
+  const model = page.locator('[data-testid=model-row][data-source=run]').filter({ hasText: 'seed 5' });
+  const dir = mkdtempSync(join(tmpdir(), 'liverlab-model-'));
+  const saved: string[] = [];
+  page.on('download', async (d) => {
+    await d.saveAs(join(dir, d.suggestedFilename()));
+    saved.push(d.suggestedFilename());
+  });
+  await model.getByRole('button', { name: 'Export' }).click();
+  await expect.poll(() => saved.some((f) => f.endsWith('.json'))).toBe(true);
+  const json = JSON.parse(readFileSync(join(dir, saved.find((f) => f.endsWith('.json'))!), 'utf8'));
+  expect(json.userDefinedMetadata.liverlab).toMatchObject({ seed: 5, settings: { seed: 5 }, bestEpoch: bySeed[1].state.bestEpoch });
+  expect(json.userDefinedMetadata.liverlab.history).toHaveLength(2);
 });
 
 for (const backend of ['webgl', 'webgpu'] as const) {

@@ -21,11 +21,11 @@ describe('npm run cli -- train', () => {
 
   it('trains on two patients, validates on the third, saves an importable model and prints JSON', () => {
     const out = path.join(dir, 'model');
-    const run = cli(['train', path.join(dir, 'data'), '--val', '3', '--epochs', '2', '--base', '4', '--size', '64', '--out', out]);
+    const run = cli(['train', path.join(dir, 'data'), '--val', '3', '--epochs', '2', '--base', '4', '--size', '64', '--seed', '5', '--out', out]);
     expect(run.status, run.stderr).toBe(0);
     const lines = run.stdout.trim().split('\n');
     const summary = JSON.parse(lines[lines.length - 1]);
-    expect(summary).toMatchObject({ backend: 'wasm', epochs: 2, out });
+    expect(summary).toMatchObject({ backend: 'wasm', seed: 5, epochs: 2, out });
     expect(Object.keys(summary.perPatientDice)).toEqual(['3Dircadb1.3']);
     expect(summary.valDice).toBeGreaterThanOrEqual(0);
     expect(summary.valDice).toBeLessThanOrEqual(1);
@@ -34,7 +34,27 @@ describe('npm run cli -- train', () => {
     expect(modelInputSize(snapshot)).toEqual({ ok: true, size: 64 });
     const history = JSON.parse(readFileSync(path.join(out, 'history.json'), 'utf8'));
     expect(history.val).toEqual(['3Dircadb1.3']);
+    expect(history.seed).toBe(5);
+    expect(history.settings.seed).toBe(5);
     expect(history.history).toHaveLength(2);
+  });
+
+  it('--seeds 1,2 trains the same recipe once per seed and reports each validation patient\'s median and spread', () => {
+    const out = path.join(dir, 'seeds');
+    const run = cli(['train', path.join(dir, 'data'), '--val', '3', '--epochs', '2', '--base', '4', '--size', '64', '--seeds', '1,2', '--out', out]);
+    expect(run.status, run.stderr).toBe(0);
+    const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+    expect(summary.seeds.map((s: { seed: number }) => s.seed)).toEqual([1, 2]);
+    const dice = summary.seeds.map((s: { perPatientDice: Record<string, number> }) => s.perPatientDice['3Dircadb1.3']);
+    expect(summary.perPatient['3Dircadb1.3'].dice).toEqual(dice);
+    expect(summary.perPatient['3Dircadb1.3'].median).toBeCloseTo((dice[0] + dice[1]) / 2, 12);
+    expect(summary.perPatient['3Dircadb1.3'].spread).toBeCloseTo(Math.abs(dice[0] - dice[1]), 12);
+    expect(run.stderr).toMatch(/3Dircadb1\.3: Dice [\d.]+ \/ [\d.]+ \(seeds 1 \/ 2\): median [\d.]+, spread [\d.]+/);
+    const histories = [1, 2].map((seed) => JSON.parse(readFileSync(path.join(out, `seed-${seed}`, 'history.json'), 'utf8')));
+    expect(histories.map((h) => h.seed)).toEqual([1, 2]);
+    // Another seed is another run: other initial weights and batch order, so another first loss.
+    expect(histories[0].history[0].loss).not.toBe(histories[1].history[0].loss);
+    for (const seed of [1, 2]) expect(readFileSync(path.join(out, `seed-${seed}`, 'model.json'), 'utf8')).toContain('modelTopology');
   });
 
   it('refuses a missing --val and a --val that is every patient, with exit 2', () => {
@@ -42,5 +62,8 @@ describe('npm run cli -- train', () => {
     const r = cli(['train', path.join(dir, 'data'), '--val', '1,2,3', '--out', path.join(dir, 'x')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/nothing left to train on/);
+    const both = cli(['train', path.join(dir, 'data'), '--val', '3', '--seed', '1', '--seeds', '1,2', '--out', path.join(dir, 'x')]);
+    expect([both.status, both.stderr]).toEqual([2, expect.stringMatching(/--seed or --seeds, not both/)]);
+    expect(cli(['train', path.join(dir, 'data'), '--val', '3', '--seeds', '1,1', '--out', path.join(dir, 'x')]).stderr).toMatch(/each seed once/);
   });
 });

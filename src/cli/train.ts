@@ -1,18 +1,15 @@
 // `train <folders-or-zips…> --val <patients> --preset laptop --out <dir>`: the tab's trainer, run
 // in Node on the same core (pipeline → sliceSet → Trainer) on the WASM backend with our training
-// kernels; saves the best model by validation Dice as model.json + weights (tfjs layers format,
-// what the app imports) and history.json. Progress on stderr; the last stdout line is JSON.
-import { mkdir, writeFile } from 'node:fs/promises';
+// kernels. Here: the arguments, preprocessing the patients once, and the summary; each seed's run
+// (`--seed N`, or the same recipe once per seed with `--seeds 1,2,3`) is trainSeed.ts, which saves
+// the best model by validation Dice and history.json. Progress on stderr; the last stdout line is JSON.
 import path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { listPatientNames } from '../discovery/patientNames';
 import { chooseBackend, type BackendName } from '../model/backends';
-import { snapshotModel, type ModelSnapshot } from '../model/checkpoint';
-import { toModelFiles } from '../model/modelFiles';
 import { PRESETS, checkTrainerSettings, type PresetName } from '../model/presets';
+import { medianAndSpread, parseSeeds, seedSpread } from '../model/seedRepeats';
 import { buildSliceSet, type PatientVolumeLike } from '../model/sliceSet';
-import { Trainer, inlineBatchSource, type TrainerSettings } from '../model/trainer';
-import { unet } from '../model/unet';
+import type { TrainerSettings } from '../model/trainer';
 import type { AugmentMode } from '../model/batches';
 import { DEFAULT_PIPELINE_PARAMS } from '../pipeline/params';
 import { runPreprocessJob } from '../jobs/preprocess/wholePatient';
@@ -20,6 +17,7 @@ import type { CliCommand, CliIo } from './command';
 import { readArgs } from './args';
 import { collectNodeSources } from '../node/nodeSources';
 import { matchPatients } from './patientSelection';
+import { trainOneSeed, type SeedSummary } from './trainSeed';
 
 const USAGE = `Usage: npm run cli -- train <folder|file|zip>… --val <patients> --out <dir> [options]
 
@@ -27,18 +25,23 @@ Preprocesses the patients (reference pipeline), trains the reference UNet on the
 patients and validates on every slice of the --val patients after each epoch, on the WASM
 backend (or --backend cpu). Saves the best model by validation Dice to <dir>/model.json +
 <dir>/model.weights.bin (tfjs layers format; the app's "Import model…" reads it) and
-<dir>/history.json.
+<dir>/history.json (settings, seed, split and every epoch).
 
 Options:
   --val LIST          validation patients by name or number (e.g. 3Dircadb1.1 or 1,18); required
   --out DIR           where to save the model (required)
   --preset NAME       laptop (default: base 8, 128², batch 8, lr 1e-3, 20 epochs) or reference
-  --epochs N --base N --size N --batch N --lr X --seed N    override the preset
+  --epochs N --base N --size N --batch N --lr X    override the preset
+  --seed N            the run's seed: weights' initialisation, batch order, augmentation (default 1)
+  --seeds LIST        the same recipe once per seed (e.g. 1,2,3), each saved to <dir>/seed-<N>/;
+                      reports each validation patient's median and spread (max − min) over the seeds
   --augment MODE      online (default), offline (the reference's) or none
   --organ NAME        mask folder (default liver)
   --backend NAME      wasm (default) or cpu
 
-Last line of stdout: {"backend","epochs","valDice","perPatientDice","bestEpoch","seconds","out",...}
+Last line of stdout: {"backend","seed","epochs","valDice","perPatientDice","bestEpoch","seconds","out",...};
+with --seeds: {"backend","seeds":[{"seed","valDice","perPatientDice","bestEpoch",...}],
+"perPatient":{"<patient>":{"dice":[…],"median","spread"}},"valDice":{"median","spread"},"seconds","out"}
 Exit code: 0 when trained, 1 when training failed, 2 on a usage error.
 `;
 
@@ -48,7 +51,7 @@ export const trainCommand: CliCommand = {
 };
 
 async function runTrain(args: string[], io: CliIo): Promise<number> {
-  const optionNames = ['val', 'out', 'preset', 'epochs', 'base', 'size', 'batch', 'lr', 'seed', 'augment', 'organ', 'backend'];
+  const optionNames = ['val', 'out', 'preset', 'epochs', 'base', 'size', 'batch', 'lr', 'seed', 'seeds', 'augment', 'organ', 'backend'];
   const parsed = readArgs('train', USAGE, args, Object.fromEntries(optionNames.map((k) => [k, { type: 'string' as const }])), io);
   if (!parsed) return 2;
   const v = parsed.values as Record<string, string | undefined>;
@@ -69,11 +72,14 @@ async function runTrain(args: string[], io: CliIo): Promise<number> {
   settings.batchSize = num('batch') ?? settings.batchSize;
   settings.learningRate = num('lr') ?? settings.learningRate;
   settings.seed = num('seed') ?? settings.seed;
+  if (v.seed !== undefined && v.seeds !== undefined) return usage('give --seed or --seeds, not both');
+  const seeds = v.seeds === undefined ? [settings.seed] : parseSeeds(v.seeds);
+  if (typeof seeds === 'string') return usage(`--seeds: ${seeds}`);
   if (v.augment) {
     if (!['online', 'offline', 'none'].includes(v.augment)) return usage('--augment must be online, offline or none');
     settings.augment.mode = v.augment as AugmentMode;
   }
-  const bad = checkTrainerSettings(settings);
+  const bad = checkTrainerSettings(settings) ?? seeds.map((seed) => checkTrainerSettings({ ...settings, seed })).find((m) => m !== null);
   if (bad) return usage(bad);
   const backendName = (v.backend ?? 'wasm') as BackendName;
   if (backendName !== 'wasm' && backendName !== 'cpu') return usage('--backend must be wasm or cpu in Node');
@@ -109,41 +115,26 @@ async function runTrain(args: string[], io: CliIo): Promise<number> {
   const { backend } = await chooseBackend(backendName);
   const train = buildSliceSet(trainVolumes, settings.size);
   const val = buildSliceSet(valVolumes, settings.size);
-  const model = unet({ baseFilters: settings.baseFilters, size: settings.size, seed: settings.seed });
-  const optimizer = tf.train.adam(settings.learningRate);
-  const trainer = new Trainer(model, optimizer, train, val, settings, inlineBatchSource(train, settings));
-  let best: ModelSnapshot | null = null;
-  const tTrain = performance.now();
   io.err(`train: ${train.count} training slices (${split.train.join(', ')}), ${val.count} validation slices (${split.val.join(', ')}), ${backend}\n`);
-  const { state } = await trainer.fit({
-    onEpochEnd: async (r, _s, improved) => {
-      io.err(`epoch ${r.epoch}/${settings.epochs}: loss ${r.loss.toFixed(4)}, val Dice ${r.valDice?.toFixed(4)} (${r.seconds.toFixed(1)} s)\n`);
-      if (improved || best === null) best = await snapshotModel(model);
-    },
-  });
   const out = path.resolve(v.out);
-  await mkdir(out, { recursive: true });
-  const files = toModelFiles(best ?? (await snapshotModel(model)), 'model');
-  await writeFile(path.join(out, 'model.json'), files.modelJson);
-  await writeFile(path.join(out, files.weightsName), new Uint8Array(files.weights));
-  await writeFile(path.join(out, 'history.json'), JSON.stringify({ settings, train: split.train, val: split.val, history: state.history }, null, 1));
-  const bestRecord = state.history.find((h) => h.epoch === state.bestEpoch) ?? state.history.at(-1);
-  const summary = {
-    backend,
-    epochs: state.epoch,
-    valDice: bestRecord?.valDice ?? null,
-    perPatientDice: bestRecord?.perPatientDice ?? {},
-    bestEpoch: state.bestEpoch,
-    lastValDice: state.history.at(-1)?.valDice ?? null,
-    trainSlices: train.count,
-    valSlices: val.count,
-    msPerStep: Math.round(state.steps.reduce((a, s) => a + s.ms, 0) / Math.max(1, state.steps.length)),
-    trainingSeconds: Math.round((performance.now() - tTrain) / 100) / 10,
-    seconds: Math.round((performance.now() - t0) / 100) / 10,
-    out,
-  };
-  model.dispose();
-  optimizer.dispose();
+  const runs: SeedSummary[] = [];
+  for (const seed of seeds) {
+    const seedOut = seeds.length > 1 ? path.join(out, `seed-${seed}`) : out;
+    runs.push(await trainOneSeed({ settings: { ...settings, seed }, train, val, split, out: seedOut }, io));
+  }
+  const common = { backend, trainSlices: train.count, valSlices: val.count, seconds: Math.round((performance.now() - t0) / 100) / 10, out };
+  let summary: object;
+  if (seeds.length === 1) summary = { ...runs[0], ...common };
+  else {
+    const spread = seedSpread(runs);
+    for (const p of spread) io.err(`train: ${p.patient}: Dice ${p.dice.map((d) => d?.toFixed(3) ?? '—').join(' / ')} (seeds ${seeds.join(' / ')}): median ${p.median.toFixed(3)}, spread ${p.spread.toFixed(3)}\n`);
+    summary = {
+      ...common,
+      seeds: runs,
+      perPatient: Object.fromEntries(spread.map((p) => [p.patient, { dice: p.dice, median: p.median, spread: p.spread }])),
+      valDice: medianAndSpread(runs.map((r) => r.valDice)),
+    };
+  }
   io.out(`${JSON.stringify(summary)}\n`);
   return 0;
 }

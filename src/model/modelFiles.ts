@@ -11,7 +11,11 @@ export interface ModelFiles {
   weights: ArrayBuffer;
 }
 
-export function toModelFiles(snapshot: ModelSnapshot, baseName: string): ModelFiles {
+/**
+ * `training` (how the model was trained: seed, settings, split, history) goes in model.json's
+ * `userDefinedMetadata.liverlab`, the tfjs field for such notes, which loaders ignore.
+ */
+export function toModelFiles(snapshot: ModelSnapshot, baseName: string, training?: object): ModelFiles {
   const weightsName = `${baseName}.weights.bin`;
   const json = {
     format: 'layers-model',
@@ -19,6 +23,7 @@ export function toModelFiles(snapshot: ModelSnapshot, baseName: string): ModelFi
     convertedBy: null,
     modelTopology: snapshot.modelTopology,
     weightsManifest: [{ paths: [`./${weightsName}`], weights: snapshot.weightSpecs }],
+    ...(training ? { userDefinedMetadata: { liverlab: training } } : {}),
   };
   return { modelJson: JSON.stringify(json), weightsName, weights: snapshot.weightData };
 }

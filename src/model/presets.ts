@@ -26,5 +26,6 @@ export function checkTrainerSettings(s: TrainerSettings): string | null {
   if (!(s.learningRate > 0 && s.learningRate < 1)) return 'learning rate must be between 0 and 1';
   if (!Number.isInteger(s.epochs) || s.epochs < 1) return 'epochs must be at least 1';
   if (!(s.threshold > 0 && s.threshold < 1)) return 'threshold must be between 0 and 1';
+  if (!Number.isSafeInteger(s.seed) || s.seed < 0) return 'seed must be a whole number, 0 or more';
   return null;
 }

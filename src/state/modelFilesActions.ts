@@ -1,7 +1,7 @@
 // Export and import of models as files (tfjs layers format), between IndexedDB and the user's
 // disk: downloads are made in the page, nothing is uploaded anywhere.
 import { openCache } from '../storage/schema';
-import { getModel, putModel } from '../storage/runs';
+import { getModel, getRun, putModel } from '../storage/runs';
 import { fromModelFiles, modelInputSize, toModelFiles } from '../model/modelFiles';
 import { downloadBlob } from '../workers/exportClient';
 
@@ -9,7 +9,13 @@ export async function exportModelFiles(id: string): Promise<void> {
   const stored = await getModel(await openCache(), id);
   if (!stored) throw new Error(`model ${id} is not stored any more`);
   const base = stored.name.replace(/[^\w.-]+/g, '_').replace(/_+/g, '_').slice(0, 60) || 'liverlab-unet';
-  const files = toModelFiles(stored.model, base);
+  // A run's best model carries how it was trained (seed, settings, split, every epoch) in model.json.
+  const run = stored.runId ? await getRun(await openCache(), stored.runId) : undefined;
+  const training = run && {
+    run: run.name, seed: run.settings.seed, settings: run.settings, train: run.train.map((p) => p.name), val: run.val.map((p) => p.name),
+    bestEpoch: run.state.bestEpoch, history: run.state.history,
+  };
+  const files = toModelFiles(stored.model, base, training);
   downloadBlob(new Blob([files.modelJson], { type: 'application/json' }), `${base}.json`);
   downloadBlob(new Blob([files.weights], { type: 'application/octet-stream' }), files.weightsName);
 }

@@ -44,6 +44,7 @@ export interface StartRequest {
   train: { key: string; name: string }[];
   val: { key: string; name: string }[];
   settings: TrainerSettings;
+  repeat?: TrainingRun['repeat'];
 }
 
 export interface TrainingState {
@@ -57,6 +58,8 @@ export interface TrainingState {
   refresh(): Promise<void>;
   setBackendChoice(b: BackendName | 'auto'): void;
   start(req: StartRequest): Promise<void>;
+  /** The same recipe once per seed, one run after another; stops at the first run that does not finish. */
+  startRepeat(req: StartRequest, seeds: number[]): Promise<void>;
   resumeRun(runId: string): Promise<void>;
   pause(): void;
   resume(): void;
@@ -165,6 +168,29 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     await get().refresh();
   };
 
+  /** Stores a new run and trains it in this tab; resolves with how it ended (null: not started). */
+  const startRun = async (req: StartRequest): Promise<RunStatus | 'starting' | null> => {
+    if (session) {
+      set({ error: 'a run is already training in this tab: stop it first' });
+      return null;
+    }
+    const problem = checkTrainerSettings(req.settings) ?? checkPatientSplit({ train: req.train.map((p) => p.name), val: req.val.map((p) => p.name) });
+    if (problem) {
+      set({ error: problem });
+      return null;
+    }
+    const run: TrainingRun = {
+      id: newRunId(), name: req.name, createdAt: Date.now(), updatedAt: Date.now(), status: 'running', datasetId: req.datasetId,
+      train: req.train, val: req.val, settings: req.settings, backend: null, state: emptyTrainerState(), ...(req.repeat ? { repeat: req.repeat } : {}),
+    };
+    await putRun(await openCache(), run);
+    await get().refresh();
+    const choice = get().backendChoice;
+    await runInWorker(run, choice === 'auto' ? undefined : choice);
+    const live = get().live;
+    return live?.runId === run.id ? live.status : null;
+  };
+
   return {
     runs: [],
     trainingElsewhere: [],
@@ -193,17 +219,15 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     },
 
     async start(req) {
-      if (session) return set({ error: 'a run is already training in this tab: stop it first' });
-      const problem = checkTrainerSettings(req.settings) ?? checkPatientSplit({ train: req.train.map((p) => p.name), val: req.val.map((p) => p.name) });
-      if (problem) return set({ error: problem });
-      const run: TrainingRun = {
-        id: newRunId(), name: req.name, createdAt: Date.now(), updatedAt: Date.now(), status: 'running', datasetId: req.datasetId,
-        train: req.train, val: req.val, settings: req.settings, backend: null, state: emptyTrainerState(),
-      };
-      await putRun(await openCache(), run);
-      await get().refresh();
-      const choice = get().backendChoice;
-      await runInWorker(run, choice === 'auto' ? undefined : choice);
+      await startRun(req);
+    },
+
+    async startRepeat(req, seeds) {
+      const repeat = { group: newRunId(), seeds };
+      for (const seed of seeds) {
+        const status = await startRun({ ...req, name: `${req.name} · seed ${seed}`, settings: { ...req.settings, seed }, repeat });
+        if (status !== 'finished') return;
+      }
     },
 
     async resumeRun(runId) {

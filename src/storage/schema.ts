@@ -98,6 +98,8 @@ export interface TrainingRun {
   backend: string | null;
   state: TrainerState;
   message?: string;
+  /** Set when the run is one seed of a repeat ("repeat with 3 seeds"): the repeat's id and all its seeds. */
+  repeat?: { group: string; seeds: number[] };
 }
 
 /** Weights + optimizer state after an epoch: `last` to resume, `best` by validation Dice. */

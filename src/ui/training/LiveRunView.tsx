@@ -33,6 +33,9 @@ export function LiveRunView({ live }: { live: LiveRun }) {
         <span data-testid="epoch-progress">
           epoch {epochNow} / {s.epochs}
         </span>
+        <span className="muted" data-testid="live-seed">
+          seed {s.seed}
+        </span>
         {active && (
           <span className="controls">
             {live.status === 'paused' ? <button onClick={resume}>Resume</button> : <button onClick={pause}>Pause</button>}

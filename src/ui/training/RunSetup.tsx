@@ -5,6 +5,7 @@ import { useCacheStore } from '../../state/cacheStore';
 import { useTrainingStore } from '../../state/trainingStore';
 import { defaultPatientSplit, checkPatientSplit } from '../../model/patientSplit';
 import { PRESETS, checkTrainerSettings, type PresetName } from '../../model/presets';
+import { consecutiveSeeds } from '../../model/seedRepeats';
 import type { TrainerSettings } from '../../model/trainer';
 import type { BackendName } from '../../model/backends';
 import type { CachedDataset } from '../../storage/schema';
@@ -22,7 +23,7 @@ export function RunSetup() {
 }
 
 function SetupForDataset({ dataset, datasets, onDataset }: { dataset: CachedDataset; datasets: CachedDataset[]; onDataset: (id: string) => void }) {
-  const { start, backendChoice, setBackendChoice, error } = useTrainingStore();
+  const { start, startRepeat, backendChoice, setBackendChoice, error } = useTrainingStore();
   const initial = useMemo(() => defaultPatientSplit(dataset.patientNames), [dataset]);
   const [sides, setSides] = useState<Record<string, Side>>(() =>
     Object.fromEntries(dataset.patientNames.map((n) => [n, initial.val.includes(n) ? 'val' : 'train'])),
@@ -34,6 +35,8 @@ function SetupForDataset({ dataset, datasets, onDataset }: { dataset: CachedData
   const train = pick('train');
   const val = pick('val');
   const problem = checkPatientSplit({ train: train.map((p) => p.name), val: val.map((p) => p.name) }) ?? checkTrainerSettings(settings);
+  const request = { name: name.trim() || `${dataset.name} · ${PRESETS[preset].label}`, datasetId: dataset.id, train, val, settings };
+  const repeatSeeds = consecutiveSeeds(settings.seed, 3);
 
   return (
     <div className="run-setup" data-testid="run-setup">
@@ -103,8 +106,11 @@ function SetupForDataset({ dataset, datasets, onDataset }: { dataset: CachedData
           {problem ?? error}
         </p>
       )}
-      <button className="primary" disabled={problem !== null} onClick={() => void start({ name: name.trim() || `${dataset.name} · ${PRESETS[preset].label}`, datasetId: dataset.id, train, val, settings })}>
+      <button className="primary" disabled={problem !== null} onClick={() => void start(request)}>
         Start training
+      </button>
+      <button disabled={problem !== null} title="The same recipe once per seed, one run after another: each validation patient's median Dice and spread over the seeds" onClick={() => void startRepeat(request, repeatSeeds)}>
+        Repeat with 3 seeds ({repeatSeeds.join(', ')})
       </button>
     </div>
   );

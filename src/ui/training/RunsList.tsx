@@ -12,6 +12,7 @@ export function RunsList() {
           <th>Run</th>
           <th>Status</th>
           <th>Epochs</th>
+          <th>Seed</th>
           <th>Best val Dice</th>
           <th>Backend</th>
           <th />
@@ -28,13 +29,14 @@ export function RunsList() {
           return (
             <tr key={r.id} data-testid="run-row" data-run={r.name} data-status={isLive ? 'live' : r.status}>
               <td>{r.name}</td>
-              <td>
+              <td data-testid="run-standing">
                 {isLive ? 'training' : elsewhere ? 'training in another tab' : unowned ? (interrupted ? 'interrupted' : 'finished') : r.status}
                 {r.message && <span className="muted"> — {r.message}</span>}
               </td>
               <td data-testid="run-epochs">
                 {r.state.epoch} / {r.settings.epochs}
               </td>
+              <td data-testid="run-seed">{r.settings.seed}</td>
               <td>{r.state.bestValDice !== null ? r.state.bestValDice.toFixed(3) : '—'}</td>
               <td>{r.backend ?? '—'}</td>
               <td className="row-actions">

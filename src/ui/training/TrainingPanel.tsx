@@ -4,6 +4,7 @@ import { useTrainingStore } from '../../state/trainingStore';
 import { RunSetup } from './RunSetup';
 import { LiveRunView } from './LiveRunView';
 import { RunsList } from './RunsList';
+import { SeedRepeats } from './SeedRepeats';
 import { ModelsList } from './ModelsList';
 import './training.css';
 
@@ -22,6 +23,7 @@ export function TrainingPanel() {
       {live && <LiveRunView live={live} />}
       {!busy && <RunSetup />}
       <RunsList />
+      <SeedRepeats />
       <ModelsList />
     </section>
   );
