@@ -19,5 +19,9 @@ async function installNodeCore(): Promise<void> {
   await Promise.all([loadZlibWasmNode(), loadClaheKernel()]);
 }
 
-const io: CliIo = { out: (text) => process.stdout.write(text), err: (text) => process.stderr.write(text) };
+const io: CliIo = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+  errTerminal: process.stderr.isTTY ? { columns: process.stderr.columns || 80 } : undefined,
+};
 process.exitCode = await main(process.argv.slice(2), io, installNodeCore);

@@ -5,6 +5,8 @@
 export interface CliIo {
   out(text: string): void;
   err(text: string): void;
+  /** Set when stderr is a terminal (progress then rewrites its line): its width in columns. */
+  errTerminal?: { columns: number };
 }
 
 export interface CliCommand {

@@ -1,12 +1,13 @@
 // The CLI's train as a user runs it: phantom patients on disk, a validation patient named on the
 // command line, a model saved in the format the app imports, and a JSON summary as the last line.
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generatePhantomPatient } from '../phantom/phantom';
 import { fromModelFiles, modelInputSize } from '../model/modelFiles';
-import { runCliSync } from '../test-support/cliProcess';
+import { REPO, runCliSync } from '../test-support/cliProcess';
 
 const cli = (args: string[]) => runCliSync(args);
 
@@ -30,6 +31,8 @@ describe('npm run cli -- train', () => {
     expect(summary.valDice).toBeGreaterThanOrEqual(0);
     expect(summary.valDice).toBeLessThanOrEqual(1);
     expect(run.stderr).toMatch(/epoch 2\/2: loss -?\d/);
+    // stderr is a pipe here, as in a log: plain lines, nothing rewritten.
+    expect(run.stderr).not.toContain('\r');
     const snapshot = fromModelFiles(readFileSync(path.join(out, 'model.json'), 'utf8'), new Map([['model.weights.bin', new Uint8Array(readFileSync(path.join(out, 'model.weights.bin'))).buffer]]));
     expect(modelInputSize(snapshot)).toEqual({ ok: true, size: 64 });
     const history = JSON.parse(readFileSync(path.join(out, 'history.json'), 'utf8'));
@@ -55,6 +58,18 @@ describe('npm run cli -- train', () => {
     // Another seed is another run: other initial weights and batch order, so another first loss.
     expect(histories[0].history[0].loss).not.toBe(histories[1].history[0].loss);
     for (const seed of [1, 2]) expect(readFileSync(path.join(out, `seed-${seed}`, 'model.json'), 'utf8')).toContain('modelTopology');
+  });
+
+  it.skipIf(spawnSync('script', ['--version']).status !== 0)('in a terminal, shows progress as one line rewritten in place (run under a pseudo-terminal by util-linux script)', () => {
+    const args = ['train', path.join(dir, 'data'), '--val', '3', '--epochs', '2', '--base', '4', '--size', '64', '--out', path.join(dir, 'tty')];
+    const command = [process.execPath, path.join(REPO, 'scripts/cli.mjs'), ...args].map((a) => `'${a}'`).join(' ');
+    const run = spawnSync('script', ['-qec', command, '/dev/null'], { cwd: REPO, encoding: 'utf8', maxBuffer: 1 << 24 });
+    expect(run.status, run.stdout).toBe(0);
+    // ESC [ K (clear to the end of the line) written as ⟨K⟩ to keep control characters out of the patterns.
+    const shown = run.stdout.replaceAll('\x1b[K', '⟨K⟩');
+    expect(shown).toMatch(/\rseed 1 epoch 1\/2 step \d+\/\d+: loss -?\d\.\d{4}, \d+ ms\/step, ~\d+ s of steps left⟨K⟩/);
+    // Each epoch's result stays on a line of its own, the progress line cleared first.
+    expect(shown).toMatch(/\r⟨K⟩seed 1 epoch 2\/2: loss -?\d/);
   });
 
   it('refuses a missing --val and a --val that is every patient, with exit 2', () => {

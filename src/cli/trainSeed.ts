@@ -1,7 +1,8 @@
 // One training run of `cli train` for one seed: builds the reference UNet from the seed, trains it
 // on the slice sets it is given (prepared once for every seed), and writes the best model by
 // validation Dice with its history.json (settings, seed, split, every epoch) into its folder.
-// Returns the run's summary; the caller prints it. Never reads patients or prints JSON itself.
+// Progress on stderr (progressLine.ts: a line rewritten in a terminal, plain lines in a log); returns
+// the run's summary for the caller to print. Never reads patients or prints JSON itself.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -11,6 +12,7 @@ import type { SliceSet } from '../model/sliceSet';
 import { Trainer, inlineBatchSource, type TrainerSettings } from '../model/trainer';
 import { unet } from '../model/unet';
 import type { CliIo } from './command';
+import { progressLine } from './progressLine';
 
 export interface SeedRun {
   settings: TrainerSettings;
@@ -40,13 +42,26 @@ export async function trainOneSeed(run: SeedRun, io: CliIo): Promise<SeedSummary
   const trainer = new Trainer(model, optimizer, train, val, settings, inlineBatchSource(train, settings));
   let best: ModelSnapshot | null = null;
   const t0 = performance.now();
+  const progress = progressLine(io, { tty: io.errTerminal !== undefined, columns: io.errTerminal?.columns });
+  const stepMs: number[] = [];
   try {
     const { state } = await trainer.fit({
+      onStep: ({ step, batchesPerEpoch }) => {
+        stepMs.push(step.ms);
+        const recent = stepMs.slice(-20);
+        const ms = recent.reduce((a, b) => a + b, 0) / recent.length;
+        const left = settings.epochs * batchesPerEpoch - step.step - 1;
+        const inEpoch = step.step - step.epoch * batchesPerEpoch + 1;
+        progress.update(
+          `seed ${settings.seed} epoch ${step.epoch + 1}/${settings.epochs} step ${inEpoch}/${batchesPerEpoch}: loss ${step.loss.toFixed(4)}, ${Math.round(ms)} ms/step, ~${formatEta((left * ms) / 1000)} of steps left`,
+        );
+      },
       onEpochEnd: async (r, _s, improved) => {
-        io.err(`seed ${settings.seed} epoch ${r.epoch}/${settings.epochs}: loss ${r.loss.toFixed(4)}, val Dice ${r.valDice?.toFixed(4)} (${r.seconds.toFixed(1)} s)\n`);
+        progress.line(`seed ${settings.seed} epoch ${r.epoch}/${settings.epochs}: loss ${r.loss.toFixed(4)}, val Dice ${r.valDice?.toFixed(4)} (${r.seconds.toFixed(1)} s)`);
         if (improved || best === null) best = await snapshotModel(model);
       },
     });
+    progress.end();
     await mkdir(run.out, { recursive: true });
     const history = { seed: settings.seed, settings, train: split.train, val: split.val, bestEpoch: state.bestEpoch, history: state.history };
     const files = toModelFiles(best ?? (await snapshotModel(model)), 'model', history);
@@ -69,4 +84,10 @@ export async function trainOneSeed(run: SeedRun, io: CliIo): Promise<SeedSummary
     model.dispose();
     optimizer.dispose();
   }
+}
+
+function formatEta(seconds: number): string {
+  if (seconds < 60) return `${Math.round(seconds)} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)} min ${Math.floor(seconds % 60)} s`;
+  return `${Math.floor(seconds / 3600)} h ${Math.floor((seconds % 3600) / 60)} min`;
 }
