@@ -10,7 +10,9 @@ import { readEntryData, readZipIndex, type ZipEntryInfo } from './zipIndex';
 import { inflateRawIntoJs } from './zlibInflate';
 import { inflateCheckedIntoWasm, inflateRawIntoWasm, installZlibWasm, zlibWasmInstalled } from './zlibWasm';
 import { loadZlibWasmNode } from '../node/zlibWasmNode';
-import { inflateEntry, inflateJs, inflatePrefix } from './inflate';
+import { nodeCrc32, nodeInflateRaw } from '../node/nodeInflate';
+import { crc32 } from '../common/crc32';
+import { inflateEntry, inflateJs, inflatePrefix, setInflateRaw } from './inflate';
 
 const ZIP = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/data/3Dircadb1.17/PATIENT_DICOM.zip');
 
@@ -141,6 +143,21 @@ describe('zip entries checked by zlib (gzip-wrapped) against their CRC-32 and si
     const flipped = data.slice();
     flipped[Math.floor(flipped.length / 2)] ^= 0x10;
     await expect(inflateEntry(flipped, entry.size, entry.crc, 2 ** 30)).rejects.toThrow(/CRC-32 is|inflated to|invalid deflate data|unexpected end/);
+  });
+
+  it("with Node's zlib installed as the CLI does, inflateEntry checks with zlib's CRC-32 and names a wrong one the same way", async () => {
+    const [{ entry, data }] = await someEntries(1);
+    const withWasm = await inflateEntry(data, entry.size, entry.crc, 2 ** 30);
+    setInflateRaw(nodeInflateRaw, nodeCrc32);
+    try {
+      const withNode = await inflateEntry(data, entry.size, entry.crc, 2 ** 30);
+      expect(Buffer.from(withNode).equals(Buffer.from(withWasm))).toBe(true);
+      expect(nodeCrc32(withNode)).toBe(crc32(withNode));
+      const hex = (v: number) => (v >>> 0).toString(16).padStart(8, '0');
+      await expect(inflateEntry(data, entry.size, entry.crc ^ 1, 2 ** 30)).rejects.toThrow(`CRC-32 is ${hex(entry.crc)}, the zip says ${hex(entry.crc ^ 1)}`);
+    } finally {
+      setInflateRaw(null);
+    }
   });
 
   it('without the module, inflateEntry checks with the JS CRC-32 and gives the same bytes', async () => {

@@ -7,13 +7,13 @@ import type { CliIo } from './command';
 import { main } from './main';
 
 async function installNodeCore(): Promise<void> {
-  const [{ setInflateRaw }, { nodeInflateRaw }, { loadZlibWasmNode }, { loadClaheKernel }] = await Promise.all([
+  const [{ setInflateRaw }, { nodeCrc32, nodeInflateRaw }, { loadZlibWasmNode }, { loadClaheKernel }] = await Promise.all([
     import('../archive/inflate'),
     import('../node/nodeInflate'),
     import('../node/zlibWasmNode'),
     import('../pipeline/claheKernel'),
   ]);
-  setInflateRaw(nodeInflateRaw);
+  setInflateRaw(nodeInflateRaw, nodeCrc32);
   // DICOM headers: inflated a few KB into an entry by zlib's WASM build; CLAHE's histograms and
   // per-pixel mix as the browser workers run them.
   await Promise.all([loadZlibWasmNode(), loadClaheKernel()]);

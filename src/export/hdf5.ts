@@ -10,9 +10,13 @@ export type Hdf5Patient = PatientVolumeLike;
 
 type H5Module = Pick<typeof H5, 'File'>;
 
+/** Slices converted to float32 and handed to HDF5 at a time: 16 MB of floats at 512², not the whole patient. */
+const SLICES_PER_WRITE = 8;
+
 /**
- * Writes patients one after another into `path` (appending along N, so only one patient's float32
- * copy is in memory at a time). Returns the number of slices written.
+ * Writes patients one after another into `path`, appending along N a few slices at a time (the
+ * float32 copies of only SLICES_PER_WRITE slices are in memory, here and in HDF5's heap). Returns
+ * the number of slices written.
  */
 export async function writeReferenceHdf5(h5: H5Module, path: string, patients: AsyncIterable<Hdf5Patient> | Iterable<Hdf5Patient>): Promise<{ slices: number; patients: string[] }> {
   const file = new h5.File(path, 'w');
@@ -21,6 +25,8 @@ export async function writeReferenceHdf5(h5: H5Module, path: string, patients: A
   let n = 0;
   let size: [number, number] | null = null;
   const names: string[] = [];
+  let img = new Float32Array(0);
+  let msk = new Float32Array(0);
   try {
     for await (const p of patients) {
       if (!size) size = [p.height, p.width];
@@ -28,23 +34,30 @@ export async function writeReferenceHdf5(h5: H5Module, path: string, patients: A
         throw new Error(`${p.name}: ${p.width}×${p.height} differs from the first patient's ${size[1]}×${size[0]}; HDF5 needs one size`);
       }
       const px = p.width * p.height;
-      const img = new Float32Array(p.kept * px);
-      for (let i = 0; i < img.length; i++) img[i] = p.images[i] / 255;
-      const msk = new Float32Array(p.kept * px);
-      for (let i = 0; i < msk.length; i++) msk[i] = p.masks[i] > 0 ? 1 : 0;
-      const shape = [p.kept, p.height, p.width, 1];
-      if (!images || !masks) {
-        const common = { maxshape: [null, p.height, p.width, 1], chunks: [1, p.height, p.width, 1] };
-        images = file.create_dataset({ name: 'images', data: img, shape, dtype: '<f4', ...common });
-        masks = file.create_dataset({ name: 'masks', data: msk, shape, dtype: '<f4', ...common });
-      } else if (p.kept > 0) {
-        const ranges: [number, number][] = [[n, n + p.kept], [0, p.height], [0, p.width], [0, 1]];
-        images.resize([n + p.kept, p.height, p.width, 1]);
-        masks.resize([n + p.kept, p.height, p.width, 1]);
-        images.write_slice(ranges, img);
-        masks.write_slice(ranges, msk);
+      if (img.length !== SLICES_PER_WRITE * px) {
+        img = new Float32Array(SLICES_PER_WRITE * px);
+        msk = new Float32Array(SLICES_PER_WRITE * px);
       }
-      n += p.kept;
+      // A first patient with no kept slice still creates the datasets (N = 0), as h5py readers expect them.
+      for (let first = 0; first < p.kept || (!images && first === 0); first += SLICES_PER_WRITE) {
+        const count = Math.min(SLICES_PER_WRITE, p.kept - first);
+        const imgPart = img.subarray(0, count * px);
+        const mskPart = msk.subarray(0, count * px);
+        toUnitFloats(p.images.subarray(first * px, (first + count) * px), imgPart);
+        toBinaryFloats(p.masks.subarray(first * px, (first + count) * px), mskPart);
+        if (!images || !masks) {
+          const common = { shape: [count, p.height, p.width, 1], dtype: '<f4', maxshape: [null, p.height, p.width, 1], chunks: [1, p.height, p.width, 1] };
+          images = file.create_dataset({ name: 'images', data: imgPart, ...common });
+          masks = file.create_dataset({ name: 'masks', data: mskPart, ...common });
+        } else {
+          const ranges: [number, number][] = [[n, n + count], [0, p.height], [0, p.width], [0, 1]];
+          images.resize([n + count, p.height, p.width, 1]);
+          masks.resize([n + count, p.height, p.width, 1]);
+          images.write_slice(ranges, imgPart);
+          masks.write_slice(ranges, mskPart);
+        }
+        n += count;
+      }
       names.push(p.name);
     }
     file.create_attribute('patients', names.join(','));
@@ -53,4 +66,15 @@ export async function writeReferenceHdf5(h5: H5Module, path: string, patients: A
     file.close();
   }
   return { slices: n, patients: names };
+}
+
+/** byte / 255 as float32, by a table of the 256 values (the same float32 as dividing each). */
+const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
+
+function toUnitFloats(bytes: Uint8Array, out: Float32Array): void {
+  for (let i = 0; i < bytes.length; i++) out[i] = UNIT[bytes[i]];
+}
+
+function toBinaryFloats(bytes: Uint8Array, out: Float32Array): void {
+  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] > 0 ? 1 : 0;
 }

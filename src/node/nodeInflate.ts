@@ -1,6 +1,7 @@
 // Node's zlib as the zip inflater for the CLI (several times faster than pure JS here), capped
-// with zlib's own maxOutputLength so a bomb cannot inflate past the limit.
-import { inflateRawSync } from 'node:zlib';
+// with zlib's own maxOutputLength so a bomb cannot inflate past the limit; and zlib's CRC-32 to
+// check each inflated entry (native: ~20 ms for 3Dircadb1.17's 238 entries where the JS one takes ~110).
+import { crc32, inflateRawSync } from 'node:zlib';
 import { InflateCapExceeded, type InflateRaw } from '../archive/inflate';
 
 export const nodeInflateRaw: InflateRaw = async (compressed, _expectedSize, maxBytes) => {
@@ -12,3 +13,6 @@ export const nodeInflateRaw: InflateRaw = async (compressed, _expectedSize, maxB
     throw e;
   }
 };
+
+/** CRC-32 of the bytes, by zlib (unsigned, as zips store it). */
+export const nodeCrc32 = (bytes: Uint8Array): number => crc32(bytes) >>> 0;
