@@ -16,7 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { collectNodeSources } from '../src/node/nodeSources';
-import { nodeInflateRaw } from '../src/node/nodeInflate';
+import { nodeCrc32, nodeInflateRaw } from '../src/node/nodeInflate';
 import { loadClaheKernel } from '../src/pipeline/claheKernel';
 import { setInflateRaw } from '../src/archive/inflate';
 import type { SourceFile } from '../src/common/types';
@@ -93,7 +93,7 @@ async function nodeRun(dir: string): Promise<Timed & { slices: number }> {
 }
 
 async function benchNode(dir: string, label: string): Promise<Row> {
-  setInflateRaw(nodeInflateRaw); // as the CLI runs: Node's zlib for whole entries
+  setInflateRaw(nodeInflateRaw, nodeCrc32); // as the CLI runs: Node's zlib (and its CRC-32) for whole entries
   await loadClaheKernel(); // and CLAHE in the WASM kernel
   await nodeRun(dir); // warm-up: JIT, page cache
   const timed: Timed[] = [];

@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { collectNodeSources, type NodeDrop } from '../../node/nodeSources';
-import { nodeInflateRaw } from '../../node/nodeInflate';
+import { nodeCrc32, nodeInflateRaw } from '../../node/nodeInflate';
 import { setInflateRaw } from '../../archive/inflate';
 import { scanPatients } from '../../discovery/scanPatients';
 import type { PatientScan } from '../../discovery/types';
@@ -35,7 +35,7 @@ describe('a patient split across workers', () => {
   let scan: PatientScan;
   beforeAll(async () => {
     expect(existsSync(patientDir), `shared test data missing: ${patientDir}`).toBe(true);
-    setInflateRaw(nodeInflateRaw); // as the CLI does: Node's zlib
+    setInflateRaw(nodeInflateRaw, nodeCrc32); // as the CLI does: Node's zlib and its CRC-32
     drop = await collectNodeSources([patientDir]);
     scan = (await scanPatients(drop.sources)).patients.find((p) => p.name === '3Dircadb1.17') as PatientScan;
   }, 120_000);
