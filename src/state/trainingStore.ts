@@ -3,7 +3,8 @@
 // its events into state, falls back to the next backend when one fails mid-run (a new worker that
 // resumes from the last checkpoint: see model/backendFallback), and resumes interrupted runs after
 // a reload. A run trains in one tab at a time (storage/tabSync's run lock); other tabs are told
-// when a run's records change and show it as training elsewhere.
+// when a run's records change and show it as training elsewhere until its lock goes. "Repeat with
+// 3 seeds" (startRepeat) trains the same recipe once per seed, one run after another.
 import { create } from 'zustand';
 import type { BackendName, SkippedBackend } from '../model/backends';
 import { describeFallback, fallbackStart, type BackendFallback } from '../model/backendFallback';
