@@ -1,5 +1,5 @@
 // `npm run cli -- <command> …`: LiverLab's core driven from Node. Each subcommand is its own module,
-// registered in COMMANDS below (inspect now; preprocess, train, segment later).
+// registered in COMMANDS below (inspect, preprocess, train, segment, export-msd).
 // Only dispatch and usage live here: a command never calls process.exit, it returns its exit code
 // (0 ok, 1 nothing usable / failed, 2 usage error) and writes through the CliIo it is given.
 import path from 'node:path';
@@ -8,6 +8,7 @@ import { inspectCommand } from './inspect';
 import { preprocessCommand } from './preprocess';
 import { trainCommand } from './train';
 import { segmentCommand } from './segment';
+import { exportMsdCommand } from './exportMsd';
 import { setInflateRaw } from '../archive/inflate';
 import { loadZlibWasmNode } from '../node/zlibWasmNode';
 import { loadClaheKernel } from '../pipeline/claheKernel';
@@ -19,6 +20,7 @@ export const COMMANDS: Record<string, CliCommand> = {
   preprocess: preprocessCommand,
   train: trainCommand,
   segment: segmentCommand,
+  'export-msd': exportMsdCommand,
 };
 
 export const EXIT_USAGE = 2;
