@@ -1,6 +1,6 @@
 // The ONNX round trip as a user makes it, small: `cli export-msd` of the two real patients,
-// scripts/onnx_round_trip.py trains the reference UNet in PyTorch on 3Dircadb1.17 (64², base 4, a
-// few epochs: the Dice need not be high, only the same) and exports model.onnx + its sidecar, and
+// scripts/onnx_round_trip.py trains the reference UNet in PyTorch on 3Dircadb1.17 (64², base 8, ten
+// epochs, ~10 s: the Dice need not be high, only the same) and exports model.onnx + its sidecar, and
 // `cli segment --model model.onnx` on 3Dircadb1.1 gives a NIfTI whose Dice against the expert mask
 // is PyTorch's own within 0.01. Then models that do not fit — three input channels, a rank-3 input,
 // a sidecar of another size, no sidecar — are refused with a message naming the file.
@@ -34,13 +34,13 @@ describe.skipIf(!torchPython)('ONNX round trip: PyTorch trains, the CLI segments
   beforeAll(() => {
     const exported = cli('export-msd', [path.join(data, '3Dircadb1.17'), path.join(data, '3Dircadb1.1'), '--out', msd, '--fast']);
     expect(exported.status, exported.stderr).toBe(0);
-    const trained = spawnSync(torchPython!, [path.join(repo, 'scripts/onnx_round_trip.py'), msd, rt, '--size', '64', '--base', '4', '--epochs', '6', '--batch', '8', '--lr', '0.003'], { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const trained = spawnSync(torchPython!, [path.join(repo, 'scripts/onnx_round_trip.py'), msd, rt, '--size', '64', '--base', '8', '--epochs', '10', '--lr', '0.002'], { encoding: 'utf8', maxBuffer: 1 << 26 });
     expect(trained.status, trained.stderr).toBe(0);
     torch = lastJson(trained.stdout);
   }, 600_000);
 
   it('cli segment --model model.onnx on 3Dircadb1.1: the NIfTI\'s Dice against the expert mask is PyTorch\'s within 0.01', () => {
-    expect(torch.dice, 'the tiny model predicts some liver').toBeGreaterThan(0.1);
+    expect(torch.dice, 'the small model finds the liver').toBeGreaterThan(0.5);
     const out = path.join(work, 'pred.nii.gz');
     const run = cli('segment', ['--model', torch.onnx, path.join(data, '3Dircadb1.1'), '--out-nifti', out]);
     expect(run.status, run.stderr).toBe(0);
