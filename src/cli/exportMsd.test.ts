@@ -9,6 +9,9 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { setInflateRaw } from '../archive/inflate';
+import { nodeInflateRaw } from '../node/nodeInflate';
+import { main } from './main';
 
 const repo = path.resolve(__dirname, '../..');
 const data = path.resolve(repo, '../shared/data');
@@ -18,6 +21,14 @@ const work = mkdtempSync(path.join(tmpdir(), 'liverlab-msd-'));
 
 function cli(args: string[]) {
   return spawnSync(tsx, ['src/cli/main.ts', 'export-msd', ...args], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 26 });
+}
+
+/** The CLI in this process, as main.ts sets it up (the refusals: no tsx start-up each). */
+async function cliHere(args: string[]) {
+  setInflateRaw(nodeInflateRaw);
+  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  const status = await main(['export-msd', ...args], io);
+  return { status, stdout: io.stdout, stderr: io.stderr };
 }
 
 function checkerPython(): string | null {
@@ -75,24 +86,24 @@ describe.skipIf(!python)('export-msd of both real patients, read back by nibabel
 });
 
 describe('export-msd refuses targets it cannot use, and leaves nothing behind', () => {
-  it('refuses a file, and a folder that already holds files (untouched)', () => {
+  it('refuses a file, and a folder that already holds files (untouched)', async () => {
     const file = path.join(work, 'a-file');
     writeFileSync(file, 'keep me');
-    const onFile = cli([patients[1], '--out', file]);
+    const onFile = await cliHere([patients[1], '--out', file]);
     expect(onFile.status).toBe(2);
     expect(onFile.stderr).toContain(`${file} is a file`);
     const full = path.join(work, 'not-empty');
     mkdirSync(full);
     writeFileSync(path.join(full, 'notes.txt'), 'mine');
-    const onFull = cli([patients[1], '--out', full]);
+    const onFull = await cliHere([patients[1], '--out', full]);
     expect(onFull.status).toBe(2);
     expect(onFull.stderr).toContain('is not empty');
     expect(readdirSync(full)).toEqual(['notes.txt']);
   });
 
-  it('skips a patient without the organ, naming it; with none left it writes nothing', () => {
+  it('skips a patient without the organ, naming it; with none left it writes nothing', async () => {
     const out = path.join(work, 'no-organ');
-    const run = cli([patients[1], '--organ', 'livertumor1', '--out', out]);
+    const run = await cliHere([patients[1], '--organ', 'livertumor1', '--out', out]);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/3Dircadb1\.1.*no readable livertumor1 mask/);
     expect(existsSync(out)).toBe(false);
@@ -104,9 +115,9 @@ describe('export-msd refuses targets it cannot use, and leaves nothing behind', 
   afterAll(() => {
     if (mounted) spawnSync('umount', [mountPoint]);
   });
-  it.skipIf(!mounted)('on a disk without room: says which file could not be written, and removes what it wrote', () => {
+  it.skipIf(!mounted)('on a disk without room: says which file could not be written, and removes what it wrote', async () => {
     const out = path.join(mountPoint, 'Dataset502');
-    const run = cli([patients[1], '--out', out, '--fast']);
+    const run = await cliHere([patients[1], '--out', out, '--fast']);
     expect(run.status).toBe(1);
     expect(run.stderr).toMatch(/imagesTr\/3Dircadb1_1_0000\.nii\.gz: .*ENOSPC.*nothing of the export was kept/);
     expect(readdirSync(mountPoint)).toEqual([]);

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readNifti } from '../export/nifti';
+import { main } from './main';
 import { diceCoefficient } from '../metrics/diceCoefficient';
 
 const repo = path.resolve(__dirname, '../..');
@@ -23,6 +24,13 @@ function cli(command: string, args: string[]) {
   return spawnSync(tsx, ['src/cli/main.ts', command, ...args], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 26 });
 }
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!);
+
+/** The CLI in this process (for refusals that happen before any DICOM is read). */
+async function cliHere(args: string[]) {
+  const io = { stdout: '', stderr: '', out: (t: string) => void (io.stdout += t), err: (t: string) => void (io.stderr += t) };
+  const status = await main(args, io);
+  return { status, stdout: io.stdout, stderr: io.stderr };
+}
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -55,7 +63,7 @@ describe.skipIf(!torchPython)('ONNX round trip: PyTorch trains, the CLI segments
     expect(Math.abs(dice - torch.dice)).toBeLessThan(0.01);
   });
 
-  it('refuses an ONNX model with three input channels, one with a rank-3 input, a sidecar of another size, and a missing sidecar — naming the file', () => {
+  it('refuses an ONNX model with three input channels, one with a rank-3 input, a sidecar of another size, and a missing sidecar — naming the file', async () => {
     const script = `
 import sys, json, torch, torch.nn as nn
 class Rank3(nn.Module):
@@ -71,19 +79,19 @@ torch.onnx.export(Rank3(), torch.zeros(1, 64, 64), out + '/rank3.onnx', input_na
     for (const name of ['rgb', 'rank3']) writeFileSync(path.join(work, `${name}.liverlab.json`), JSON.stringify(sidecar));
     const patient = path.join(data, '3Dircadb1.1');
 
-    const rgb = cli('segment', ['--model', path.join(work, 'rgb.onnx'), patient]);
+    const rgb = await cliHere(['segment', '--model', path.join(work, 'rgb.onnx'), patient]);
     expect(rgb.status).toBe(1);
     expect(rgb.stderr).toContain(`${path.join(work, 'rgb.onnx')}: the model's input "image" takes 3 channels`);
-    const rank3 = cli('segment', ['--model', path.join(work, 'rank3.onnx'), patient]);
+    const rank3 = await cliHere(['segment', '--model', path.join(work, 'rank3.onnx'), patient]);
     expect(rank3.status).toBe(1);
     expect(rank3.stderr).toMatch(/rank3\.onnx: the model's input "image" has rank 3 .* LiverLab needs rank 4/);
 
     writeFileSync(torch.sidecar, JSON.stringify({ ...sidecar, inputSize: 96 }));
-    const wrongSize = cli('segment', ['--model', torch.onnx, patient]);
+    const wrongSize = await cliHere(['segment', '--model', torch.onnx, patient]);
     expect(wrongSize.status).toBe(1);
     expect(wrongSize.stderr).toContain(`${torch.sidecar}: inputSize 96 does not fit the model's input [batch, 1, 64, 64] (NCHW)`);
     rmSync(torch.sidecar);
-    const missing = cli('segment', ['--model', torch.onnx, patient]);
+    const missing = await cliHere(['segment', '--model', torch.onnx, patient]);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain(`needs its sidecar ${torch.sidecar} beside it`);
   });
