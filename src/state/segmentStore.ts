@@ -94,6 +94,13 @@ export const useSegmentStore = create<SegmentState>((set, get) => ({
     const shown = patientOnScreen();
     if (!modelId || !shown) return;
     const { datasetId, patientKey } = shown;
+    // An ONNX model's sidecar says the threshold its maker chose: its prediction starts there.
+    const threshold = get().models.find((m) => m.id === modelId)?.threshold;
+    if (threshold !== undefined && threshold !== get().settings.threshold) {
+      const settings = { ...get().settings, threshold };
+      set({ settings });
+      useCompareStore.getState().settingsChanged(settings);
+    }
     set({ status: 'running', progress: { done: 0, total: 1 }, error: null, metrics: null, target: null, exportMessage: null });
     try {
       const api = inferWorker();

@@ -43,8 +43,6 @@ export type { MaskResult, ResultRow };
 type InferBackend = BackendName | OnnxBackend;
 let loaded: (ReadyModel & { id: string; backend: InferBackend }) | null = null;
 let tfjsBackend: BackendName | null = null;
-/** Use a software WebGPU adapter for ONNX models too (tests of the WebGPU path; never faster). */
-let onnxPreferWebGpu = false;
 
 async function modelById(id: string): Promise<ReadyModel & { backend: InferBackend }> {
   if (loaded?.id === id) return loaded;
@@ -54,7 +52,7 @@ async function modelById(id: string): Promise<ReadyModel & { backend: InferBacke
   loaded = null;
   if (stored.onnx) {
     const { fileName, bytes, sidecar } = stored.onnx;
-    const { runtime, choices, skipped } = await onnxWebRuntime(onnxPreferWebGpu);
+    const { runtime, choices, skipped } = await onnxWebRuntime();
     const failures: string[] = skipped ? [`webgpu: ${skipped}`] : [];
     for (const { backend, providers } of choices) {
       const opened = await openOnnxModel(runtime, new Uint8Array(bytes), sidecar, { model: fileName, sidecar: sidecarNameOf(fileName) }, providers);
@@ -143,13 +141,6 @@ const inferApi = {
     if (!opened.ok) return { shapes, problem: `${opened.problem.file}: ${opened.problem.message}` };
     opened.value.dispose();
     return { shapes, problem: null };
-  },
-
-  /** Tests of the WebGPU path on a software adapter: ONNX models then try WebGPU first there too. */
-  preferOnnxWebGpu(prefer: boolean): void {
-    onnxPreferWebGpu = prefer;
-    loaded?.model.dispose();
-    loaded = null;
   },
 
   /** Runs the model over every kept slice of one cached patient; keeps the probabilities here for `mask`. */
