@@ -22,6 +22,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'segment one patient with a trained model; write DICOM SEG and NIfTI',
     load: async () => (await import('./segment')).segmentCommand,
   },
+  'export-msd': {
+    summary: 'export patients as an MSD / nnU-Net v2 dataset (NIfTI in HU + labels + dataset.json)',
+    load: async () => (await import('./exportMsd')).exportMsdCommand,
+  },
 };
 
 export const EXIT_USAGE = 2;

@@ -10,8 +10,8 @@ import { create } from 'zustand';
 import { proxy } from 'comlink';
 import type { PatientMetrics } from '../metrics/patientMetrics';
 import { DEFAULT_MASK_SETTINGS, type MaskSettings } from '../model/probabilityMask';
-import { openCache, type StoredModel } from '../storage/schema';
-import { listModels } from '../storage/runs';
+import { openCache } from '../storage/schema';
+import { listModels, type ModelListing } from '../storage/runs';
 import { inferWorker } from '../workers/inferClient';
 import type { ResultRow } from '../workers/infer.worker';
 import { downloadBlob } from '../workers/exportClient';
@@ -19,7 +19,7 @@ import { useViewerStore, type VolumeSource } from './viewerStore';
 import { cachedEntryOf, isOnScreen, originalFilesOf, patientOnScreen } from './currentPatient';
 import { useCompareStore } from './compareStore';
 
-export type ModelMeta = Omit<StoredModel, 'model'>;
+export type ModelMeta = ModelListing;
 export type ResultColumn = 'patient' | 'slices' | 'dice' | 'iou' | 'hausdorff95Mm' | 'predictedMl' | 'trueMl';
 
 export interface SegmentTarget {
@@ -94,6 +94,13 @@ export const useSegmentStore = create<SegmentState>((set, get) => ({
     const shown = patientOnScreen();
     if (!modelId || !shown) return;
     const { datasetId, patientKey } = shown;
+    // An ONNX model's sidecar says the threshold its maker chose: its prediction starts there.
+    const threshold = get().models.find((m) => m.id === modelId)?.threshold;
+    if (threshold !== undefined && threshold !== get().settings.threshold) {
+      const settings = { ...get().settings, threshold };
+      set({ settings });
+      useCompareStore.getState().settingsChanged(settings);
+    }
     set({ status: 'running', progress: { done: 0, total: 1 }, error: null, metrics: null, target: null, exportMessage: null });
     try {
       const api = inferWorker();

@@ -5,6 +5,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { PipelineParams } from '../pipeline/params';
 import type { ModelSnapshot, SavedTensor } from '../model/checkpoint';
+import type { OnnxSidecar } from '../model/onnxSidecar';
 import type { TrainerSettings, TrainerState } from '../model/trainer';
 
 export const DB_NAME = 'liverlab';
@@ -113,7 +114,7 @@ export interface Checkpoint {
   savedAt: number;
 }
 
-/** A model the viewer can use: the best of a run, or one imported from files. */
+/** A model the viewer can use: the best of a run, or one imported from files (tfjs layers, or ONNX with its sidecar). */
 export interface StoredModel {
   id: string;
   name: string;
@@ -123,7 +124,10 @@ export interface StoredModel {
   size: number;
   baseFilters: number | null;
   valDice: number | null;
-  model: ModelSnapshot;
+  /** A tfjs layers model (every model trained here; imported model.json + .bin). Absent for ONNX. */
+  model?: ModelSnapshot;
+  /** An ONNX model: its bytes, file name and sidecar (what its input must be). */
+  onnx?: { fileName: string; bytes: ArrayBuffer; sidecar: OnnxSidecar };
 }
 
 export interface LiverLabDB extends DBSchema {

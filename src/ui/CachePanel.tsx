@@ -1,10 +1,12 @@
-// Cached datasets (they survive reloads): rename, delete, export as the reference HDF5; and how
+// Cached datasets (they survive reloads): rename, delete, export as the reference HDF5 or (from the
+// dropped originals) for nnU-Net / MONAI; and how
 // much browser storage is used out of the quota.
 import { useEffect, useState } from 'react';
 import { useCacheStore } from '../state/cacheStore';
 import type { CachedDataset } from '../storage/schema';
 import { downloadBlob, exportDatasetHdf5 } from '../workers/exportClient';
 import { formatBytes } from './format';
+import { MsdExportButton } from './MsdExportButton';
 
 export function CachePanel() {
   const { datasets, storage, refresh } = useCacheStore();
@@ -91,6 +93,7 @@ function DatasetRow({ d }: { d: CachedDataset }) {
         <button onClick={() => void exportH5()} disabled={busy === 'exporting…'}>
           Export HDF5
         </button>
+        <MsdExportButton owner={d.id} patients={d.patientNames} organ={p.organ} name={d.name} />
         <button
           onClick={() => {
             if (confirm(`Delete the cached dataset “${d.name}”? The original files are not touched.`)) void remove(d.id);

@@ -1,9 +1,11 @@
 // Preprocessing settings (reference defaults, editable), the start button, and the live
-// progress per patient and overall (slices/s, time left), with cancel.
+// progress per patient and overall (slices/s, time left), with cancel; beside it, the dropped
+// patients' export for nnU-Net / MONAI.
 import { useIngestStore } from '../state/ingestStore';
 import { useCacheStore, type PatientProgress } from '../state/cacheStore';
 import { DEFAULT_PIPELINE_PARAMS, type PipelineParams } from '../pipeline/params';
 import { formatSeconds } from './format';
+import { MsdExportButton } from './MsdExportButton';
 
 export function PreprocessPanel() {
   const patients = useIngestStore((s) => s.patients);
@@ -49,6 +51,7 @@ export function PreprocessPanel() {
           Preprocess and cache {usable.length} {usable.length === 1 ? 'patient' : 'patients'}
         </button>
         {run?.running && <button onClick={cancel}>Cancel</button>}
+        <MsdExportButton owner="dropped" patients={usable.filter((p) => !missingOrgan.includes(p.name)).map((p) => p.name)} organ={params.organ} name={params.organ} />
       </div>
       {error && (
         <p className="error" role="alert">

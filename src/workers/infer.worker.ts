@@ -1,14 +1,20 @@
 // Worker: the comlink shell of "segment one patient" for the viewer (the job itself is
-// src/jobs/segment/). Holds what belongs to this thread: the tfjs backend, the loaded model (one at a
-// time, kept between requests) and the patient segmented last, whose probabilities stay here so a
-// threshold or "largest component" change re-binarises without re-running the model. Also the
-// evaluation of a model over cached patients. Only masks, numbers and file bytes cross to the page,
-// as transferables. Reads IndexedDB through src/storage; never writes it.
+// src/jobs/segment/). Holds what belongs to this thread: the tfjs backend or ONNX Runtime, the loaded
+// model (one at a time, kept between requests, a tfjs or an ONNX model behind SegmentationModel) and
+// the patient segmented last, whose probabilities stay here so a threshold or "largest component"
+// change re-binarises without re-running the model. Also the evaluation of a model over cached
+// patients, and the check of an ONNX model and its sidecar before the page stores them. Only masks,
+// numbers and file bytes cross to the page, as transferables. Reads IndexedDB through src/storage;
+// never writes it.
 import { expose, transfer } from 'comlink';
 import { chooseBackend, setWasmPaths, type BackendName } from '../model/backends';
 import { restoreModel } from '../model/checkpoint';
 import { evaluate, type Evaluation } from '../model/evaluate';
 import { modelInputSize } from '../model/modelFiles';
+import { tfjsSegmentationModel } from '../model/segmentationModel';
+import { openOnnxModel, sessionShapes } from '../model/onnxModel';
+import { sidecarNameOf, type OnnxShapes, type OnnxSidecar } from '../model/onnxSidecar';
+import { onnxWebRuntime, type OnnxBackend } from './onnxRuntimeWeb';
 import type { MaskSettings } from '../model/probabilityMask';
 import { openCache } from '../storage/schema';
 import { getDataset, listPatients, findPatient } from '../storage/datasets';
@@ -17,6 +23,7 @@ import { getModel } from '../storage/runs';
 import { blobSource, type DroppedFile } from '../common/blobSource';
 import { loadZlibWasm } from '../archive/zlibWasmBrowser';
 import { keptCtSlices } from '../jobs/segment/ctSeries';
+import { cachedInputMismatch } from '../jobs/segment/cachedPatient';
 import { resizeNote, type MaskResult } from '../jobs/segment/segmentVolume';
 import {
   maskOfCached,
@@ -33,21 +40,38 @@ import { TFJS_WASM_PATHS } from './wasmAssets';
 
 export type { MaskResult, ResultRow };
 
-let loaded: (ReadyModel & { id: string }) | null = null;
-let backend: BackendName | null = null;
+type InferBackend = BackendName | OnnxBackend;
+let loaded: (ReadyModel & { id: string; backend: InferBackend }) | null = null;
+let tfjsBackend: BackendName | null = null;
 
-async function modelById(id: string): Promise<ReadyModel> {
+async function modelById(id: string): Promise<ReadyModel & { backend: InferBackend }> {
   if (loaded?.id === id) return loaded;
-  if (!backend) {
-    setWasmPaths(TFJS_WASM_PATHS);
-    backend = (await chooseBackend()).backend;
-  }
   const stored = await getModel(await openCache(), id);
   if (!stored) throw new Error(`model ${id} is not stored any more`);
+  loaded?.model.dispose();
+  loaded = null;
+  if (stored.onnx) {
+    const { fileName, bytes, sidecar } = stored.onnx;
+    const { runtime, choices, skipped } = await onnxWebRuntime();
+    const failures: string[] = skipped ? [`webgpu: ${skipped}`] : [];
+    for (const { backend, providers } of choices) {
+      const opened = await openOnnxModel(runtime, new Uint8Array(bytes), sidecar, { model: fileName, sidecar: sidecarNameOf(fileName) }, providers);
+      if (opened.ok) {
+        loaded = { id, model: opened.value, name: stored.name, backend };
+        return loaded;
+      }
+      failures.push(`${backend}: ${opened.problem.message}`);
+    }
+    throw new Error(`${fileName}: ${failures.join('; ')}`);
+  }
+  if (!stored.model) throw new Error(`model ${stored.name} has no weights stored`);
+  if (!tfjsBackend) {
+    setWasmPaths(TFJS_WASM_PATHS);
+    tfjsBackend = (await chooseBackend()).backend;
+  }
   const fit = modelInputSize(stored.model);
   if (!fit.ok) throw new Error(fit.message);
-  loaded?.model.dispose();
-  loaded = { id, model: await restoreModel(stored.model), size: fit.size, name: stored.name };
+  loaded = { id, model: tfjsSegmentationModel(await restoreModel(stored.model), fit.size), name: stored.name, backend: tfjsBackend };
   return loaded;
 }
 
@@ -75,7 +99,9 @@ export interface SegmentSummary {
   modelSize: number;
   /** e.g. "model takes 128², slices are 512²: resized", or null when the sizes match. */
   resizeNote: string | null;
-  backend: BackendName;
+  backend: InferBackend;
+  /** The threshold the model's maker suggests (an ONNX sidecar's), 0.5 otherwise. */
+  modelThreshold: number;
   msPerSlice: number;
   /** Probabilities × 255, slices × height × width. */
   probabilities: Uint8Array;
@@ -83,12 +109,38 @@ export interface SegmentSummary {
 
 const inferApi = {
   /** Volume Dice of the model on each of the given cached patients (resized to the model's input). */
-  async evaluate(modelId: string, patientKeys: string[], threshold = 0.5): Promise<Evaluation & { backend: BackendName; size: number }> {
-    const { model, size } = await modelById(modelId);
+  async evaluate(modelId: string, patientKeys: string[], threshold?: number): Promise<Evaluation & { backend: InferBackend; size: number }> {
+    const { model, name, backend } = await modelById(modelId);
     const db = await openCache();
     const metas = await listPatients(db, patientKeys);
-    const result = await evaluate(model, await readSliceSet(db, metas, size), 4, threshold);
-    return { ...result, backend: backend!, size };
+    for (const meta of metas) {
+      const mismatch = cachedInputMismatch(model, meta.params, name);
+      if (mismatch) throw new Error(mismatch);
+    }
+    const size = model.inputSize;
+    const result = await evaluate(model, await readSliceSet(db, metas, size), 4, threshold ?? model.threshold);
+    return { ...result, backend, size };
+  },
+
+  /**
+   * An ONNX model's inputs and outputs (for the sidecar form's defaults) and, given a sidecar, whether
+   * they fit: what the page checks before it stores an imported ONNX model. Nothing is kept.
+   */
+  async inspectOnnx(bytes: ArrayBuffer, fileName: string, sidecar: OnnxSidecar | null): Promise<{ shapes: OnnxShapes | null; problem: string | null }> {
+    const { runtime } = await onnxWebRuntime();
+    let session;
+    try {
+      session = await runtime.InferenceSession.create(new Uint8Array(bytes), { executionProviders: ['wasm'] });
+    } catch (e) {
+      return { shapes: null, problem: `${fileName}: ONNX Runtime cannot load it: ${(e as Error).message}` };
+    }
+    const shapes = sessionShapes(session);
+    await session.release();
+    if (!sidecar) return { shapes, problem: null };
+    const opened = await openOnnxModel(runtime, new Uint8Array(bytes), sidecar, { model: fileName, sidecar: sidecarNameOf(fileName) }, ['wasm']);
+    if (!opened.ok) return { shapes, problem: `${opened.problem.file}: ${opened.problem.message}` };
+    opened.value.dispose();
+    return { shapes, problem: null };
   },
 
   /** Runs the model over every kept slice of one cached patient; keeps the probabilities here for `mask`. */
@@ -102,7 +154,8 @@ const inferApi = {
     session = await segmentCachedPatient(db, meta, { ...ready, name: stored?.name ?? modelId }, onProgress);
     const probabilities = session.probabilities.slice();
     const { width, height, kept: slices } = meta;
-    const summary = { name: meta.name, width, height, slices, modelSize: ready.size, resizeNote: resizeNote(ready.size, width, height), backend: backend!, msPerSlice: session.msPerSlice, probabilities };
+    const size = ready.model.inputSize;
+    const summary = { name: meta.name, width, height, slices, modelSize: size, resizeNote: resizeNote(size, width, height), backend: ready.backend, modelThreshold: ready.model.threshold, msPerSlice: session.msPerSlice, probabilities };
     return transfer(summary, [probabilities.buffer]);
   },
 

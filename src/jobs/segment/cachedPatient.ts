@@ -3,9 +3,12 @@
 // patient so a threshold or "largest component" change only re-binarises; the metrics use the
 // cached spacing; the exports take their positions and UIDs from the original CT files when given.
 // Also the dataset-wide run behind the results table (nothing kept but the numbers).
+// A model that says what input it needs (an ONNX model's sidecar) runs on cached slices only when the
+// dataset was preprocessed that way; otherwise it is refused, saying why.
 // No DOM: runs in the infer worker, reading IndexedDB through src/storage.
-import type * as tfl from '@tensorflow/tfjs-layers';
 import type { MaskSettings } from '../../model/probabilityMask';
+import type { SegmentationModel } from '../../model/segmentationModel';
+import type { PipelineParams } from '../../pipeline/params';
 import type { PatientMetrics } from '../../metrics/patientMetrics';
 import type { CachedPatient, Db } from '../../storage/schema';
 import { readPatientVolume } from '../../storage/readPatient';
@@ -14,12 +17,32 @@ import { geometryFromSlices, geometryFromSpacing } from '../../export/geometry';
 import { maskAndMetrics, segmentVolume, type MaskResult } from './segmentVolume';
 import { montageOfMask, niftiOfMask, segOfMask, type SegOutcome } from './segmentationExports';
 
-/** A model ready to run: the layers model and its square input size. */
+/** A model ready to run, and its name. */
 export interface ReadyModel {
-  model: tfl.LayersModel;
-  size: number;
+  model: SegmentationModel;
   /** Named in the exports (NIfTI description, SEG algorithm). */
   name: string;
+}
+
+/** Why cached slices (preprocessed with `params`) are not what the model takes, or null when they are. */
+export function cachedInputMismatch(model: SegmentationModel, params: PipelineParams, modelName: string): string | null {
+  const p = model.preprocessing;
+  if (!p) return null;
+  const cached = `W${params.windowWidth}/L${params.windowCenter}, CLAHE clip ${params.claheClipLimit} on ${params.claheTilesX}×${params.claheTilesY} tiles`;
+  if (!p.window) return `${modelName} takes HU (its sidecar's window is null); the cache holds windowed 8-bit slices (${cached}): segment the originals with \`npm run cli -- segment\``;
+  const clahe = p.clahe;
+  const same =
+    p.window.width === params.windowWidth &&
+    p.window.center === params.windowCenter &&
+    (clahe ? clahe.clipLimit === params.claheClipLimit && clahe.tiles[0] === params.claheTilesX && clahe.tiles[1] === params.claheTilesY : false);
+  if (same) return null;
+  const wants = `W${p.window.width}/L${p.window.center}, ${clahe ? `CLAHE clip ${clahe.clipLimit} on ${clahe.tiles[0]}×${clahe.tiles[1]} tiles` : 'no CLAHE'}`;
+  return `${modelName} takes slices windowed ${wants}; this dataset was preprocessed ${cached}: preprocess the patients with the model's settings, or segment the originals with \`npm run cli -- segment\``;
+}
+
+function checkCachedInput(ready: ReadyModel, meta: CachedPatient): void {
+  const mismatch = cachedInputMismatch(ready.model, meta.params, ready.name);
+  if (mismatch) throw new Error(mismatch);
 }
 
 /** A segmented cached patient: what the mask, the metrics and the exports need. */
@@ -51,8 +74,9 @@ const dimsOf = (meta: CachedPatient) => ({ width: meta.width, height: meta.heigh
 
 /** Runs the model over every kept slice of the cached patient. */
 export async function segmentCachedPatient(db: Db, meta: CachedPatient, ready: ReadyModel, onProgress?: (done: number, total: number) => void): Promise<SegmentedPatient> {
+  checkCachedInput(ready, meta);
   const { images, masks } = await readPatientVolume(db, meta);
-  const { probabilities, msPerSlice } = await segmentVolume(ready.model, { ...dimsOf(meta), images }, { size: ready.size, onProgress });
+  const { probabilities, msPerSlice } = await segmentVolume(ready.model, { ...dimsOf(meta), images }, { onProgress });
   return { meta, images, truth: masks, probabilities, modelName: ready.name, msPerSlice };
 }
 
@@ -72,8 +96,9 @@ export async function segmentCachedPatients(
   const rows: ResultRow[] = [];
   for (const [i, meta] of metas.entries()) {
     onProgress?.(i, metas.length, meta.name);
+    checkCachedInput(ready, meta);
     const { images, masks } = await readPatientVolume(db, meta);
-    const { probabilities } = await segmentVolume(ready.model, { ...dimsOf(meta), images }, { size: ready.size });
+    const { probabilities } = await segmentVolume(ready.model, { ...dimsOf(meta), images });
     const { metrics } = maskAndMetrics(probabilities, masks, dimsOf(meta), cachedSpacing(meta), settings);
     rows.push({ patient: meta.name, patientKey: meta.key, slices: meta.kept, metrics });
   }

@@ -1,10 +1,13 @@
-// Models kept for segmentation: each run's best, and imported ones. Export to files (tfjs layers
-// format), import back, and evaluate on a cached dataset's patients.
+// Models kept for segmentation: each run's best, and imported ones (tfjs layers, or ONNX with its
+// sidecar — asked for when missing). Export to files, import back, and evaluate on a cached
+// dataset's patients.
 import { useState } from 'react';
 import { useTrainingStore } from '../../state/trainingStore';
 import { useCacheStore } from '../../state/cacheStore';
-import { exportModelFiles, importModelFiles } from '../../state/modelFilesActions';
+import { exportModelFiles, importModelFiles, importOnnxModel } from '../../state/modelFilesActions';
+import type { OnnxShapes, OnnxSidecar } from '../../model/onnxSidecar';
 import { inferWorker } from '../../workers/inferClient';
+import { OnnxSidecarForm } from './OnnxSidecarForm';
 
 /** One evaluation at a time: the inference worker holds one loaded model. */
 let evaluations: Promise<unknown> = Promise.resolve();
@@ -14,10 +17,28 @@ export function ModelsList() {
   const datasets = useCacheStore((s) => s.datasets);
   const [message, setMessage] = useState<string | null>(null);
   const [results, setResults] = useState<Record<string, string>>({});
+  const [asking, setAsking] = useState<{ file: File; shapes: OnnxShapes } | null>(null);
 
   const onImport = async (list: FileList | null) => {
+    setAsking(null);
     try {
-      await importModelFiles(Array.from(list ?? []));
+      const outcome = await importModelFiles(Array.from(list ?? []));
+      if ('needsSidecar' in outcome) {
+        setAsking(outcome.needsSidecar);
+        setMessage(null);
+        return;
+      }
+      setMessage('model imported');
+      await refresh();
+    } catch (e) {
+      setMessage(`import failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  };
+
+  const onSidecar = async (file: File, sidecar: OnnxSidecar) => {
+    try {
+      await importOnnxModel(file, sidecar);
+      setAsking(null);
       setMessage('model imported');
       await refresh();
     } catch (e) {
@@ -46,19 +67,20 @@ export function ModelsList() {
         <h3>Models</h3>
         <label className="button">
           Import model…
-          <input type="file" data-testid="model-import" multiple accept=".json,.bin" hidden onChange={(e) => void onImport(e.currentTarget.files)} />
+          <input type="file" data-testid="model-import" multiple accept=".json,.bin,.onnx" hidden onChange={(e) => void onImport(e.currentTarget.files)} />
         </label>
       </div>
+      {asking && <OnnxSidecarForm key={asking.file.name} fileName={asking.file.name} shapes={asking.shapes} onSubmit={(s) => void onSidecar(asking.file, s)} onCancel={() => setAsking(null)} />}
       {message && <p className="muted" role="status" data-testid="models-message">{message}</p>}
       {models.length === 0 ? (
-        <p className="empty">The best model of each run appears here; import tfjs layers models (model.json + .bin) too.</p>
+        <p className="empty">The best model of each run appears here; import tfjs layers models (model.json + .bin) or ONNX models (.onnx + .liverlab.json) too.</p>
       ) : (
         <table className="models-table">
           <tbody>
             {models.map((m) => (
               <tr key={m.id} data-testid="model-row" data-model={m.name} data-source={m.source}>
                 <td>{m.name}</td>
-                <td>{m.source === 'import' ? 'imported' : 'trained here'}</td>
+                <td>{m.source === 'import' ? (m.format === 'onnx' ? 'imported ONNX' : 'imported') : 'trained here'}</td>
                 <td>{m.size}²</td>
                 <td>{m.valDice !== null ? `val Dice ${m.valDice.toFixed(3)}` : ''}</td>
                 <td className="row-actions">

@@ -32,7 +32,7 @@ export function SegmentPanel() {
         <select aria-label="Model" value={modelId ?? ''} disabled={models.length === 0 || running} onFocus={() => void loadModels()} onChange={(e) => chooseModel(e.target.value)}>
           {models.map((m) => (
             <option key={m.id} value={m.id}>
-              {m.name} ({m.size}², {m.source === 'import' ? 'imported' : m.valDice !== null ? `val Dice ${m.valDice.toFixed(3)}` : 'trained here'})
+              {m.name} ({m.size}², {m.source === 'import' ? (m.format === 'onnx' ? 'imported ONNX' : 'imported') : m.valDice !== null ? `val Dice ${m.valDice.toFixed(3)}` : 'trained here'})
             </option>
           ))}
         </select>
