@@ -8,7 +8,6 @@
 // go to stderr. Never exits the process itself (main.ts does).
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listPatientNames } from '../discovery/patientNames';
 import { geometryFromSlices } from '../export/geometry';
 import { chooseBackend } from '../model/backends';
 import { restoreModel } from '../model/checkpoint';
@@ -21,6 +20,7 @@ import { montageOfMask, niftiOfMask, segOfMask } from '../jobs/segment/segmentat
 import type { CliCommand, CliIo } from './command';
 import { readArgs } from './args';
 import { collectNodeSources } from '../node/nodeSources';
+import { dropPatients } from './dropPatients';
 
 const USAGE = `Usage: npm run cli -- segment --model <dir|model.json> <patient folder|file|zip>… [options]
 
@@ -100,14 +100,15 @@ async function runSegment(args: string[], io: CliIo): Promise<number> {
     io.err(`segment: no such file or folder: ${drop.missing.join(', ')}\n`);
     return 2;
   }
-  const names = await listPatientNames(drop.sources);
+  const found = await dropPatients('segment', drop, organ, io);
+  const names = found.names;
   const patient = values.patient ?? (names.length === 1 ? names[0] : null);
   if (!patient || !names.includes(patient)) {
     io.err(`segment: ${names.length === 0 ? 'no patient found' : `choose one patient with --patient (found ${names.join(', ')})`}\n`);
     return names.length === 0 ? 1 : 2;
   }
   io.err(`segment: reading ${patient}…\n`);
-  const loadedCt = await loadCtToSegment(drop.sources, patient, organ);
+  const loadedCt = await loadCtToSegment(drop.sources, found.filesOf(patient), organ);
   if (!loadedCt.ok) {
     io.err(`segment: ${loadedCt.problem.file}: ${loadedCt.problem.message}\n`);
     return 1;

@@ -5,7 +5,6 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { listPatientNames } from '../discovery/patientNames';
 import { chooseBackend, type BackendName } from '../model/backends';
 import { snapshotModel, type ModelSnapshot } from '../model/checkpoint';
 import { toModelFiles } from '../model/modelFiles';
@@ -20,6 +19,7 @@ import type { CliCommand, CliIo } from './command';
 import { readArgs } from './args';
 import { collectNodeSources } from '../node/nodeSources';
 import { matchPatients } from './patientSelection';
+import { dropPatients } from './dropPatients';
 
 const USAGE = `Usage: npm run cli -- train <folder|file|zip>… --val <patients> --out <dir> [options]
 
@@ -82,17 +82,17 @@ async function runTrain(args: string[], io: CliIo): Promise<number> {
   const drop = await collectNodeSources(parsed.positionals);
   if (drop.missing.length > 0) return usage(`no such file or folder: ${drop.missing.join(', ')}`);
   const t0 = performance.now();
-  const names = await listPatientNames(drop.sources);
-  const split = matchPatients(names, v.val);
+  const params = { ...DEFAULT_PIPELINE_PARAMS, organ: v.organ ?? DEFAULT_PIPELINE_PARAMS.organ };
+  const found = await dropPatients('train', drop, params.organ, io);
+  const split = matchPatients(found.names, v.val);
   if (!split.ok) return usage(split.message);
   if (split.train.length === 0) return usage('every patient is in --val: nothing left to train on');
 
-  const params = { ...DEFAULT_PIPELINE_PARAMS, organ: v.organ ?? DEFAULT_PIPELINE_PARAMS.organ };
   const load = async (list: string[]): Promise<PatientVolumeLike[]> => {
     const out: PatientVolumeLike[] = [];
     for (const name of list) {
       io.err(`train: preprocessing ${name}…\n`);
-      const r = await runPreprocessJob(null, { patient: name, sources: drop.sources, params, spacing: null });
+      const r = await runPreprocessJob(null, { patient: name, files: found.filesOf(name), sources: drop.sources, params, spacing: null });
       if (!r.ok || !r.pixels) {
         io.err(`train: ${name} skipped: ${r.ok ? 'no pixels' : r.problem.message}\n`);
         continue;

@@ -53,3 +53,14 @@ export interface PatientScan {
   /** True when the CT series is readable and non-empty (masks may still have problems). */
   usable: boolean;
 }
+
+/**
+ * The files one patient's pixels are read from again, as the scan grouped them: its CT series and each
+ * organ's masks (drop-relative paths). Loading goes by these, never by folder names: two patients in
+ * one folder, or one patient's zips with their folder names lost, are still read apart.
+ */
+export interface PatientFiles {
+  name: string;
+  ct: string[];
+  organs: Record<string, string[]>;
+}

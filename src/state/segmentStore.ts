@@ -16,7 +16,7 @@ import { inferWorker } from '../workers/inferClient';
 import type { ResultRow } from '../workers/infer.worker';
 import { downloadBlob } from '../workers/exportClient';
 import { useViewerStore, type VolumeSource } from './viewerStore';
-import { cachedEntryOf, isOnScreen, originalFilesOf, patientOnScreen } from './currentPatient';
+import { cachedEntryOf, isOnScreen, originalFilesOf, patientFilesNamed, patientOnScreen } from './currentPatient';
 import { useCompareStore } from './compareStore';
 
 export type ModelMeta = Omit<StoredModel, 'model'>;
@@ -156,12 +156,14 @@ export const useSegmentStore = create<SegmentState>((set, get) => ({
         return set({ exportMessage: `${base}.png saved` });
       }
       const files = originalFilesOf(name);
+      const patient = patientFilesNamed(name);
+      const originals = files && patient ? { files, patient } : null;
       if (kind === 'nifti') {
-        const { bytes, positioned } = await api.exportNifti(settings, files);
+        const { bytes, positioned } = await api.exportNifti(settings, originals);
         downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/gzip' }), `${base}.nii.gz`);
         return set({ exportMessage: positioned ? `${base}.nii.gz saved (positioned from the DICOM headers)` : `${base}.nii.gz saved; the originals are not loaded, so it is positioned from the cached spacing only (origin 0, axial)` });
       }
-      const seg = await api.exportSeg(settings, files);
+      const seg = await api.exportSeg(settings, originals);
       if ('problem' in seg) return set({ exportMessage: seg.problem });
       downloadBlob(new Blob([seg.bytes as Uint8Array<ArrayBuffer>], { type: 'application/dicom' }), `${base}.seg.dcm`);
       set({ exportMessage: `${base}.seg.dcm saved (references the CT slices it segments)` });

@@ -15,6 +15,7 @@ import { getDataset, listPatients, findPatient } from '../storage/datasets';
 import { readSliceSet } from '../storage/readPatient';
 import { getModel } from '../storage/runs';
 import { blobSource, type DroppedFile } from '../common/blobSource';
+import type { PatientFiles } from '../discovery/types';
 import { loadZlibWasm } from '../archive/zlibWasmBrowser';
 import { keptCtSlices } from '../jobs/segment/ctSeries';
 import { resizeNote, type MaskResult } from '../jobs/segment/segmentVolume';
@@ -59,12 +60,18 @@ function current(): SegmentedPatient {
   return session;
 }
 
+/** A patient's dropped originals: the files, and which of them are its CT and masks (as the scan grouped them). */
+export interface Originals {
+  files: DroppedFile[];
+  patient: PatientFiles;
+}
+
 /** The current patient's kept CT slices from the dropped originals, or why they cannot be had. */
-async function keptCt(files: DroppedFile[] | null) {
+async function keptCt(originals: Originals | null) {
   const s = current();
-  if (!files || files.length === 0) return keptCtSlices(null, s.meta);
+  if (!originals || originals.files.length === 0) return keptCtSlices(null, s.meta);
   await loadZlibWasm();
-  return keptCtSlices(files.map(blobSource), s.meta);
+  return keptCtSlices(originals.files.map(blobSource), s.meta, originals.patient);
 }
 
 export interface SegmentSummary {
@@ -122,14 +129,14 @@ const inferApi = {
   },
 
   /** NIfTI of the current mask; positioned from the originals' headers when given, else from the cached spacing only. */
-  async exportNifti(settings: MaskSettings, files: DroppedFile[] | null): Promise<{ bytes: Uint8Array; positioned: boolean }> {
-    const result = niftiOfCached(current(), settings, await keptCt(files));
+  async exportNifti(settings: MaskSettings, originals: Originals | null): Promise<{ bytes: Uint8Array; positioned: boolean }> {
+    const result = niftiOfCached(current(), settings, await keptCt(originals));
     return transfer(result, [result.bytes.buffer]);
   },
 
   /** DICOM SEG of the current mask referencing the original CT slices, or why it cannot be made. */
-  async exportSeg(settings: MaskSettings, files: DroppedFile[] | null): Promise<{ bytes: Uint8Array } | { problem: string }> {
-    const result = segOfCached(current(), settings, await keptCt(files));
+  async exportSeg(settings: MaskSettings, originals: Originals | null): Promise<{ bytes: Uint8Array } | { problem: string }> {
+    const result = segOfCached(current(), settings, await keptCt(originals));
     return 'bytes' in result ? transfer(result, [result.bytes.buffer]) : result;
   },
 

@@ -4,6 +4,7 @@
 // Runs inside a worker (and in Node for benchmarks); the main thread only sees progress.
 import type { SourceFile } from '../../common/types';
 import { loadPatientSeries } from '../../discovery/loadPatientSeries';
+import type { PatientFiles } from '../../discovery/types';
 import { preprocessPatient, type PipelineTiming } from '../../pipeline/preprocessPatient';
 import type { PipelineParams } from '../../pipeline/params';
 import type { CachedPatient, Db } from '../../storage/schema';
@@ -17,6 +18,8 @@ import type { PreprocessOutcome, ProgressFn, StepTimes } from './types';
 
 export interface PreprocessJob {
   patient: string;
+  /** The patient's files as the scan grouped them; without them the drop is scanned for `patient`. */
+  files?: PatientFiles;
   sources: SourceFile[];
   params: PipelineParams;
   spacing: [number, number, number] | null;
@@ -43,7 +46,7 @@ export async function runPreprocessJob(db: Db | null, job: PreprocessJob, onProg
   }
 
   onProgress('read', 0.05);
-  const series = await loadPatientSeries(job.sources, job.patient, job.params.organ);
+  const series = await loadPatientSeries(job.sources, job.files ?? job.patient, job.params.organ);
   times.readMs = lap();
   if (!series.ok) return { ok: false, problem: series.problem, times };
   const { ct, masks } = series.value;
