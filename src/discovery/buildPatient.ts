@@ -2,7 +2,7 @@
 // and each organ's masks paired slice by slice with the CT (InstanceNumber), with their own problems.
 // Which masks belong to which CT is decided before (assemblePatients.ts); this only builds and checks.
 // Pure: no DOM, no Node APIs.
-import { assembleSeries, seriesSpacing, type HeaderRecord, type Numbered } from './assembleSeries';
+import { assembleSeries, dropOddGeometry, seriesSpacing, type HeaderRecord, type Numbered } from './assembleSeries';
 import { naturalCompare } from '../common/paths';
 import { canDecode } from '../dicom/codecs/index';
 import { collapseRepeats, error, listSome, warning } from '../common/problems';
@@ -30,6 +30,8 @@ export interface SeriesDraft<R extends HeaderRecord> {
   /** Its files that could not be read. */
   problems: Problem[];
   bytes: number;
+  /** Set for a NIfTI volume (one file holds every slice); absent for DICOM. */
+  format?: 'nifti';
 }
 
 export type CtDraft = SeriesDraft<HeaderRecord>;
@@ -44,13 +46,15 @@ export interface BuiltCt {
   seriesProblems: Problem[];
   spacing: [number, number, number] | null;
   compressed: TransferSyntax | null;
+  /** Too many slices oriented or spaced unlike the rest: not one volume (dropOddGeometry). */
+  mixed: boolean;
 }
 
 /** Orders a CT draft's slices (assembleSeries) and checks the series: spacing, gaps, size, bit depth, modality. */
 export function buildCtSeries(draft: CtDraft): BuiltCt {
   const folder = draft.folder;
   const problems: Problem[] = [];
-  const ct = assembleSeries(draft.records, 'PATIENT_DICOM', folder, problems);
+  const { kept: ct, mixed } = dropOddGeometry(assembleSeries(draft.records, 'PATIENT_DICOM', folder, problems), 'PATIENT_DICOM', problems);
   const first = ct[0]?.header;
   const compressed = compressedSyntaxOf(first?.transferSyntaxUid, draft.problems);
   const spacing = first?.pixelSpacing ? seriesSpacing(ct, first.pixelSpacing, folder, problems) : null;
@@ -66,12 +70,12 @@ export function buildCtSeries(draft: CtDraft): BuiltCt {
     );
   }
   if (first?.modality && first.modality !== 'CT') problems.push(warning(folder, `modality is ${first.modality}, not CT: Hounsfield windows may not apply`));
-  return { draft, ct, seriesProblems: problems, spacing, compressed };
+  return { draft, ct, seriesProblems: problems, spacing, compressed, mixed };
 }
 
 /** A patient from its CT series and the mask drafts that joined it (several drafts of one organ are one series). */
 export function patientOfCt(name: string, built: BuiltCt, masks: MaskDraft[]): PatientScan {
-  const { draft, ct, spacing, compressed } = built;
+  const { draft, ct, spacing, compressed, mixed } = built;
   const seriesProblems = [...built.seriesProblems];
   const ctIndexOf = new Map(ct.map((slice, index) => [slice.instanceNumber, index]));
   const organs = byOrgan(masks).map(([organ, drafts]) =>
@@ -90,7 +94,8 @@ export function patientOfCt(name: string, built: BuiltCt, masks: MaskDraft[]): P
     bytes: draft.bytes + masks.reduce((sum, m) => sum + m.bytes, 0),
     // Why the patient cannot be used first, then the files that failed, then what that did to the series.
     problems: [...ctVerdict(draft, ct.length, compressed), ...collapseRepeats([...draft.problems, ...masks.flatMap((m) => m.problems)]), ...seriesProblems],
-    usable: ct.length > 0 && !compressed,
+    usable: ct.length > 0 && !compressed && !mixed,
+    ...(draft.format ? { format: draft.format } : {}),
   };
 }
 

@@ -6,9 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { scanPatients, type ScanResult } from './index';
 import type { PatientScan } from './types';
 import { fourZips, realZip, requireRealData } from '../test-support/realPatients';
-import { readSlice } from '../dicom/parse';
-import { writeDicom, type DicomImageSpec } from '../dicom/write';
-import { phantom, SLICES, type DropFile } from '../test-support/discoveryDrops';
+import { phantom, rewritten, SLICES, type DropFile } from '../test-support/discoveryDrops';
 
 const liverOf = (p: PatientScan | undefined) => p?.organs.find((o) => o.organ === 'liver');
 
@@ -55,34 +53,6 @@ describe('the two real patients’ official zips, side by side', () => {
     });
   });
 });
-
-/** A phantom file again with other header values (PatientName, Study UID). */
-function rewritten(file: DropFile, path: string, changes: Partial<DicomImageSpec>): DropFile {
-  const read = readSlice(file.bytes, file.path);
-  if (!read.ok) throw new Error(read.problem.message);
-  const s = read.value;
-  const spec: DicomImageSpec = {
-    patientName: s.patientName ?? '',
-    modality: 'CT',
-    instanceNumber: s.instanceNumber ?? 0,
-    rows: s.rows,
-    columns: s.columns,
-    pixelSpacing: s.pixelSpacing ?? [1, 1],
-    sliceThickness: s.sliceThickness ?? 1,
-    imagePositionPatient: s.imagePositionPatient ?? [0, 0, 0],
-    imageOrientationPatient: (s.imageOrientationPatient ?? [1, 0, 0, 0, 1, 0]) as DicomImageSpec['imageOrientationPatient'],
-    seriesInstanceUid: s.seriesInstanceUid ?? '1.2.3',
-    sopInstanceUid: s.sopInstanceUid ?? '1.2.3.4',
-    studyInstanceUid: s.studyInstanceUid ?? '1.2.3.5',
-    rescaleSlope: s.rescaleSlope,
-    rescaleIntercept: s.rescaleIntercept,
-    bitsAllocated: s.bitsAllocated as 8 | 16,
-    pixelRepresentation: s.pixelRepresentation,
-    pixels: s.pixels,
-    ...changes,
-  };
-  return { path, bytes: writeDicom(spec) };
-}
 
 describe('masks that fit several CT series', () => {
   it('are reported by file name and attached to none; the CTs stay usable patients', async () => {

@@ -12,6 +12,8 @@ import { scanPatients } from './scanPatients';
 import { patientFilesOf, zipMayHold } from './patientSources';
 import type { PatientFiles } from './types';
 import { readSliceAsync } from '../dicom/parse';
+import { isNiftiPath, readNiftiVolume, type NiftiVolume } from '../nifti/readNifti';
+import { labelMismatch, niftiSlices } from './niftiSeries';
 import { error, failure } from '../common/problems';
 import type { DicomSlice } from '../dicom/types';
 import type { Problem, Result } from '../common/types';
@@ -69,6 +71,7 @@ export async function loadCtSeries(sources: DropSources, patient: PatientRef, or
   const patientName = typeof patient === 'string' ? patient : patient.name;
   const files = typeof patient === 'string' ? await filesNamed(sources, patient, organ, opts) : patient;
   if (!files || files.ct.length === 0) return failure(patientName, `no readable CT slice for patient ${patientName}`);
+  if (isNiftiPath(files.ct[0])) return loadNiftiSeries(sources, files, organ, opts);
   const ctFiles = new Set(files.ct);
   const maskFiles = new Set(organ === null ? [] : (files.organs[organ] ?? []));
   const lowerPaths = [...ctFiles, ...maskFiles].map((p) => p.toLowerCase());
@@ -98,6 +101,28 @@ export async function loadCtSeries(sources: DropSources, patient: PatientRef, or
   }
   const maskByNumber = new Map(masks.map((mask) => [mask.instanceNumber, mask.header]));
   return { ok: true, value: { ...value, masks: ct.map((slice) => maskByNumber.get(slice.instanceNumber) ?? emptyMaskLike(slice.header)) } };
+}
+
+/** A NIfTI patient: its CT volume as slices, and its label volume (when asked and it fits) as masks. */
+async function loadNiftiSeries(sources: DropSources, files: PatientFiles, organ: string | null, opts: LoadOptions): Promise<Result<CtSeries>> {
+  const ctPath = files.ct[0];
+  const labelPath = organ === null ? undefined : files.organs[organ]?.[0];
+  const wanted = [ctPath, ...(labelPath ? [labelPath] : [])];
+  const lowerPaths = wanted.map((p) => p.toLowerCase());
+  const read = new Map<string, Result<NiftiVolume>>();
+  for await (const event of walkDrop(sources, { wantsFile: (path) => wanted.includes(path), wantsZip: (path) => zipMayHold(path, lowerPaths), zipCaps: opts.zipCaps })) {
+    if ('bytes' in event && wanted.includes(event.path)) read.set(event.path, readNiftiVolume(event.bytes, event.path));
+  }
+  const ct = read.get(ctPath) ?? failure(ctPath, 'file not found in the drop any more (was it moved or deleted since it was scanned?)');
+  if (!ct.ok) return ct;
+  const value: CtSeries = { ct: niftiSlices(ct.value, 'ct'), masks: null, maskProblem: null, problems: [] };
+  if (organ === null) return { ok: true, value };
+  if (!labelPath) return { ok: true, value: { ...value, maskProblem: error(files.name, `no readable ${organ} mask for patient ${files.name}`) } };
+  const label = read.get(labelPath) ?? failure(labelPath, 'file not found in the drop any more');
+  if (!label.ok) return { ok: true, value: { ...value, maskProblem: label.problem } };
+  const mismatch = labelMismatch(ct.value, label.value);
+  if (mismatch) return { ok: true, value: { ...value, maskProblem: error(labelPath, `label volume has ${mismatch}`) } };
+  return { ok: true, value: { ...value, masks: niftiSlices(label.value, 'label') } };
 }
 
 function emptyMaskLike(ct: DicomSlice): DicomSlice {

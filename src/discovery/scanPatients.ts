@@ -9,6 +9,10 @@ import { walkDrop, type DropEvent, type DropSources, type ZipCaps } from './walk
 import { DEFAULT_PATIENT_NAME, classifyPath, classifyZip, isIgnoredPath, locateFolder } from './layout';
 import { assemblePatients } from './assemblePatients';
 import type { CtDraft, MaskDraft } from './buildPatient';
+import { NiftiDrafts } from './niftiDrafts';
+import { LooseDicom } from './looseDicom';
+import { isDicomDirPath } from '../dicom/dicomdir';
+import { isNiftiPath } from '../nifti/readNifti';
 import { readHeader, readHeaderPrefix, readSliceAsync } from '../dicom/parse';
 import { warning } from '../common/problems';
 import { foregroundRuns } from '../common/maskRuns';
@@ -43,6 +47,10 @@ export async function scanPatients(sources: DropSources, opts: ScanOptions = {})
   const cts = new Map<string, CtDraft>();
   const masks = new Map<string, MaskDraft>();
   const problems: Problem[] = [];
+  const nifti = new NiftiDrafts();
+  const loose = new LooseDicom();
+  /** Every path of the drop (lower case), for the DICOMDIRs' indexes. */
+  const seen = new Set<string>();
   type Located = { patient: string; patientFolder: string; seriesFolder: string };
   const fresh = (at: Located) => ({ folder: at.seriesFolder, patientFolder: at.patientFolder, folderName: at.patient, records: [], problems: [], bytes: 0 });
   const ctOf = (at: Located): CtDraft => {
@@ -67,8 +75,10 @@ export async function scanPatients(sources: DropSources, opts: ScanOptions = {})
   const checked = opts.checkOrgans && Array.isArray(sources) ? new Set(opts.checkOrgans) : null;
   const headOnly = (path: string): boolean => {
     if (!checked) return false;
+    if (isNiftiPath(path)) return NiftiDrafts.headOnly(path);
     const role = classifyPath(path, fallbackName);
-    return role !== null && (role.kind === 'ct' || !checked.has(role.organ));
+    if (role === null) return !isDicomDirPath(path); // a loose file: a CT slice's header, if anything
+    return role.kind === 'ct' || !checked.has(role.organ);
   };
   const readAgain = new Set<string>();
   const take = async (event: DropEvent): Promise<void> => {
@@ -77,20 +87,31 @@ export async function scanPatients(sources: DropSources, opts: ScanOptions = {})
       return;
     }
     if ('problem' in event) {
+      if (event.path !== undefined) seen.add(event.path.toLowerCase());
       const role = event.path === undefined ? null : classifyPath(event.path, fallbackName);
       if (!role) problems.push(event.problem);
       else (role.kind === 'ct' ? ctOf(role) : organOf(role)).problems.push(event.problem);
       return;
     }
     const { path, bytes, size } = event;
+    seen.add(path.toLowerCase());
     const role = classifyPath(path, fallbackName);
-    if (!role) {
-      if (!isIgnoredPath(path)) problems.push(warning(path, NOT_IN_LAYOUT));
+    if (!role && isNiftiPath(path)) {
+      if (nifti.take(path, bytes, size) === 'again') readAgain.add(path);
       return;
     }
+    if (!role && isDicomDirPath(path)) return loose.dicomDir(path, bytes);
     const partialHeader = size === undefined ? undefined : readHeaderPrefix(bytes, size, path);
     if (partialHeader === null) {
       readAgain.add(path);
+      return;
+    }
+    if (!role) {
+      // Outside the layout: a DICOM image is a slice of its series, whatever the file is called.
+      const header = partialHeader ?? readHeader(bytes, path);
+      if (header.ok) loose.image(path, header.value, size ?? bytes.length);
+      else if (NOT_DICOM.has(header.problem.message)) problems.push(warning(path, NOT_IN_LAYOUT));
+      else problems.push(warning(path, `a DICOM file LiverLab cannot use as a CT slice (${header.problem.message}); ignored`));
       return;
     }
     if (role.kind === 'ct') {
@@ -135,12 +156,16 @@ export async function scanPatients(sources: DropSources, opts: ScanOptions = {})
     }
   }
 
-  const assembled = assemblePatients([...cts.values()], [...masks.values()], opts.fallbackName !== undefined);
-  return { patients: assembled.patients, problems: [...problems, ...assembled.problems] };
+  const volumes = nifti.finish();
+  const series = loose.finish(seen);
+  const assembled = assemblePatients([...cts.values(), ...series, ...volumes.cts], [...masks.values(), ...volumes.masks], opts.fallbackName !== undefined);
+  return { patients: assembled.patients, problems: [...problems, ...loose.problems, ...nifti.problems, ...assembled.problems] };
 }
 
 const NOT_IN_LAYOUT =
-  'not part of the 3D-IRCADb layout (expected <patient>/PATIENT_DICOM/<slice> or <patient>/MASKS_DICOM/<organ>/<slice>); ignored';
+  'not part of the 3D-IRCADb layout (<patient>/PATIENT_DICOM/<slice>, <patient>/MASKS_DICOM/<organ>/<slice>), and not a DICOM image or a NIfTI volume; ignored';
+/** The reader's words for a file that is no DICOM at all. */
+const NOT_DICOM = new Set(['not a DICOM file', 'empty file']);
 
 /** Whether a mask slice has any non-zero pixel, and up to 5 distinct values other than 0 and 255. */
 function maskValues(pixels: PixelArray): { nonEmpty: boolean; oddValues: number[] } {

@@ -52,6 +52,8 @@ export interface PatientScan {
   problems: Problem[];
   /** True when the CT series is readable and non-empty (masks may still have problems). */
   usable: boolean;
+  /** 'nifti' when the CT is a NIfTI volume (every slice in one file: `ct[].file` all name it); absent for DICOM. */
+  format?: 'nifti';
 }
 
 /**
