@@ -104,6 +104,10 @@ async function runPreprocess(args: string[], io: CliIo): Promise<number> {
         if (!outcome.ok) problems.push(outcome.problem);
         continue;
       }
+      if (outcome.meta.groundTruth === false) {
+        problems.push({ file: name, message: `no ${pipeline.organ} mask: not written (the HDF5 holds training pairs)`, severity: 'warning' });
+        continue;
+      }
       const m = outcome.meta;
       slicesRead += m.sliceCount;
       written.push({ name, split, start: m.start, end: m.end, kept: m.kept });

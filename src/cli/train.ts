@@ -93,8 +93,8 @@ async function runTrain(args: string[], io: CliIo): Promise<number> {
     for (const name of list) {
       io.err(`train: preprocessing ${name}…\n`);
       const r = await runPreprocessJob(null, { patient: name, files: found.filesOf(name), sources: drop.sources, params, spacing: null });
-      if (!r.ok || !r.pixels) {
-        io.err(`train: ${name} skipped: ${r.ok ? 'no pixels' : r.problem.message}\n`);
+      if (!r.ok || !r.pixels || r.meta.groundTruth === false) {
+        io.err(`train: ${name} skipped: ${!r.ok ? r.problem.message : r.pixels ? `no ${params.organ} mask (no ground truth to learn from)` : 'no pixels'}\n`);
         continue;
       }
       out.push({ name, width: r.meta.width, height: r.meta.height, kept: r.meta.kept, images: r.pixels.images, masks: r.pixels.masks });

@@ -35,6 +35,8 @@ export interface CtSeries {
   masks: DicomSlice[] | null;
   /** Why the organ's mask could not be had (none readable, another size), or null. */
   maskProblem: Problem | null;
+  /** True when the patient has no file of the organ at all (a scan without ground truth), not a bad one. */
+  noMask: boolean;
   /** What ordering the series said: mixed series, missing InstanceNumbers, duplicates, odd sizes. */
   problems: Problem[];
 }
@@ -89,7 +91,7 @@ export async function loadCtSeries(sources: DropSources, patient: PatientRef, or
   const problems: Problem[] = [];
   const ct = assembleSeries(ctRecords, 'PATIENT_DICOM', patientName, problems);
   if (ct.length === 0) return failure(patientName, `no readable CT slice for patient ${patientName}`);
-  const value: CtSeries = { ct: ct.map((slice) => slice.header), masks: null, maskProblem: null, problems };
+  const value: CtSeries = { ct: ct.map((slice) => slice.header), masks: null, maskProblem: null, noMask: maskFiles.size === 0, problems };
   if (organ === null) return { ok: true, value };
   const masks = assembleSeries(maskRecords, organ, patientName, problems, false);
   if (masks.length === 0) return { ok: true, value: { ...value, maskProblem: error(patientName, `no readable ${organ} mask for patient ${patientName}`) } };
@@ -115,7 +117,7 @@ async function loadNiftiSeries(sources: DropSources, files: PatientFiles, organ:
   }
   const ct = read.get(ctPath) ?? failure(ctPath, 'file not found in the drop any more (was it moved or deleted since it was scanned?)');
   if (!ct.ok) return ct;
-  const value: CtSeries = { ct: niftiSlices(ct.value, 'ct'), masks: null, maskProblem: null, problems: [] };
+  const value: CtSeries = { ct: niftiSlices(ct.value, 'ct'), masks: null, maskProblem: null, noMask: !labelPath, problems: [] };
   if (organ === null) return { ok: true, value };
   if (!labelPath) return { ok: true, value: { ...value, maskProblem: error(files.name, `no readable ${organ} mask for patient ${files.name}`) } };
   const label = read.get(labelPath) ?? failure(labelPath, 'file not found in the drop any more');

@@ -34,6 +34,11 @@ export interface CachedPatient {
   /** Bytes its slices take in the cache: the packed images (~half a byte a pixel for CT), plus the masks' foreground runs. */
   bytes: number;
   createdAt: number;
+  /**
+   * false for a scan cached without ground truth (the drop had no mask of the organ): every slice is
+   * kept (keptFrom 0 … sliceCount − 1), the masks are empty, start and end are −1. Absent: it has one.
+   */
+  groundTruth?: false;
 }
 
 /** One kept slice: uint8 image after CLAHE (before /255) and its 0/1 mask. */
@@ -79,6 +84,8 @@ export interface CachedDataset {
   patientNames: string[];
   slices: number;
   bytes: number;
+  /** Keys of its patients cached without ground truth (CachedPatient.groundTruth): never trained or validated on. */
+  withoutTruth?: string[];
 }
 
 export type RunStatus = 'running' | 'paused' | 'stopped' | 'finished' | 'failed';

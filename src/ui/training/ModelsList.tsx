@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useTrainingStore } from '../../state/trainingStore';
 import { useCacheStore } from '../../state/cacheStore';
 import { exportModelFiles, importModelFiles } from '../../state/modelFilesActions';
+import { patientsWithTruth } from '../../model/patientSplit';
 import { inferWorker } from '../../workers/inferClient';
 
 /** One evaluation at a time: the inference worker holds one loaded model. */
@@ -30,7 +31,7 @@ export function ModelsList() {
     if (!d) return setMessage('no cached dataset to evaluate on');
     setResults({ ...results, [modelId]: 'evaluating…' });
     try {
-      const job = evaluations.then(() => inferWorker().evaluate(modelId, d.patientKeys));
+      const job = evaluations.then(() => inferWorker().evaluate(modelId, patientsWithTruth(d).map((p) => p.key)));
       evaluations = job.catch(() => undefined);
       const r = await job;
       const text = `${d.name}: mean Dice ${r.meanDice.toFixed(4)} (${r.perPatient.map((p) => `${p.name} ${p.dice.toFixed(4)}`).join(', ')}) on ${r.backend}`;
