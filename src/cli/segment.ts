@@ -15,7 +15,8 @@ import { fromModelFiles, modelInputSize } from '../model/modelFiles';
 import { DEFAULT_PIPELINE_PARAMS } from '../pipeline/params';
 import { loadCtToSegment } from '../jobs/segment/ctSeries';
 import { preprocessForModel } from '../jobs/segment/preprocessForModel';
-import { maskAndMetrics, resizeNote, segmentVolume } from '../jobs/segment/segmentVolume';
+import { resizeNote, segmentVolume } from '../jobs/segment/segmentVolume';
+import { keptSlabOfTruth, masksOf } from '../jobs/segment/segmentation';
 import { montageOfMask, niftiOfMask, segOfMask } from '../jobs/segment/segmentationExports';
 import type { CliCommand, CliIo } from './command';
 import { readArgs } from './args';
@@ -42,7 +43,9 @@ Options:
   --out-png FILE      PNG montage of six slices with the prediction (orange) and truth (green outline)
 
 Last line of stdout: {"patient","slices","size","threshold","largest","dice","iou","hausdorff95Mm",
-"predictedMl","trueMl","backend","inferMsPerSlice","seg","nifti","png"}
+"predictedMl","trueMl","scope","keptSlab","backend","inferMsPerSlice","seg","nifti","png"}: the figures
+are the whole scan's; keptSlab gives them for the slices preprocessing keeps of the organ (its first..last
+slice less 5 at each end: what a model trains and validates on), with their 0-based first and last index.
 Exit code: 0 on success, 1 when the patient or model cannot be read, 2 on a usage error.
 `;
 
@@ -125,7 +128,10 @@ async function runSegment(args: string[], io: CliIo): Promise<number> {
   const { probabilities, msPerSlice } = await segmentVolume(model, volume, { size, onProgress: (done, total) => io.err(`segment: ${done}/${total} slices\r`) });
   io.err('\n');
   model.dispose();
-  const { mask, metrics } = maskAndMetrics(probabilities, truth, volume, geometry.spacing, { threshold, largestComponent: largest });
+  // Figures for the whole scan, and beside them for the slab preprocessing keeps (what a model trains and validates on).
+  const slab = truth ? keptSlabOfTruth(truth, ct.length, DEFAULT_PIPELINE_PARAMS.margin) : null;
+  const segmentation = { name: patient, scope: 'scan' as const, ...volume, spacing: geometry.spacing, truth, probabilities, slab, ct, modelName: 'model', msPerSlice };
+  const { mask, metrics, slabMetrics } = masksOf(segmentation, { threshold, largestComponent: largest });
 
   const written: { seg: string | null; nifti: string | null; png: string | null; segProblem?: string } = { seg: null, nifti: null, png: null };
   if (values['out-seg']) {
@@ -159,6 +165,11 @@ async function runSegment(args: string[], io: CliIo): Promise<number> {
     predictedMl: round(metrics.predictedMl),
     trueMl: round(metrics.trueMl),
     metricsNote: metrics.reason,
+    scope: 'whole scan',
+    keptSlab:
+      slab && slabMetrics
+        ? { from: slab[0], to: slab[1], dice: round(slabMetrics.dice), iou: round(slabMetrics.iou), hausdorff95Mm: round(slabMetrics.hausdorff95Mm), predictedMl: round(slabMetrics.predictedMl), trueMl: round(slabMetrics.trueMl) }
+        : null,
     spacing: geometry.spacing.map((v) => round(v)),
     backend,
     inferMsPerSlice: round(msPerSlice),

@@ -55,6 +55,13 @@ export function originalFilesOf(name: string): DroppedFile[] | null {
   return scan ? patientSourceFiles(useIngestStore.getState().sources, scan) : null;
 }
 
+/** The dropped originals of the patient named so and which of them are its CT and masks, when still loaded. */
+export function originalsOf(name: string): { files: DroppedFile[]; patient: PatientFiles } | null {
+  const files = originalFilesOf(name);
+  const patient = patientFilesNamed(name);
+  return files && patient && files.length > 0 ? { files, patient } : null;
+}
+
 /** Which of those files are its CT and masks (as the scan grouped them), when still loaded. */
 export function patientFilesNamed(name: string): PatientFiles | null {
   const scan = scanOf(name);

@@ -18,21 +18,14 @@ import { blobSource, type DroppedFile } from '../common/blobSource';
 import type { PatientFiles } from '../discovery/types';
 import { loadZlibWasm } from '../archive/zlibWasmBrowser';
 import { keptCtSlices } from '../jobs/segment/ctSeries';
-import { resizeNote, type MaskResult } from '../jobs/segment/segmentVolume';
-import {
-  maskOfCached,
-  montageOfCached,
-  niftiOfCached,
-  segOfCached,
-  segmentCachedPatient,
-  segmentCachedPatients,
-  type ReadyModel,
-  type ResultRow,
-  type SegmentedPatient,
-} from '../jobs/segment/cachedPatient';
+import { resizeNote } from '../jobs/segment/segmentVolume';
+import { segmentCachedPatient, segmentCachedPatients, type ReadyModel, type ResultRow } from '../jobs/segment/cachedPatient';
+import { segmentWholeScan } from '../jobs/segment/wholeScan';
+import { masksOf, montageOfSegmentation, niftiOfSegmentation, segOfSegmentation, type Segmentation, type SegmentationMasks, type SegmentationScope } from '../jobs/segment/segmentation';
+import type { CachedPatient } from '../storage/schema';
 import { TFJS_WASM_PATHS } from './wasmAssets';
 
-export type { MaskResult, ResultRow };
+export type { SegmentationMasks, ResultRow };
 
 let loaded: (ReadyModel & { id: string }) | null = null;
 let backend: BackendName | null = null;
@@ -52,10 +45,10 @@ async function modelById(id: string): Promise<ReadyModel> {
   return loaded;
 }
 
-/** The patient segmented last. */
-let session: SegmentedPatient | null = null;
+/** The patient segmented last: the segmentation, and the cached record it belongs to. */
+let session: { seg: Segmentation; meta: CachedPatient } | null = null;
 
-function current(): SegmentedPatient {
+function current(): { seg: Segmentation; meta: CachedPatient } {
   if (!session) throw new Error('segment a patient first');
   return session;
 }
@@ -84,8 +77,12 @@ export interface SegmentSummary {
   resizeNote: string | null;
   backend: BackendName;
   msPerSlice: number;
-  /** Probabilities × 255, slices × height × width. */
-  probabilities: Uint8Array;
+  /** What was segmented: the whole scan, or the cached kept slab only. */
+  scope: SegmentationScope;
+  /** Index, in the patient's CT series, of the first slice segmented (0 for a whole scan, keptFrom for the slab). */
+  seriesOffset: number;
+  /** The kept slab (first, last) within a whole scan, whose figures are shown beside; null otherwise. */
+  slab: [number, number] | null;
 }
 
 const inferApi = {
@@ -98,24 +95,35 @@ const inferApi = {
     return { ...result, backend: backend!, size };
   },
 
-  /** Runs the model over every kept slice of one cached patient; keeps the probabilities here for `mask`. */
-  async segment(modelId: string, datasetId: string, patientKey: string, onProgress?: (done: number, total: number) => void): Promise<SegmentSummary> {
+  /**
+   * Segments one cached patient: its whole scan when its dropped originals are given (every CT slice,
+   * preprocessed as the model's training data), else its cached slices. Keeps the probabilities here for `mask`.
+   */
+  async segment(modelId: string, datasetId: string, patientKey: string, originals: Originals | null, onProgress?: (done: number, total: number) => void): Promise<SegmentSummary> {
     const ready = await modelById(modelId);
     const db = await openCache();
     const dataset = await getDataset(db, datasetId);
     const meta = await findPatient(db, patientKey);
     if (!dataset || !meta) throw new Error('this patient is not in the cache any more');
     const stored = await getModel(db, modelId);
-    session = await segmentCachedPatient(db, meta, { ...ready, name: stored?.name ?? modelId }, onProgress);
-    const probabilities = session.probabilities.slice();
-    const { width, height, kept: slices } = meta;
-    const summary = { name: meta.name, width, height, slices, modelSize: ready.size, resizeNote: resizeNote(ready.size, width, height), backend: backend!, msPerSlice: session.msPerSlice, probabilities };
-    return transfer(summary, [probabilities.buffer]);
+    const named: ReadyModel = { ...ready, name: stored?.name ?? modelId };
+    let seg: Segmentation;
+    if (originals && originals.files.length > 0) {
+      await loadZlibWasm();
+      const slab: [number, number] | null = meta.groundTruth === false ? null : [meta.keptFrom, meta.keptTo];
+      seg = await segmentWholeScan({ sources: originals.files.map(blobSource), patient: originals.patient, params: meta.params, slab }, named, onProgress);
+    } else {
+      seg = await segmentCachedPatient(db, meta, named, onProgress);
+    }
+    session = { seg, meta };
+    const { width, height, slices, scope, slab } = seg;
+    const seriesOffset = seg.ct !== null ? 0 : meta.keptFrom;
+    return { name: meta.name, width, height, slices, scope, seriesOffset, slab, modelSize: ready.size, resizeNote: resizeNote(ready.size, width, height), backend: backend!, msPerSlice: seg.msPerSlice };
   },
 
-  /** The last segmented patient's mask at these settings, and its metrics against the cached truth. */
-  mask(settings: MaskSettings): MaskResult {
-    const result = maskOfCached(current(), settings);
+  /** The last segmented patient's mask at these settings, its metrics, and the kept slab's beside them. */
+  mask(settings: MaskSettings): SegmentationMasks {
+    const result = masksOf(current().seg, settings);
     return transfer(result, [result.mask.buffer]);
   },
 
@@ -128,21 +136,23 @@ const inferApi = {
     return segmentCachedPatients(db, await listPatients(db, dataset.patientKeys), ready, settings, onProgress);
   },
 
-  /** NIfTI of the current mask; positioned from the originals' headers when given, else from the cached spacing only. */
+  /** NIfTI of the current mask; positioned from the CT headers (a whole scan's, or the originals' kept slices), else from the cached spacing only. */
   async exportNifti(settings: MaskSettings, originals: Originals | null): Promise<{ bytes: Uint8Array; positioned: boolean }> {
-    const result = niftiOfCached(current(), settings, await keptCt(originals));
+    const { seg } = current();
+    const result = niftiOfSegmentation(seg, settings, seg.ct ?? (await keptCt(originals)));
     return transfer(result, [result.bytes.buffer]);
   },
 
   /** DICOM SEG of the current mask referencing the original CT slices, or why it cannot be made. */
   async exportSeg(settings: MaskSettings, originals: Originals | null): Promise<{ bytes: Uint8Array } | { problem: string }> {
-    const result = segOfCached(current(), settings, await keptCt(originals));
+    const { seg } = current();
+    const result = segOfSegmentation(seg, settings, seg.ct ?? (await keptCt(originals)));
     return 'bytes' in result ? transfer(result, [result.bytes.buffer]) : result;
   },
 
   /** PNG montage of six slices spread over the liver: cached image, prediction (orange), truth outline (green). */
   exportPng(settings: MaskSettings): Uint8Array {
-    const bytes = montageOfCached(current(), settings);
+    const bytes = montageOfSegmentation(current().seg, settings);
     return transfer(bytes, [bytes.buffer]);
   },
 };

@@ -10,6 +10,14 @@ import { maskFromProbabilities, type MaskSettings } from '../../model/probabilit
 import { patientMetrics, type PatientMetrics } from '../../metrics/patientMetrics';
 import type { Spacing } from '../../metrics/volumeMl';
 
+/** A model ready to run: the layers model and its square input size. */
+export interface ReadyModel {
+  model: tfl.LayersModel;
+  size: number;
+  /** Named in the exports (NIfTI description, SEG algorithm). */
+  name: string;
+}
+
 export interface SegmentOptions {
   /** The model's square input size (slices are resized to it and the probabilities back). */
   size: number;
