@@ -14,6 +14,7 @@ import type { PatientMetrics } from '../metrics/patientMetrics';
 import { DEFAULT_MASK_SETTINGS, type MaskSettings } from '../model/probabilityMask';
 import { openCache, type StoredModel } from '../storage/schema';
 import { listModels } from '../storage/runs';
+import { ensureStarterModel } from './starterModel';
 import { inferWorker } from '../workers/inferClient';
 import type { ResultRow } from '../workers/infer.worker';
 import { downloadBlob } from '../workers/exportClient';
@@ -100,6 +101,7 @@ export const useSegmentStore = create<SegmentState>((set, get) => ({
   exportMessage: null,
 
   async loadModels() {
+    await ensureStarterModel();
     const models = await listModels(await openCache());
     const keep = models.some((m) => m.id === get().modelId);
     set({ models, modelId: keep ? get().modelId : (models[0]?.id ?? null) });

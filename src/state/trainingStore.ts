@@ -17,6 +17,7 @@ import { startTrainingWorker, type TrainSession } from '../workers/trainClient';
 import type { TrainRequest } from '../workers/train.worker';
 import { automated } from '../workers/trainTestHooks';
 import { announce, onOtherTabChange, runsTrainingNow, withRunLock } from '../storage/tabSync';
+import { ensureStarterModel } from './starterModel';
 
 export interface LiveRun {
   runId: string;
@@ -172,6 +173,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     error: null,
 
     async refresh() {
+      await ensureStarterModel();
       const db = await openCache();
       const [runs, models, training] = await Promise.all([listRuns(db), listModels(db), runsTrainingNow()]);
       set({ runs, models, trainingElsewhere: [...training].filter((id) => id !== heldRunId) });

@@ -118,12 +118,25 @@ export interface Checkpoint {
   savedAt: number;
 }
 
-/** A model the viewer can use: the best of a run, or one imported from files. */
+/** What the app says of the starter model it ships (public/models/starter/starter.json, made by `npm run train:starter`). */
+export interface StarterAbout {
+  trainedOn: string[];
+  heldOut: string;
+  dataset: string;
+  /** Volume Dice on the held-out patient's kept slices (the epoch kept was chosen on them), and on its whole scan. */
+  heldOutSlabDice: number | null;
+  heldOutScanDice: number | null;
+  notForClinicalUse: true;
+}
+
+/** A model the viewer can use: the best of a run, one imported from files, or the starter model the app ships. */
 export interface StoredModel {
   id: string;
   name: string;
   createdAt: number;
-  source: 'run' | 'import';
+  source: 'run' | 'import' | 'starter';
+  /** For the starter model: what it was trained on and how it did. */
+  about?: StarterAbout;
   runId?: string;
   size: number;
   baseFilters: number | null;

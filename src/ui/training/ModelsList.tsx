@@ -1,4 +1,5 @@
-// Models kept for segmentation: each run's best, and imported ones. Export to files (tfjs layers
+// Models kept for segmentation: each run's best, imported ones, and the starter model the app ships
+// (with what it was trained on, its held-out Dice and "not for clinical use"; it cannot be deleted). Export to files (tfjs layers
 // format), import back, and evaluate on a cached dataset's patients.
 import { useState } from 'react';
 import { useTrainingStore } from '../../state/trainingStore';
@@ -6,6 +7,7 @@ import { useCacheStore } from '../../state/cacheStore';
 import { exportModelFiles, importModelFiles } from '../../state/modelFilesActions';
 import { patientsWithTruth } from '../../model/patientSplit';
 import { inferWorker } from '../../workers/inferClient';
+import { describeStarter } from '../../state/starterModel';
 
 /** One evaluation at a time: the inference worker holds one loaded model. */
 let evaluations: Promise<unknown> = Promise.resolve();
@@ -59,13 +61,15 @@ export function ModelsList() {
             {models.map((m) => (
               <tr key={m.id} data-testid="model-row" data-model={m.name} data-source={m.source}>
                 <td>{m.name}</td>
-                <td>{m.source === 'import' ? 'imported' : 'trained here'}</td>
+                <td title={m.source === 'starter' ? describeStarter(m.about) : undefined}>
+                  {m.source === 'starter' ? `ships with LiverLab: ${describeStarter(m.about)}` : m.source === 'import' ? 'imported' : 'trained here'}
+                </td>
                 <td>{m.size}²</td>
                 <td>{m.valDice !== null ? `val Dice ${m.valDice.toFixed(3)}` : ''}</td>
                 <td className="row-actions">
                   <button onClick={() => void exportModelFiles(m.id)}>Export</button>
                   <button onClick={() => void onEvaluate(m.id)}>Evaluate</button>
-                  <button onClick={() => void removeModel(m.id)}>Delete</button>
+                  {m.source !== 'starter' && <button onClick={() => void removeModel(m.id)}>Delete</button>}
                   {results[m.id] && <span data-testid="model-evaluation">{results[m.id]}</span>}
                 </td>
               </tr>

@@ -8,6 +8,7 @@ import { useViewerStore } from '../../state/viewerStore';
 import { useIngestStore } from '../../state/ingestStore';
 import { hasOriginalFiles } from '../../state/currentPatient';
 import { segmentPatient } from '../../state/segmentPatient';
+import { describeStarter } from '../../state/starterModel';
 
 export function SegmentPanel() {
   const models = useSegmentStore((s) => s.models);
@@ -32,6 +33,7 @@ export function SegmentPanel() {
   const blocked = models.length === 0 ? 'Train a model (Train tab) or import one to segment.' : null;
   const running = status === 'running';
   const wholeScan = scopeChoice === 'scan' && originalsLoaded;
+  const chosen = models.find((m) => m.id === modelId);
   return (
     <fieldset className="segment-panel" data-testid="segment-panel">
       <legend>Segmentation</legend>
@@ -39,12 +41,17 @@ export function SegmentPanel() {
         <span className="muted">Model</span>
         <select aria-label="Model" value={modelId ?? ''} disabled={models.length === 0 || running} onFocus={() => void loadModels()} onChange={(e) => chooseModel(e.target.value)}>
           {models.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name} ({m.size}², {m.source === 'import' ? 'imported' : m.valDice !== null ? `val Dice ${m.valDice.toFixed(3)}` : 'trained here'})
+            <option key={m.id} value={m.id} data-source={m.source}>
+              {m.name} ({m.size}², {m.source === 'starter' ? 'ships with LiverLab' : m.source === 'import' ? 'imported' : m.valDice !== null ? `val Dice ${m.valDice.toFixed(3)}` : 'trained here'})
             </option>
           ))}
         </select>
       </label>
+      {chosen?.source === 'starter' && (
+        <p className="muted" data-testid="starter-note">
+          {chosen.name}: {describeStarter(chosen.about)}.
+        </p>
+      )}
       <label className="segment-scope">
         <span className="muted">Slices</span>
         <select aria-label="Slices to segment" value={scopeChoice} disabled={running} onChange={(e) => chooseScope(e.target.value as 'scan' | 'slab')}>
