@@ -34,6 +34,8 @@ test('segments Phantom.3 with a model trained here: overlay on the mask, live th
   await expect(viewer.getByLabel('Model')).not.toHaveValue('');
   await expect(viewer.getByText('No prediction yet')).toBeVisible();
   const t0 = Date.now();
+  // The cached slices (the kept slab), as this test checks them against the cached truth; the whole scan: own-scans.spec.
+  await viewer.getByLabel('Slices to segment').selectOption('slab');
   await viewer.getByRole('button', { name: 'Segment this patient' }).click();
   await expect(viewer.getByTestId('patient-metrics')).toBeVisible({ timeout: 120_000 });
   console.log(`[measure] segment Phantom.3 (click → metrics shown): ${Date.now() - t0} ms; ${await viewer.getByTestId('inference-timing').textContent()}`);

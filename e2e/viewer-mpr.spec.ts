@@ -188,11 +188,13 @@ test('two models side by side: each viewport its own prediction and Dice, slices
     .poll(async () => {
       await models.blur();
       await models.focus(); // focusing refreshes the model list
-      return models.locator('option').count();
+      return models.locator('option[data-source=run]').count();
     })
     .toBe(2);
-  const [first, second] = await viewer.getByLabel('Model').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  const [first, second] = await viewer.getByLabel('Model').locator('option[data-source=run]').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
   await viewer.getByLabel('Model').selectOption(first);
+  // The cached slices (the kept slab), as this test checks them against the cached truth; the whole scan: own-scans.spec.
+  await viewer.getByLabel('Slices to segment').selectOption('slab');
   await viewer.getByRole('button', { name: 'Segment this patient' }).click();
   await expect(viewer.getByTestId('metric-dice')).not.toHaveText('—', { timeout: 120_000 });
   const diceA = await viewer.getByTestId('metric-dice').textContent();

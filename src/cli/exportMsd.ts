@@ -5,7 +5,7 @@
 // Never exits the process itself (main.ts does).
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { listPatientNames } from '../discovery/patientNames';
+import { dropPatients } from './dropPatients';
 import { DEFAULT_PIPELINE_PARAMS } from '../pipeline/params';
 import { exportMsd } from '../jobs/msdExport/exportMsd';
 import { collectNodeSources } from '../node/nodeSources';
@@ -62,7 +62,7 @@ async function runExportMsd(args: string[], io: CliIo): Promise<number> {
     io.err(`export-msd: no such file or folder: ${drop.missing.join(', ')}\n`);
     return 2;
   }
-  const names = await listPatientNames(drop.sources);
+  const names = (await dropPatients('export-msd', drop, organ, io)).names;
   const unknown = (values.patient ?? []).filter((p) => !names.includes(p));
   if (unknown.length > 0) {
     io.err(`export-msd: no patient ${unknown.join(', ')} in the drop (found ${names.join(', ') || 'none'})\n`);

@@ -10,22 +10,22 @@
 // exits the process itself (main.ts does).
 import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { listPatientNames } from '../discovery/patientNames';
 import { geometryFromSlices } from '../export/geometry';
 import { chooseBackend } from '../model/backends';
 import { restoreModel } from '../model/checkpoint';
 import { fromModelFiles, modelInputSize } from '../model/modelFiles';
 import { DEFAULT_PIPELINE_PARAMS } from '../pipeline/params';
 import { loadCtToSegment } from '../jobs/segment/ctSeries';
-import { preprocessForModel } from '../jobs/segment/preprocessForModel';
-import { preprocessForModelInput } from '../jobs/segment/preprocessForModel';
-import { maskAndMetrics, resizeNote, segmentVolume } from '../jobs/segment/segmentVolume';
+import { preprocessForModel, preprocessForModelInput } from '../jobs/segment/preprocessForModel';
+import { resizeNote, segmentVolume } from '../jobs/segment/segmentVolume';
+import { keptSlabOfTruth, masksOf } from '../jobs/segment/segmentation';
 import { tfjsSegmentationModel, type SegmentationModel } from '../model/segmentationModel';
 import { loadOnnxModelFile } from './onnxModelFile';
 import { montageOfMask, niftiOfMask, segOfMask } from '../jobs/segment/segmentationExports';
 import type { CliCommand, CliIo } from './command';
 import { readArgs } from './args';
 import { collectNodeSources } from '../node/nodeSources';
+import { dropPatients } from './dropPatients';
 
 const USAGE = `Usage: npm run cli -- segment --model <dir|model.json|model.onnx> <patient folder|file|zip>… [options]
 
@@ -49,7 +49,9 @@ Options:
   --out-png FILE      PNG montage of six slices with the prediction (orange) and truth (green outline)
 
 Last line of stdout: {"patient","slices","size","threshold","largest","dice","iou","hausdorff95Mm",
-"predictedMl","trueMl","backend","inferMsPerSlice","seg","nifti","png"}
+"predictedMl","trueMl","scope","keptSlab","backend","inferMsPerSlice","seg","nifti","png"}: the figures
+are the whole scan's; keptSlab gives them for the slices preprocessing keeps of the organ (its first..last
+slice less 5 at each end: what a model trains and validates on), with their 0-based first and last index.
 Exit code: 0 on success, 1 when the patient or model cannot be read, 2 on a usage error.
 `;
 
@@ -106,14 +108,15 @@ async function runSegment(args: string[], io: CliIo): Promise<number> {
     io.err(`segment: no such file or folder: ${drop.missing.join(', ')}\n`);
     return 2;
   }
-  const names = await listPatientNames(drop.sources);
+  const found = await dropPatients('segment', drop, organ, io);
+  const names = found.names;
   const patient = values.patient ?? (names.length === 1 ? names[0] : null);
   if (!patient || !names.includes(patient)) {
     io.err(`segment: ${names.length === 0 ? 'no patient found' : `choose one patient with --patient (found ${names.join(', ')})`}\n`);
     return names.length === 0 ? 1 : 2;
   }
   io.err(`segment: reading ${patient}…\n`);
-  const loadedCt = await loadCtToSegment(drop.sources, patient, organ);
+  const loadedCt = await loadCtToSegment(drop.sources, found.filesOf(patient), organ);
   if (!loadedCt.ok) {
     io.err(`segment: ${loadedCt.problem.file}: ${loadedCt.problem.message}\n`);
     return 1;
@@ -130,7 +133,11 @@ async function runSegment(args: string[], io: CliIo): Promise<number> {
   const { probabilities, msPerSlice } = await segmentVolume(model, volume, { onProgress: (done, total) => io.err(`segment: ${done}/${total} slices\r`) });
   io.err('\n');
   model.dispose();
-  const { mask, metrics } = maskAndMetrics(probabilities, truth, volume, geometry.spacing, { threshold, largestComponent: largest });
+  // Figures for the whole scan, and beside them for the slab preprocessing keeps (what a model trains and validates on).
+  const slab = truth ? keptSlabOfTruth(truth, ct.length, DEFAULT_PIPELINE_PARAMS.margin) : null;
+  const grey = volume.images instanceof Uint8Array ? volume.images : preprocessForModel(ct).images;
+  const segmentation = { name: patient, scope: 'scan' as const, ...volume, images: grey, spacing: geometry.spacing, truth, probabilities, slab, ct, modelName: 'model', msPerSlice };
+  const { mask, metrics, slabMetrics } = masksOf(segmentation, { threshold, largestComponent: largest });
 
   const written: { seg: string | null; nifti: string | null; png: string | null; segProblem?: string } = { seg: null, nifti: null, png: null };
   if (values['out-seg']) {
@@ -148,8 +155,7 @@ async function runSegment(args: string[], io: CliIo): Promise<number> {
   }
   if (values['out-png']) {
     written.png = path.resolve(values['out-png']);
-    const grey = volume.images instanceof Uint8Array ? volume.images : preprocessForModel(ct).images;
-    await writeFile(written.png, montageOfMask({ width: w, height: h, pixels: grey as Uint8Array, mask, truth }));
+    await writeFile(written.png, montageOfMask({ width: w, height: h, pixels: grey, mask, truth }));
   }
   const summary = {
     patient,
@@ -165,6 +171,11 @@ async function runSegment(args: string[], io: CliIo): Promise<number> {
     predictedMl: round(metrics.predictedMl),
     trueMl: round(metrics.trueMl),
     metricsNote: metrics.reason,
+    scope: 'whole scan',
+    keptSlab:
+      slab && slabMetrics
+        ? { from: slab[0], to: slab[1], dice: round(slabMetrics.dice), iou: round(slabMetrics.iou), hausdorff95Mm: round(slabMetrics.hausdorff95Mm), predictedMl: round(slabMetrics.predictedMl), trueMl: round(slabMetrics.trueMl) }
+        : null,
     spacing: geometry.spacing.map((v) => round(v)),
     backend,
     inferMsPerSlice: round(msPerSlice),

@@ -44,6 +44,16 @@ describe('patientGroupKeys', () => {
   });
 });
 
+describe('two patients’ official zips saved side by side', () => {
+  it('are one group, picked as files or in a folder: only their content can tell the patients apart', () => {
+    const zips = ['PATIENT_DICOM.zip', 'PATIENT_DICOM (1).zip', 'MASKS_DICOM.zip', 'MASKS_DICOM (1).zip'];
+    expect(new Set(patientGroupKeys(zips))).toEqual(new Set(['']));
+    expect(new Set(patientGroupKeys(zips.map((z) => `Downloads/${z}`)))).toEqual(new Set(['Downloads']));
+    expect(patientGroupKey('PATIENT_DICOM (1)/PATIENT_DICOM/image_0')).toBe('');
+    expect(patientGroupKey('3Dircadb1.10.zip')).toBe('3Dircadb1.10.zip');
+  });
+});
+
 describe('groupByPatient', () => {
   const files = PATHS.map((path) => ({ path, file: new Blob([]) }));
 

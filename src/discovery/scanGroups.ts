@@ -3,7 +3,8 @@
 // two groups. Pure: no DOM.
 import type { DroppedFile } from '../common/blobSource';
 
-const SERIES_FOLDER = /^(patient_dicom|masks_dicom)(\.zip)?$/i;
+/** A series folder or zip of the layout, or a copy of one (`PATIENT_DICOM (1).zip`, layout.ts isSeriesFolderName). */
+const SERIES_FOLDER = /^(patient_dicom|masks_dicom)(\s*\(\d+\)|[ _-]\d+|\s*-\s*copy(\s*\(\d+\))?)?(\.zip)?$/i;
 
 export function patientGroupKey(path: string): string {
   const parts = path.replace(/\\/g, '/').split('/').filter(Boolean);

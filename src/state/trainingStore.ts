@@ -18,6 +18,7 @@ import { startTrainingWorker, type TrainSession } from '../workers/trainClient';
 import type { TrainRequest } from '../workers/train.worker';
 import { automated } from '../workers/trainTestHooks';
 import { announce, onOtherTabChange, runLockReleased, runsTrainingNow, withRunLock } from '../storage/tabSync';
+import { ensureStarterModel } from './starterModel';
 
 export interface LiveRun {
   runId: string;
@@ -201,6 +202,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     error: null,
 
     async refresh() {
+      await ensureStarterModel();
       const db = await openCache();
       const [runs, models, training] = await Promise.all([listRuns(db), listModels(db), runsTrainingNow()]);
       const trainingElsewhere = [...training].filter((id) => id !== heldRunId);

@@ -43,7 +43,8 @@ export function PreprocessPanel() {
       </div>
       {missingOrgan.length > 0 && (
         <p className="warning" role="note">
-          No {params.organ} mask for: {missingOrgan.join(', ')} — these patients will be reported, not cached.
+          No {params.organ} mask for: {missingOrgan.join(', ')} — cached whole (every slice) and marked “no ground truth”: they can be viewed and
+          segmented, not trained on.
         </p>
       )}
       <div className="actions">

@@ -23,7 +23,8 @@ const exportApi = {
     const db = await openCache();
     const dataset = await getDataset(db, id);
     if (!dataset) throw new Error(`dataset ${id} is not in the cache`);
-    const metas = await listPatients(db, dataset.patientKeys);
+    const withoutTruth = new Set(dataset.withoutTruth ?? []);
+    const metas = await listPatients(db, dataset.patientKeys.filter((key) => !withoutTruth.has(key))); // training pairs only
     await h5.ready;
     const path = `/export-${id}.h5`;
     async function* volumes(): AsyncIterable<Hdf5Patient> {

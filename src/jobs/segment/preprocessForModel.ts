@@ -19,7 +19,7 @@ export interface CtSlice extends CtSliceInput {
 }
 
 /** Every slice of `ct` (all rows × columns of the first) as uint8 after window + CLAHE, slices × rows × columns. */
-export function preprocessForModel(ct: readonly CtSlice[], params: PipelineParams = DEFAULT_PIPELINE_PARAMS): VolumeToSegment {
+export function preprocessForModel(ct: readonly CtSlice[], params: PipelineParams = DEFAULT_PIPELINE_PARAMS): VolumeToSegment & { images: Uint8Array } {
   const width = ct[0].columns;
   const height = ct[0].rows;
   const px = width * height;

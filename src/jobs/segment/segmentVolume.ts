@@ -11,6 +11,13 @@ import { maskFromProbabilities, type MaskSettings } from '../../model/probabilit
 import { patientMetrics, type PatientMetrics } from '../../metrics/patientMetrics';
 import type { Spacing } from '../../metrics/volumeMl';
 
+/** A model ready to run (a tfjs or an ONNX model; its input size is the model's). */
+export interface ReadyModel {
+  model: SegmentationModel;
+  /** Named in the exports (NIfTI description, SEG algorithm). */
+  name: string;
+}
+
 export interface SegmentOptions {
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;

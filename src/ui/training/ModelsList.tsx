@@ -1,13 +1,16 @@
-// Models kept for segmentation: each run's best, and imported ones (tfjs layers, or ONNX with its
-// sidecar — asked for when missing). Export to files, import back, and evaluate on a cached
-// dataset's patients.
+// Models kept for segmentation: each run's best, imported ones (tfjs layers, or ONNX with its sidecar —
+// asked for when missing), and the starter model the app ships (with what it was trained on, its
+// held-out Dice and "not for clinical use"; it cannot be deleted). Export to files, import back, and
+// evaluate on a cached dataset's patients.
 import { useState } from 'react';
 import { useTrainingStore } from '../../state/trainingStore';
 import { useCacheStore } from '../../state/cacheStore';
 import { exportModelFiles, importModelFiles, importOnnxModel } from '../../state/modelFilesActions';
 import type { OnnxShapes, OnnxSidecar } from '../../model/onnxSidecar';
+import { patientsWithTruth } from '../../model/patientSplit';
 import { inferWorker } from '../../workers/inferClient';
 import { OnnxSidecarForm } from './OnnxSidecarForm';
+import { describeStarter } from '../../state/starterModel';
 
 /** One evaluation at a time: the inference worker holds one loaded model. */
 let evaluations: Promise<unknown> = Promise.resolve();
@@ -51,7 +54,7 @@ export function ModelsList() {
     if (!d) return setMessage('no cached dataset to evaluate on');
     setResults({ ...results, [modelId]: 'evaluating…' });
     try {
-      const job = evaluations.then(() => inferWorker().evaluate(modelId, d.patientKeys));
+      const job = evaluations.then(() => inferWorker().evaluate(modelId, patientsWithTruth(d).map((p) => p.key)));
       evaluations = job.catch(() => undefined);
       const r = await job;
       const text = `${d.name}: mean Dice ${r.meanDice.toFixed(4)} (${r.perPatient.map((p) => `${p.name} ${p.dice.toFixed(4)}`).join(', ')}) on ${r.backend}`;
@@ -80,13 +83,15 @@ export function ModelsList() {
             {models.map((m) => (
               <tr key={m.id} data-testid="model-row" data-model={m.name} data-source={m.source}>
                 <td>{m.name}</td>
-                <td>{m.source === 'import' ? (m.format === 'onnx' ? 'imported ONNX' : 'imported') : 'trained here'}</td>
+                <td title={m.source === 'starter' ? describeStarter(m.about) : undefined}>
+                  {m.source === 'starter' ? `ships with LiverLab: ${describeStarter(m.about)}` : m.source === 'import' ? (m.format === 'onnx' ? 'imported ONNX' : 'imported') : 'trained here'}
+                </td>
                 <td>{m.size}²</td>
                 <td>{m.valDice !== null ? `val Dice ${m.valDice.toFixed(3)}` : ''}</td>
                 <td className="row-actions">
                   <button onClick={() => void exportModelFiles(m.id)}>Export</button>
                   <button onClick={() => void onEvaluate(m.id)}>Evaluate</button>
-                  <button onClick={() => void removeModel(m.id)}>Delete</button>
+                  {m.source !== 'starter' && <button onClick={() => void removeModel(m.id)}>Delete</button>}
                   {results[m.id] && <span data-testid="model-evaluation">{results[m.id]}</span>}
                 </td>
               </tr>

@@ -16,7 +16,8 @@ export function CompareView() {
   const overlays = useViewerStore((s) => s.overlays);
   const models = useSegmentStore((s) => s.models);
   const modelA = useSegmentStore((s) => s.models.find((m) => m.id === s.modelId)?.name ?? null);
-  const metricsA = useSegmentStore((s) => (s.target ? s.metrics : null));
+  // Model B runs on the cached slab: A is compared on the same slices (its kept-slab figures when it segmented the whole scan).
+  const metricsA = useSegmentStore((s) => (!s.target ? null : s.target.scope === 'scan' && s.slabMetrics ? s.slabMetrics : s.metrics));
   const { modelId, status, progress, error, mask, metrics } = useCompareStore();
   const left = useRef<HTMLDivElement>(null);
   const right = useRef<HTMLDivElement>(null);

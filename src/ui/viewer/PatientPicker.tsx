@@ -33,6 +33,7 @@ export function PatientPicker() {
           {dataset.patientKeys.map((key, i) => (
             <option key={key} value={key}>
               {dataset.patientNames[i]}
+              {dataset.withoutTruth?.includes(key) ? ' (no ground truth)' : ''}
             </option>
           ))}
         </select>

@@ -1,10 +1,14 @@
 // "Segment this patient": the model picker (newest first: the current run's best, or any stored or
-// imported model), the run's progress, the threshold slider and "keep largest component" (both
-// re-binarise live in the worker), and the downloads (NIfTI, DICOM SEG, PNG montage). Layout only;
-// actions are the segment store's.
+// imported model), which slices (the whole scan from the dropped files, or the cached kept slab), the
+// run's progress, the threshold slider and "keep largest component" (both re-binarise live in the
+// worker), and the downloads (NIfTI, DICOM SEG, PNG montage). Layout only; actions are the stores'.
 import { useEffect } from 'react';
 import { useSegmentStore } from '../../state/segmentStore';
 import { useViewerStore } from '../../state/viewerStore';
+import { useIngestStore } from '../../state/ingestStore';
+import { hasOriginalFiles } from '../../state/currentPatient';
+import { segmentPatient } from '../../state/segmentPatient';
+import { describeStarter } from '../../state/starterModel';
 
 export function SegmentPanel() {
   const models = useSegmentStore((s) => s.models);
@@ -17,13 +21,19 @@ export function SegmentPanel() {
   const settings = useSegmentStore((s) => s.settings);
   const hasTarget = useSegmentStore((s) => s.target !== null);
   const exportMessage = useSegmentStore((s) => s.exportMessage);
-  const source = useViewerStore((s) => s.source);
-  const { loadModels, chooseModel, segmentCurrent, setThreshold, setLargestComponent, exportFile } = useSegmentStore.getState();
+  const scopeChoice = useSegmentStore((s) => s.scopeChoice);
+  const target = useSegmentStore((s) => s.target);
+  const datasetId = useViewerStore((s) => s.datasetId);
+  const patientKey = useViewerStore((s) => s.patientKey);
+  const originalsLoaded = useIngestStore((s) => hasOriginalFiles(datasetId, patientKey, s.patients));
+  const { loadModels, chooseModel, chooseScope, setThreshold, setLargestComponent, exportFile } = useSegmentStore.getState();
   useEffect(() => {
     void loadModels();
   }, [loadModels]);
-  const blocked = models.length === 0 ? 'Train a model (Train tab) or import one to segment.' : source !== 'cache' ? 'Segmentation runs on the cached slices: switch Images to Cached.' : null;
+  const blocked = models.length === 0 ? 'Train a model (Train tab) or import one to segment.' : null;
   const running = status === 'running';
+  const wholeScan = scopeChoice === 'scan' && originalsLoaded;
+  const chosen = models.find((m) => m.id === modelId);
   return (
     <fieldset className="segment-panel" data-testid="segment-panel">
       <legend>Segmentation</legend>
@@ -31,16 +41,33 @@ export function SegmentPanel() {
         <span className="muted">Model</span>
         <select aria-label="Model" value={modelId ?? ''} disabled={models.length === 0 || running} onFocus={() => void loadModels()} onChange={(e) => chooseModel(e.target.value)}>
           {models.map((m) => (
-            <option key={m.id} value={m.id}>
-              {m.name} ({m.size}², {m.source === 'import' ? (m.format === 'onnx' ? 'imported ONNX' : 'imported') : m.valDice !== null ? `val Dice ${m.valDice.toFixed(3)}` : 'trained here'})
+            <option key={m.id} value={m.id} data-source={m.source}>
+              {m.name} ({m.size}², {m.source === 'starter' ? 'ships with LiverLab' : m.source === 'import' ? (m.format === 'onnx' ? 'imported ONNX' : 'imported') : m.valDice !== null ? `val Dice ${m.valDice.toFixed(3)}` : 'trained here'})
             </option>
           ))}
         </select>
       </label>
-      <button type="button" className="primary" disabled={blocked !== null || running} onClick={() => void segmentCurrent()}>
+      {chosen?.source === 'starter' && (
+        <p className="muted" data-testid="starter-note">
+          {chosen.name}: {describeStarter(chosen.about)}.
+        </p>
+      )}
+      <label className="segment-scope">
+        <span className="muted">Slices</span>
+        <select aria-label="Slices to segment" value={scopeChoice} disabled={running} onChange={(e) => chooseScope(e.target.value as 'scan' | 'slab')}>
+          <option value="scan">Whole scan{originalsLoaded ? ' (every slice, from the dropped files)' : ' — drop the files to enable'}</option>
+          <option value="slab">Cached slices (the kept slab a model trains on)</option>
+        </select>
+      </label>
+      <button type="button" className="primary" disabled={blocked !== null || running} onClick={() => void segmentPatient()}>
         Segment this patient
       </button>
       {blocked && <p className="muted">{blocked}</p>}
+      {!blocked && !running && (
+        <p className="muted" data-testid="segment-scope-note">
+          {wholeScan ? 'Runs on every slice of the scan, windowed and equalised as the model was trained, drawn over the HU images.' : 'Runs on the cached slices only.'}
+        </p>
+      )}
       {running && progress && (
         <p className="segment-progress">
           <progress data-testid="segment-progress" max={progress.total} value={progress.done} /> {progress.done} / {progress.total} slices
@@ -49,6 +76,11 @@ export function SegmentPanel() {
       {error && <p className="error">{error}</p>}
       {hasTarget && (
         <>
+          {target && (
+            <p className="muted" data-testid="segment-scope">
+              {target.scope === 'scan' ? `Whole scan: all ${target.slices} slices segmented.` : `Kept slab only: cached slices ${target.seriesOffset + 1}–${target.seriesOffset + target.slices} of the scan (drop its files to segment the whole scan).`}
+            </p>
+          )}
           {resizeNote && <p className="muted" data-testid="resize-note">{resizeNote}</p>}
           {timing && <p className="muted" data-testid="inference-timing">{timing}</p>}
           <label className="segment-threshold">
