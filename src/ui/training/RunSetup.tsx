@@ -10,6 +10,7 @@ import type { BackendName } from '../../model/backends';
 import type { CachedDataset } from '../../storage/schema';
 import { AugmentPreview } from './AugmentPreview';
 import { SettingsFields } from './SettingsFields';
+import { shortName } from '../format';
 
 type Side = 'train' | 'val' | 'skip';
 
@@ -40,10 +41,10 @@ function SetupForDataset({ dataset, datasets, onDataset }: { dataset: CachedData
       <div className="settings">
         <label>
           Dataset
-          <select value={dataset.id} onChange={(e) => onDataset(e.target.value)}>
+          <select value={dataset.id} title={dataset.name} onChange={(e) => onDataset(e.target.value)}>
             {datasets.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
+              <option key={d.id} value={d.id} title={d.name}>
+                {shortName(d.name)}
               </option>
             ))}
           </select>
@@ -77,7 +78,7 @@ function SetupForDataset({ dataset, datasets, onDataset }: { dataset: CachedData
         </label>
         <label>
           Run name
-          <input value={name} placeholder={`${dataset.name} · ${PRESETS[preset].label}`} onChange={(e) => setName(e.target.value)} />
+          <input className="run-name" value={name} placeholder={shortName(`${dataset.name} · ${PRESETS[preset].label}`)} title={`${dataset.name} · ${PRESETS[preset].label}`} onChange={(e) => setName(e.target.value)} />
         </label>
       </div>
       <p className="muted">{PRESETS[preset].note}</p>
@@ -103,7 +104,7 @@ function SetupForDataset({ dataset, datasets, onDataset }: { dataset: CachedData
           {problem ?? error}
         </p>
       )}
-      <button className="primary" disabled={problem !== null} onClick={() => void start({ name: name.trim() || `${dataset.name} · ${PRESETS[preset].label}`, datasetId: dataset.id, train, val, settings })}>
+      <button className="primary" data-next-target="train" disabled={problem !== null} onClick={() => void start({ name: name.trim() || `${dataset.name} · ${PRESETS[preset].label}`, datasetId: dataset.id, train, val, settings })}>
         Start training
       </button>
     </div>
