@@ -23,7 +23,7 @@ export class ErrorBoundary extends Component<Props, State> {
   }
 
   override componentDidCatch(error: unknown, info: ErrorInfo): void {
-    console.error(`LiverLab: the ${this.props.area} view failed`, error);
+    console.error(`LiverLab: the ${this.props.area} tab failed`, error);
     this.setState({ componentStack: info.componentStack ?? null });
   }
 
@@ -34,7 +34,7 @@ export class ErrorBoundary extends Component<Props, State> {
     if (!error) return this.props.children;
     return (
       <section className="error-boundary" role="alert" aria-labelledby="error-boundary-title" data-testid="error-boundary">
-        <h2 id="error-boundary-title">The {this.props.area} view stopped with an error</h2>
+        <h2 id="error-boundary-title">The {this.props.area} tab stopped with an error</h2>
         <p data-testid="error-message">
           <strong>{error.name}:</strong> {error.message}
         </p>
@@ -80,6 +80,6 @@ export function CrashProbe({ area }: { area: string }) {
     window.addEventListener(CRASH_EVENT, onCrash);
     return () => window.removeEventListener(CRASH_EVENT, onCrash);
   }, [area]);
-  if (crash) throw new Error(`a component of the ${area} view failed (test hook)`);
+  if (crash) throw new Error(`test hook: a component of the ${area} tab threw while rendering`);
   return null;
 }

@@ -49,7 +49,7 @@ export function LiveRunView({ live }: { live: LiveRun }) {
         </label>
         <label>
           <span className="muted">All epochs</span>
-          <progress data-testid="run-bar" aria-label="All epochs" max={perEpoch !== null ? s.epochs * perEpoch : s.epochs} value={perEpoch !== null ? Math.min(stepsDone, s.epochs * perEpoch) : epochNow} />
+          <progress data-testid="run-bar" aria-label="Training run progress" max={perEpoch !== null ? s.epochs * perEpoch : s.epochs} value={perEpoch !== null ? Math.min(stepsDone, s.epochs * perEpoch) : epochNow} />
         </label>
       </div>
       {live.skipped.length > 0 && (

@@ -41,7 +41,7 @@ function SetupForDataset({ dataset, datasets, onDataset }: { dataset: CachedData
       <div className="settings">
         <label>
           Dataset
-          <select value={dataset.id} title={dataset.name} onChange={(e) => onDataset(e.target.value)}>
+          <select value={dataset.id} title={dataset.name} data-next-target="train" onChange={(e) => onDataset(e.target.value)}>
             {datasets.map((d) => (
               <option key={d.id} value={d.id} title={d.name}>
                 {shortName(d.name)}
@@ -104,7 +104,7 @@ function SetupForDataset({ dataset, datasets, onDataset }: { dataset: CachedData
           {problem ?? error}
         </p>
       )}
-      <button className="primary" data-next-target="train" disabled={problem !== null} onClick={() => void start({ name: name.trim() || `${dataset.name} · ${PRESETS[preset].label}`, datasetId: dataset.id, train, val, settings })}>
+      <button className="primary" disabled={problem !== null} onClick={() => void start({ name: name.trim() || `${dataset.name} · ${PRESETS[preset].label}`, datasetId: dataset.id, train, val, settings })}>
         Start training
       </button>
     </div>

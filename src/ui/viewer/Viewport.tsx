@@ -82,6 +82,7 @@ export function Viewport() {
         data-testid="viewer-viewport"
         data-mpr-arrangement={mpr ? layout?.arrangement : undefined}
         tabIndex={0}
+        role="application"
         aria-label="CT slice viewer (press ? for shortcuts)"
         onKeyDown={onKeyDown}
         onPointerDown={() => container.current?.focus({ preventScroll: true })}
