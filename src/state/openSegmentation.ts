@@ -22,7 +22,7 @@ export async function openSegmentationFile(file: File): Promise<void> {
     if (now.volume !== volume) return; // another patient meanwhile: this file was for the previous one
     if (!opened.ok) return report(false, opened.message);
     now.setPrediction(opened.labels);
-    if (!now.overlays.prediction.visible) now.setOverlay('prediction', { visible: true });
+    now.showComparison();
     let voxels = 0;
     for (const v of opened.labels) voxels += v;
     report(true, `${file.name}: ${opened.format} shown as the prediction (${voxels} voxels; ${opened.note})`);

@@ -59,6 +59,8 @@ export interface SegmentState {
   resultsDatasetId: string | null;
   resultsStatus: 'idle' | 'running' | 'ready' | 'error';
   resultsProgress: string | null;
+  /** Patients segmented so far by "Segment all", and how many there are (for its progress bar). */
+  resultsCount: { done: number; total: number } | null;
   sort: { column: ResultColumn; descending: boolean };
   exportMessage: string | null;
   loadModels(): Promise<void>;
@@ -97,6 +99,7 @@ export const useSegmentStore = create<SegmentState>((set, get) => ({
   resultsDatasetId: null,
   resultsStatus: 'idle',
   resultsProgress: null,
+  resultsCount: null,
   sort: { column: 'patient', descending: false },
   exportMessage: null,
 
@@ -143,8 +146,8 @@ export const useSegmentStore = create<SegmentState>((set, get) => ({
         timing: `${summary.msPerSlice.toFixed(1)} ms per slice on ${summary.backend.toUpperCase()} · ${((summary.msPerSlice * summary.slices) / 1000).toFixed(1)} s for ${summary.slices} slices`,
       });
       await applyMask();
-      // A fresh prediction is what the user came for: show it.
-      if (!useViewerStore.getState().overlays.prediction.visible) useViewerStore.getState().setOverlay('prediction', { visible: true });
+      // A fresh prediction is what the user came for: show it against the expert's mask.
+      useViewerStore.getState().showComparison();
     } catch (e) {
       set({ status: 'error', error: e instanceof Error ? e.message : String(e), progress: null });
     }
@@ -161,17 +164,17 @@ export const useSegmentStore = create<SegmentState>((set, get) => ({
   async segmentAll(datasetId) {
     const { modelId, settings } = get();
     if (!modelId) return;
-    set({ resultsStatus: 'running', resultsProgress: 'starting…', results: [], resultsDatasetId: datasetId });
+    set({ resultsStatus: 'running', resultsProgress: 'starting…', resultsCount: null, results: [], resultsDatasetId: datasetId });
     try {
       const rows = await inferWorker().segmentAll(
         modelId,
         datasetId,
         settings,
-        proxy((done: number, total: number, patient: string) => set({ resultsProgress: done < total ? `${done + 1} / ${total}: ${patient}` : null })),
+        proxy((done: number, total: number, patient: string) => set({ resultsProgress: done < total ? `${done + 1} / ${total}: ${patient}` : null, resultsCount: { done, total } })),
       );
-      set({ results: rows, resultsStatus: 'ready', resultsProgress: null });
+      set({ results: rows, resultsStatus: 'ready', resultsProgress: null, resultsCount: null });
     } catch (e) {
-      set({ resultsStatus: 'error', resultsProgress: e instanceof Error ? e.message : String(e) });
+      set({ resultsStatus: 'error', resultsProgress: e instanceof Error ? e.message : String(e), resultsCount: null });
     }
   },
 

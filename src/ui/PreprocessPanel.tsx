@@ -95,7 +95,7 @@ function RunProgress() {
   return (
     <div className="run" data-testid="preprocess-run" data-run-ms={run.finishedAt === null ? undefined : Math.round(run.finishedAt - run.startedAt)}>
       <div className="overall">
-        <progress max={1} value={total ? done / total : 0} />
+        <progress aria-label="Preprocessing, all patients" max={1} value={total ? done / total : 0} />
         <span role="status" data-testid="preprocess-status">
           {status}
         </span>
@@ -137,7 +137,7 @@ function PatientLine({ p }: { p: PatientProgress }) {
       className={p.stage}
     >
       <span className="name">{p.name}</span>
-      <progress max={1} value={p.fraction} />
+      <progress aria-label={`Preprocessing ${p.name}`} max={1} value={p.fraction} />
       <span>
         {p.stage === 'done' && p.fromCache ? 'already cached' : STAGE_LABEL[p.stage]}
         {p.message ? `: ${p.message}` : ''}

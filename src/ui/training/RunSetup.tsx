@@ -11,6 +11,7 @@ import type { BackendName } from '../../model/backends';
 import type { CachedDataset } from '../../storage/schema';
 import { AugmentPreview } from './AugmentPreview';
 import { SettingsFields } from './SettingsFields';
+import { shortName } from '../format';
 
 type Side = 'train' | 'val' | 'skip';
 
@@ -45,10 +46,10 @@ function SetupForDataset({ dataset, datasets, onDataset }: { dataset: CachedData
       <div className="settings">
         <label>
           Dataset
-          <select value={dataset.id} onChange={(e) => onDataset(e.target.value)}>
+          <select value={dataset.id} title={dataset.name} data-next-target="train" onChange={(e) => onDataset(e.target.value)}>
             {datasets.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
+              <option key={d.id} value={d.id} title={d.name}>
+                {shortName(d.name)}
               </option>
             ))}
           </select>
@@ -82,7 +83,7 @@ function SetupForDataset({ dataset, datasets, onDataset }: { dataset: CachedData
         </label>
         <label>
           Run name
-          <input value={name} placeholder={`${dataset.name} · ${PRESETS[preset].label}`} onChange={(e) => setName(e.target.value)} />
+          <input className="run-name" value={name} placeholder={shortName(`${dataset.name} · ${PRESETS[preset].label}`)} title={`${dataset.name} · ${PRESETS[preset].label}`} onChange={(e) => setName(e.target.value)} />
         </label>
       </div>
       <p className="muted">{PRESETS[preset].note}</p>

@@ -1,19 +1,19 @@
 // The current patient's scorecard once it is segmented: volume Dice, IoU, Hausdorff 95 (mm) and the
-// predicted and true liver volumes (mL), for what was segmented — the whole scan, or the cached kept
-// slab, said so — and, beside a whole scan with ground truth, the same for the kept slab the model
+// predicted and true liver volumes (mL), units in the row headers so values stay on one line at any
+// panel width; for what was segmented (the whole scan, or the cached kept slab, said so) and, beside a whole scan with ground truth, the same for the kept slab the model
 // trains on (the slices it was validated on), labelled. Metrics that cannot be computed (no ground
 // truth, an empty mask) are greyed and the reason is said. Reads the store only.
 import type { PatientMetrics } from '../../metrics/patientMetrics';
 import { useSegmentStore } from '../../state/segmentStore';
 
-const fixed = (v: number | null, digits: number, unit = '') => (v === null ? '—' : `${v.toFixed(digits)}${unit}`);
+const fixed = (v: number | null, digits: number) => (v === null ? '—' : v.toFixed(digits));
 
 const ROWS: [string, string, (m: PatientMetrics) => string, (m: PatientMetrics) => boolean][] = [
   ['Dice', 'dice', (m) => fixed(m.dice, 3), (m) => m.dice !== null],
   ['IoU', 'iou', (m) => fixed(m.iou, 3), (m) => m.iou !== null],
-  ['Hausdorff 95', 'hd95', (m) => fixed(m.hausdorff95Mm, 1, ' mm'), (m) => m.hausdorff95Mm !== null],
-  ['Predicted volume', 'predicted-ml', (m) => fixed(m.predictedMl, 1, ' mL'), () => true],
-  ['True volume', 'true-ml', (m) => fixed(m.trueMl, 1, ' mL'), (m) => m.trueMl !== null],
+  ['HD95 (mm)', 'hd95', (m) => fixed(m.hausdorff95Mm, 1), (m) => m.hausdorff95Mm !== null],
+  ['Predicted volume (mL)', 'predicted-ml', (m) => fixed(m.predictedMl, 1), () => true],
+  ['True volume (mL)', 'true-ml', (m) => fixed(m.trueMl, 1), (m) => m.trueMl !== null],
 ];
 
 export function MetricsPanel() {
@@ -32,7 +32,7 @@ export function MetricsPanel() {
   ];
   return (
     <div className="metrics-panel" data-testid="patient-metrics" data-scope={target.scope}>
-      <table>
+      <table aria-label="Segmentation metrics of this patient">
         <thead>
           <tr>
             <th />

@@ -2,13 +2,14 @@
 // imported model), which slices (the whole scan from the dropped files, or the cached kept slab), the
 // run's progress, the threshold slider and "keep largest component" (both re-binarise live in the
 // worker), and the downloads (NIfTI, DICOM SEG, PNG montage). Layout only; actions are the stores'.
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { useSegmentStore } from '../../state/segmentStore';
 import { useViewerStore } from '../../state/viewerStore';
 import { useIngestStore } from '../../state/ingestStore';
 import { hasOriginalFiles } from '../../state/currentPatient';
 import { segmentPatient } from '../../state/segmentPatient';
 import { describeStarter } from '../../state/starterModel';
+import { shortName } from '../format';
 
 export function SegmentPanel() {
   const models = useSegmentStore((s) => s.models);
@@ -27,9 +28,18 @@ export function SegmentPanel() {
   const patientKey = useViewerStore((s) => s.patientKey);
   const originalsLoaded = useIngestStore((s) => hasOriginalFiles(datasetId, patientKey, s.patients));
   const { loadModels, chooseModel, chooseScope, setThreshold, setLargestComponent, exportFile } = useSegmentStore.getState();
+  const [exporting, setExporting] = useState<string | null>(null);
   useEffect(() => {
     void loadModels();
   }, [loadModels]);
+  const exportAs = async (kind: 'nifti' | 'seg' | 'png', label: string) => {
+    setExporting(label);
+    try {
+      await exportFile(kind);
+    } finally {
+      setExporting(null);
+    }
+  };
   const blocked = models.length === 0 ? 'Train a model (Train tab) or import one to segment.' : null;
   const running = status === 'running';
   const wholeScan = scopeChoice === 'scan' && originalsLoaded;
@@ -39,10 +49,17 @@ export function SegmentPanel() {
       <legend>Segmentation</legend>
       <label className="segment-model">
         <span className="muted">Model</span>
-        <select aria-label="Model" value={modelId ?? ''} disabled={models.length === 0 || running} onFocus={() => void loadModels()} onChange={(e) => chooseModel(e.target.value)}>
+        <select
+          aria-label="Model"
+          value={modelId ?? ''}
+          title={models.find((m) => m.id === modelId)?.name}
+          disabled={models.length === 0 || running}
+          onFocus={() => void loadModels()}
+          onChange={(e) => chooseModel(e.target.value)}
+        >
           {models.map((m) => (
-            <option key={m.id} value={m.id} data-source={m.source}>
-              {m.name} ({m.size}², {m.source === 'starter' ? 'ships with LiverLab' : m.source === 'import' ? (m.format === 'onnx' ? 'imported ONNX' : 'imported') : m.valDice !== null ? `val Dice ${m.valDice.toFixed(3)}` : 'trained here'})
+            <option key={m.id} value={m.id} data-source={m.source} title={`${m.name} (${m.size}², ${describeModel(m)})`}>
+              {shortName(m.name)} ({m.size}², {describeModel(m)})
             </option>
           ))}
         </select>
@@ -62,6 +79,7 @@ export function SegmentPanel() {
       <button type="button" className="primary" disabled={blocked !== null || running} onClick={() => void segmentPatient()}>
         Segment this patient
       </button>
+      {modelId && <p className="muted model-facts">{describeFacts(models.find((m) => m.id === modelId))}</p>}
       {blocked && <p className="muted">{blocked}</p>}
       {!blocked && !running && (
         <p className="muted" data-testid="segment-scope-note">
@@ -70,7 +88,7 @@ export function SegmentPanel() {
       )}
       {running && progress && (
         <p className="segment-progress">
-          <progress data-testid="segment-progress" max={progress.total} value={progress.done} /> {progress.done} / {progress.total} slices
+          <progress data-testid="segment-progress" aria-label="Segmenting this patient" max={progress.total} value={progress.done} /> {progress.done} / {progress.total} slices
         </p>
       )}
       {error && <p className="error">{error}</p>}
@@ -93,13 +111,34 @@ export function SegmentPanel() {
             keep largest component <span className="muted">(3-D, 26-connected)</span>
           </label>
           <div className="row-actions segment-exports">
-            <button type="button" onClick={() => void exportFile('nifti')}>Export NIfTI</button>
-            <button type="button" onClick={() => void exportFile('seg')}>Export DICOM SEG</button>
-            <button type="button" onClick={() => void exportFile('png')}>Export PNG montage</button>
+            <button type="button" disabled={exporting !== null} onClick={() => void exportAs('nifti', 'NIfTI')}>
+              Export NIfTI
+            </button>
+            <button type="button" disabled={exporting !== null} onClick={() => void exportAs('seg', 'DICOM SEG')}>
+              Export DICOM SEG
+            </button>
+            <button type="button" disabled={exporting !== null} onClick={() => void exportAs('png', 'PNG montage')}>
+              Export PNG montage
+            </button>
           </div>
+          {exporting && (
+            <p className="busy">
+              <progress aria-label={`Exporting ${exporting}`} /> writing the {exporting}…
+            </p>
+          )}
           {exportMessage && <p className="muted" role="status" data-testid="export-message">{exportMessage}</p>}
         </>
       )}
     </fieldset>
   );
+}
+
+function describeModel(m: { source: string; format?: string; valDice: number | null }): string {
+  if (m.source === 'starter') return 'ships with LiverLab';
+  if (m.source === 'import') return m.format === 'onnx' ? 'imported ONNX' : 'imported';
+  return m.valDice !== null ? `val Dice ${m.valDice.toFixed(3)}` : 'trained here';
+}
+
+function describeFacts(m: { source: string; valDice: number | null; size: number } | undefined): string {
+  return m ? `${m.size}² input · ${describeModel(m)}` : '';
 }
