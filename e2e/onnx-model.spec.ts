@@ -21,7 +21,7 @@ test('an ONNX model trained in PyTorch segments 3Dircadb1.1 in the app with PyTo
   test.setTimeout(600_000);
   const work = mkdtempSync(join(tmpdir(), 'liverlab-onnx-e2e-'));
   const msd = join(work, 'msd');
-  const exported = spawnSync(join(repoRoot, 'node_modules/.bin/tsx'), ['src/cli/main.ts', 'export-msd', realPatient('3Dircadb1.17'), realPatient('3Dircadb1.1'), '--out', msd, '--fast'], { cwd: repoRoot, encoding: 'utf8' });
+  const exported = spawnSync(process.execPath, [join(repoRoot, 'scripts/cli.mjs'), 'export-msd', realPatient('3Dircadb1.17'), realPatient('3Dircadb1.1'), '--out', msd, '--fast'], { cwd: repoRoot, encoding: 'utf8' });
   expect(exported.status, exported.stderr).toBe(0);
   const trained = spawnSync(python!, [join(repoRoot, 'scripts/onnx_round_trip.py'), msd, join(work, 'rt'), '--size', '64', '--base', '8', '--epochs', '10', '--lr', '0.002'], { encoding: 'utf8' });
   expect(trained.status, trained.stderr).toBe(0);

@@ -14,13 +14,12 @@ import { fileURLToPath } from 'node:url';
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const data = resolve(repo, '../shared/data');
 const out = join(repo, 'public/models/starter');
-const tsx = join(repo, 'node_modules/.bin/tsx');
 /** The repository refuses files over 2 MiB. */
 const MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 function cli(args: string[]): Record<string, unknown> {
   console.error(`$ npm run cli -- ${args.join(' ')}`);
-  const run = spawnSync(tsx, ['src/cli/main.ts', ...args], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
+  const run = spawnSync(process.execPath, [join(repo, 'scripts/cli.mjs'), ...args], { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
   if (run.status !== 0) throw new Error(`cli ${args[0]} failed (exit ${run.status})`);
   const lines = run.stdout.trim().split('\n');
   return JSON.parse(lines[lines.length - 1]) as Record<string, unknown>;

@@ -4,6 +4,7 @@
 // nnU-Net v2 and MONAI read. Then the bad targets: a file, a folder with files in it, a disk without
 // room (a 2 MiB tmpfs, when this machine lets the test mount one), a patient without the organ —
 // each a clear message, and nothing left behind.
+import { runCliSync } from '../test-support/cliProcess';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -16,11 +17,10 @@ import { main } from './main';
 const repo = path.resolve(__dirname, '../..');
 const data = path.resolve(repo, '../shared/data');
 const patients = ['3Dircadb1.17', '3Dircadb1.1'].map((p) => path.join(data, p));
-const tsx = path.join(repo, 'node_modules/.bin/tsx');
 const work = mkdtempSync(path.join(tmpdir(), 'liverlab-msd-'));
 
 function cli(args: string[]) {
-  return spawnSync(tsx, ['src/cli/main.ts', 'export-msd', ...args], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return runCliSync(['export-msd', ...args]);
 }
 
 /** The CLI in this process, as main.ts sets it up (the refusals: no tsx start-up each). */

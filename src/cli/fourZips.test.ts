@@ -2,18 +2,16 @@
 // (`PATIENT_DICOM.zip`, `PATIENT_DICOM (1).zip`, `MASKS_DICOM.zip`, `MASKS_DICOM (1).zip`, the masks
 // saved in the other order): inspect and preprocess pair each CT with its own masks, by what the files
 // say, and name the patients 3Dircadb1.1 and 3Dircadb1.17.
-import { spawnSync } from 'node:child_process';
+import { runCliSync } from '../test-support/cliProcess';
 import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { SHARED_DATA, requireRealData } from '../test-support/realPatients';
 
-const repo = path.resolve(__dirname, '../..');
-const tsx = path.join(repo, 'node_modules/.bin/tsx');
 
 function cli(args: string[]) {
-  return spawnSync(tsx, ['src/cli/main.ts', ...args], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return runCliSync(args);
 }
 
 function lastJson(stdout: string) {

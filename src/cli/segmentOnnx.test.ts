@@ -4,6 +4,7 @@
 // `cli segment --model model.onnx` on 3Dircadb1.1 gives a NIfTI whose Dice against the expert mask
 // is PyTorch's own within 0.01. Then models that do not fit — three input channels, a rank-3 input,
 // a sidecar of another size, no sidecar — are refused with a message naming the file.
+import { runCliSync } from '../test-support/cliProcess';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,13 +16,12 @@ import { diceCoefficient } from '../metrics/diceCoefficient';
 
 const repo = path.resolve(__dirname, '../..');
 const data = path.resolve(repo, '../shared/data');
-const tsx = path.join(repo, 'node_modules/.bin/tsx');
 const work = mkdtempSync(path.join(tmpdir(), 'liverlab-onnx-'));
 
 const torchPython = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch, nibabel, cv2, pydicom'], { encoding: 'utf8' }).status === 0) ?? null;
 
 function cli(command: string, args: string[]) {
-  return spawnSync(tsx, ['src/cli/main.ts', command, ...args], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return runCliSync([command, ...args]);
 }
 const lastJson = (stdout: string) => JSON.parse(stdout.trim().split('\n').pop()!);
 
