@@ -6,6 +6,9 @@ import { diceCoefficient } from './losses';
 import { fitOnArrays, type SliceArrays } from './train';
 import { unet } from './unet';
 
+/** A real training run: ~1 min alone on 2 cores, several when the suite's other files share them (a limit, not a timing). */
+const TRAINING_TEST_TIMEOUT_MS = 360_000;
+
 /** Bright discs of random position, radius and brightness on a dark background, plus noise. */
 function discs(count: number, size: number, seed: number): SliceArrays {
   let state = seed >>> 0;
@@ -68,5 +71,5 @@ describe('training on the WASM backend in Node', () => {
     expect(tensorsAfterEpoch.at(-1)).toBe(tensorsAfterEpoch[1]);
     expect(heapTensorsAfterEpoch.at(-1)).toBe(heapTensorsAfterEpoch[1]);
     model.dispose();
-  });
+  }, TRAINING_TEST_TIMEOUT_MS);
 });

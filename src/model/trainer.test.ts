@@ -11,6 +11,9 @@ import { restoreModel, restoreOptimizer, snapshotModel, snapshotOptimizer } from
 import { makeBatch, epochOrder, DEFAULT_AUGMENT } from './batches';
 import { phantomVolumes } from '../test-support/phantomVolumes';
 
+/** A real training run: ~1 min alone on 2 cores, several when the suite's other files share them (a limit, not a timing). */
+const TRAINING_TEST_TIMEOUT_MS = 360_000;
+
 const settings: TrainerSettings = {
   baseFilters: 4, size: 64, batchSize: 8, learningRate: 1e-3, epochs: 25, seed: 3,
   augment: { ...DEFAULT_AUGMENT }, threshold: 0.5,
@@ -47,7 +50,7 @@ describe('Trainer', () => {
     expect(state.history.at(-1)!.perPatientDice["Phantom.4"]).toBeGreaterThanOrEqual(0.75);
     expect(tensors.at(-1)).toBe(tensors[1]);
     model.dispose();
-  });
+  }, TRAINING_TEST_TIMEOUT_MS);
 
   it('resumes from a checkpoint exactly where an uninterrupted run would be', async () => {
     const short = { ...settings, epochs: 2 };
