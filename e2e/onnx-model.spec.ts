@@ -6,13 +6,17 @@
 // model's shapes and LiverLab's preprocessing, which is what the sidecar says); a sidecar that does
 // not fit the model is refused, naming the file, and nothing is stored; then "Segment this patient"
 // runs it with onnxruntime-web (WASM: the software WebGPU is skipped) and shows PyTorch's Dice on the
-// same slices (the cached, kept ones) within 0.01.
+// same slices (the cached, kept ones) within 0.01; its NIfTI export has that Dice against the expert
+// mask of those slices, as for a model trained here.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, expect, realPatient, repoRoot } from './fixtures';
 import { storedSummary } from './idb';
+import { downloads } from './viewerHelpers';
+import { readNifti } from '../src/export/nifti';
+import { diceCoefficient } from '../src/metrics/diceCoefficient';
 
 const python = ['/usr/bin/python3', 'python3'].find((p) => spawnSync(p, ['-c', 'import torch, nibabel, cv2, pydicom'], { encoding: 'utf8' }).status === 0) ?? null;
 
@@ -63,4 +67,12 @@ test('an ONNX model trained in PyTorch segments 3Dircadb1.1 in the app with PyTo
   const dice = Number(await viewer.getByTestId('metric-dice').textContent());
   console.log(`[measure] ONNX model in the app (3Dircadb1.1, ${cached.kept} cached slices): Dice ${dice}, PyTorch ${torch.diceKept}; ${timing}`);
   expect(Math.abs(dice - torch.diceKept)).toBeLessThan(0.01);
+
+  const save = downloads(page);
+  const nifti = readNifti(await save(() => viewer.getByRole('button', { name: 'Export NIfTI' }).click(), '.nii.gz'));
+  expect(nifti.dims).toEqual([512, 512, cached.kept]);
+  // The expert mask of the same kept slices, from the MSD export's label volume (512² × 129).
+  const px = 512 * 512;
+  const truth = readNifti(readFileSync(join(msd, 'labelsTr/3Dircadb1_1.nii.gz'))).data.subarray(cached.keptFrom * px, (cached.keptTo + 1) * px);
+  expect(diceCoefficient(nifti.data, truth)).toBeCloseTo(dice, 3);
 });
