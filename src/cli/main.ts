@@ -7,7 +7,7 @@ import type { CliIo, CommandEntry } from './command';
 
 export const COMMANDS: Record<string, CommandEntry> = {
   inspect: {
-    summary: 'scan folders or zips of 3D-IRCADb-01 patients and print a JSON report',
+    summary: 'scan folders, zips, DICOM or NIfTI files for patients and print a JSON report',
     load: async () => (await import('./inspect')).inspectCommand,
   },
   preprocess: {

@@ -54,6 +54,15 @@ describe('two patients’ official zips saved side by side', () => {
   });
 });
 
+describe('exports whose files belong together', () => {
+  it('a Decathlon task: imagesTr and labelsTr are one group; a DICOMDIR takes every file under its folder', () => {
+    expect(patientGroupKeys(['Task03_Liver/imagesTr/liver_1.nii.gz', 'Task03_Liver/labelsTr/liver_1.nii.gz'])).toEqual(['Task03_Liver', 'Task03_Liver']);
+    const paths = ['cd/DICOM/PA0/ST0/SE0/IM0', 'cd/DICOM/PA0/ST0/SE1/IM0', 'cd/DICOMDIR', 'other/x.dcm'];
+    const groups = groupByPatient(paths.map((path) => ({ path, file: new Blob([]) })));
+    expect(groups.map((g) => g.map((f) => f.path))).toEqual([['cd/DICOM/PA0/ST0/SE0/IM0', 'cd/DICOM/PA0/ST0/SE1/IM0', 'cd/DICOMDIR'], ['other/x.dcm']]);
+  });
+});
+
 describe('groupByPatient', () => {
   const files = PATHS.map((path) => ({ path, file: new Blob([]) }));
 

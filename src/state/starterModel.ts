@@ -46,9 +46,10 @@ async function storeStarter(): Promise<void> {
   const manifest = JSON.parse(modelJson) as { weightsManifest: { paths: string[] }[] };
   const binaries = new Map<string, ArrayBuffer>();
   for (const path of manifest.weightsManifest.flatMap((group) => group.paths)) {
-    const weights = await fetch(`${BASE}${path}`);
-    if (!weights.ok) throw new Error(`${BASE}${path}: HTTP ${weights.status}`);
-    binaries.set(path, await weights.arrayBuffer());
+    const file = path.slice(path.lastIndexOf('/') + 1); // `./model.weights.bin`: beside model.json
+    const weights = await fetch(`${BASE}${file}`);
+    if (!weights.ok) throw new Error(`${BASE}${file}: HTTP ${weights.status}`);
+    binaries.set(file, await weights.arrayBuffer());
   }
   const snapshot = fromModelFiles(modelJson, binaries);
   const fit = modelInputSize(snapshot);

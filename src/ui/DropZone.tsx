@@ -27,7 +27,7 @@ export function DropZone() {
       onDragLeave={() => setOver(false)}
       onDrop={(e) => void onDrop(e)}
     >
-      <p>Drop 3D-IRCADb folders or zips here</p>
+      <p>Drop CT scans here: 3D-IRCADb folders or zips, DICOM series (any file names), NIfTI volumes (.nii, .nii.gz)</p>
       <div className="pickers">
         <button type="button" onClick={() => folder.current?.click()}>
           Choose a folder…
@@ -51,7 +51,7 @@ export function DropZone() {
           type="file"
           data-testid="file-input"
           multiple
-          accept=".zip,application/zip,application/dicom,*"
+          accept=".zip,application/zip,application/dicom,.nii,.gz,*"
           hidden
           tabIndex={-1}
           onChange={(e) => void filesFromInput(e.currentTarget.files).then(ingest)}
