@@ -3,7 +3,6 @@
 // (the CLI's own train) — writes a NIfTI whose whole-scan Dice against the real mask files is ≥ 0.85
 // and whose liver volume is within 5 % of the mask's. And NIfTI volumes go through inspect,
 // preprocess, train and segment as DICOM does; a NIfTI that is not a 3-D volume is named.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,14 +15,14 @@ import { generatePhantomPatient } from '../phantom/phantom';
 import { readSlice } from '../dicom/parse';
 import { AS_DICOM, huOf, niftiFromSeries, writeTestNifti } from '../test-support/niftiFiles';
 import { requireRealData, SHARED_DATA } from '../test-support/realPatients';
+import { runCliSync } from '../test-support/cliProcess';
 
 const repo = path.resolve(__dirname, '../..');
-const tsx = path.join(repo, 'node_modules/.bin/tsx');
 const starter = path.join(repo, 'public/models/starter');
 const work = mkdtempSync(path.join(tmpdir(), 'liverlab-own-'));
 
 function cli(args: string[]) {
-  return spawnSync(tsx, ['src/cli/main.ts', ...args], { cwd: repo, encoding: 'utf8', maxBuffer: 1 << 26 });
+  return runCliSync(args);
 }
 
 function lastJson(stdout: string) {
