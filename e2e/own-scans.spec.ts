@@ -92,7 +92,7 @@ test('3Dircadb1.1’s PATIENT_DICOM.zip alone: cached without ground truth, segm
   await expect(viewer.getByTestId('viewer-body')).toHaveAttribute('data-kind', 'hu');
   await expect(viewer.getByTestId('volume-summary')).toContainText('129 slices of 512×512');
   await viewer.getByRole('button', { name: 'Liver' }).click();
-  await expect(viewer.getByTestId('window-readout')).toHaveText('W 150 · L 30');
+  await expect(viewer.getByTestId('window-readout')).toHaveText('W 150 · L 90');
 
   const save = downloads(page);
   const nifti = readNifti(await save(() => viewer.getByRole('button', { name: 'Export NIfTI' }).click(), '.nii.gz'));
