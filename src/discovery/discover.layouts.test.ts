@@ -1,12 +1,11 @@
 // Discovery as a user meets it, in every layout people drop: phantom patients written to disk as a
 // dataset root, one patient, the official per-series zips, a zipped patient, a zip of zips; and
 // loading one patient's series from such drops.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadPatientSeries, scanPatients } from './index';
 import type { SourceFile } from '../common/types';
+import { tempFolderPerFile } from '../test-support/tempFolder';
 import {
   expectPhantomPatient,
   officialZips,
@@ -18,13 +17,7 @@ import {
   zipOf,
 } from '../test-support/discoveryDrops';
 
-let temp: string;
-beforeAll(async () => {
-  temp = await mkdtemp(path.join(tmpdir(), 'liverlab-discover-'));
-});
-afterAll(async () => {
-  await rm(temp, { recursive: true, force: true });
-});
+const drops = tempFolderPerFile('liverlab-discover-');
 
 describe('scanPatients finds phantom patients in every layout', () => {
   const p1 = () => phantom('Phantom.1', 1);
@@ -32,7 +25,7 @@ describe('scanPatients finds phantom patients in every layout', () => {
   const p10 = () => phantom('Phantom.10', 10);
 
   it('a dataset root with many patient folders, sorted naturally, with OS junk ignored', async () => {
-    const root = path.join(temp, 'root', '3Dircadb1');
+    const root = path.join(drops.folder(), 'root', '3Dircadb1');
     await writeFiles(root, [...p10().files, ...p2().files, ...p1().files]);
     await writeFiles(root, [
       { path: '.DS_Store', bytes: new Uint8Array(8) },
@@ -53,7 +46,7 @@ describe('scanPatients finds phantom patients in every layout', () => {
   });
 
   it('one patient folder', async () => {
-    const root = path.join(temp, 'one');
+    const root = path.join(drops.folder(), 'one');
     await writeFiles(root, p2().files);
     const { patients, problems } = await scanFolder(path.join(root, 'Phantom.2'));
     expect(problems).toEqual([]);
@@ -62,7 +55,7 @@ describe('scanPatients finds phantom patients in every layout', () => {
   });
 
   it('the official PATIENT_DICOM.zip + MASKS_DICOM.zip inside the patient folder', async () => {
-    const root = path.join(temp, 'official');
+    const root = path.join(drops.folder(), 'official');
     await writeFiles(root, officialZips(p1()));
     const { patients, problems } = await scanFolder(path.join(root, 'Phantom.1'));
     expect(problems).toEqual([]);
@@ -71,7 +64,7 @@ describe('scanPatients finds phantom patients in every layout', () => {
   });
 
   it('a zip of a whole patient, with or without the patient folder inside', async () => {
-    const root = path.join(temp, 'patient-zips');
+    const root = path.join(drops.folder(), 'patient-zips');
     await writeFiles(root, [
       { path: 'Phantom.1.zip', bytes: zipOf(p1().files) },
       { path: 'Phantom.2.zip', bytes: zipOf(p2().files, 'Phantom.2/') },
@@ -86,7 +79,7 @@ describe('scanPatients finds phantom patients in every layout', () => {
   it('a zip of the dataset root holding per-patient zips (nested), unused zips never opened', async () => {
     const inner = [...officialZips(p10()), ...officialZips(p2())].map((file) => ({ ...file, path: `3Dircadb1/${file.path}` }));
     const unused = { path: '3Dircadb1/Phantom.2/LABELLED_DICOM.zip', bytes: new TextEncoder().encode('not even a zip') };
-    const root = path.join(temp, 'nested');
+    const root = path.join(drops.folder(), 'nested');
     await writeFiles(root, [{ path: '3Dircadb1.zip', bytes: zipOf([...inner, unused]) }]);
     const { patients, problems } = await scanFolder(path.join(root, '3Dircadb1.zip'));
     expect(problems).toEqual([]);

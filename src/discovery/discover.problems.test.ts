@@ -2,15 +2,15 @@
 // missing and mis-sized masks, duplicates, a patient with no CT, mixed series, no InstanceNumbers, a
 // compressed transfer syntax, a corrupt zip entry, a zip bomb — each a problem naming its file, the
 // good patients intact.
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { generatePhantomPatient, type PhantomPatient } from '../phantom/phantom';
 import type { ScanResult } from './index';
 import { readSlice } from '../dicom/parse';
 import type { PatientScan } from './types';
 import { writeDicom, type DicomImageSpec, type DicomWriteOptions } from '../dicom/write';
+import { tempFolderPerFile } from '../test-support/tempFolder';
 import {
   expectPhantomPatient,
   officialZips,
@@ -22,13 +22,7 @@ import {
   type DropFile,
 } from '../test-support/discoveryDrops';
 
-let temp: string;
-beforeAll(async () => {
-  temp = await mkdtemp(path.join(tmpdir(), 'liverlab-discover-'));
-});
-afterAll(async () => {
-  await rm(temp, { recursive: true, force: true });
-});
+const drops = tempFolderPerFile('liverlab-discover-');
 
 /** A spec that writes `slice` again (with `changes`): for duplicates, other series, compressed copies. */
 function rewrite(bytes: Uint8Array, changes: Partial<DicomImageSpec>, options?: DicomWriteOptions): Uint8Array {
@@ -83,7 +77,7 @@ describe('scanPatients in a drop of broken inputs next to good patients', () => 
   const messages = (name: string) => patient(name).problems.map(({ file, message, severity }) => ({ file, message, severity }));
 
   beforeAll(async () => {
-    const root = path.join(temp, 'broken', 'drop');
+    const root = path.join(drops.folder(), 'broken', 'drop');
     const files: DropFile[] = [...phantom('Good.1', 1).files, ...phantom('Good.2', 2).files];
     const base = (name: string, seed = 3) => renamed(phantom('Base', seed), name);
     const replace = (list: DropFile[], at: string, bytes: Uint8Array | null): DropFile[] =>

@@ -1,10 +1,10 @@
 // The drops behind the fault tests (jobs/preprocess/faults.*.test.ts): synthetic patients written as real
 // files to a temp folder, then scanned and preprocessed by the same core the workers and the CLI use.
 // Test support only: never imported by production code.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
+import { tempFolderPerFile } from './tempFolder';
 import { collectNodeSources } from '../node/nodeSources';
 import { DEFAULT_PIPELINE_PARAMS, type PipelineParams } from '../pipeline/params';
 import { runPreprocessJob } from '../jobs/preprocess/wholePatient';
@@ -18,16 +18,11 @@ import type { Problem, SourceFile } from '../common/types';
 export const S = 30;
 export const KEPT = 5;
 
-let temp = '';
+let drops: { folder: () => string } | null = null;
 /** A fresh temp folder for the calling test file's drops, removed after it. */
 export function tempDropFolder(): { folder: () => string } {
-  beforeAll(async () => {
-    temp = await mkdtemp(path.join(tmpdir(), 'liverlab-faults-'));
-  });
-  afterAll(async () => {
-    await rm(temp, { recursive: true, force: true });
-  });
-  return { folder: () => temp };
+  drops = tempFolderPerFile('liverlab-faults-');
+  return drops;
 }
 
 export async function writeFiles(root: string, files: Iterable<DropFile>): Promise<void> {
@@ -40,7 +35,8 @@ export async function writeFiles(root: string, files: Iterable<DropFile>): Promi
 
 /** Writes `files` under `<temp>/<drop>/` and returns that folder, as a user would drop it. */
 export async function onDisk(drop: string, files: Iterable<DropFile>): Promise<string> {
-  const root = path.join(temp, drop);
+  if (!drops) throw new Error('onDisk: call tempDropFolder() in the test file first');
+  const root = path.join(drops.folder(), drop);
   await writeFiles(root, files);
   return root;
 }
