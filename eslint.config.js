@@ -12,7 +12,7 @@ import globals from 'globals';
 /** src/'s layers, bottom first: each folder may import from its own folder and the layers below. */
 export const LAYERS = [
   ['common'], // problems, source files, paths, mask runs, PackBits, CRC-32, time slicing
-  ['archive', 'dicom'], // zip + zlib · DICOM read, write, codecs
+  ['archive', 'dicom', 'nifti'], // zip + zlib · DICOM read, write, codecs · NIfTI volumes read
   ['discovery', 'phantom'], // patients, series and masks from what the files say · the synthetic phantom
   ['node'], // Node's side of reading: files as SourceFiles, node:zlib, zlib's WASM from node_modules
   ['pipeline'], // hu → window → liverRange → clahe → keep; augment

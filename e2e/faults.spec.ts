@@ -141,14 +141,16 @@ test('a messy export folder: every problem named on screen, usable patients cach
   await expect(page.locator('[data-testid=patient-row][data-patient="Wide"] [data-testid=size]')).toHaveText('40×24');
   await expect(page.locator('[data-testid=patient-row][data-patient="EmptyMask"] [data-testid=liver-range]')).toHaveText('—');
   await expect(page.locator(`[data-testid=patient-row][data-patient="${unicode}"] [data-testid=slices]`)).toHaveText(String(S));
-  await expect(page.getByRole('note').filter({ hasText: 'No liver mask for' })).toHaveText('No liver mask for: NoLiver — these patients will be reported, not cached.');
+  await expect(page.getByRole('note').filter({ hasText: 'No liver mask for' })).toHaveText(
+    'No liver mask for: NoLiver — cached whole (every slice) and marked “no ground truth”: they can be viewed and segmented, not trained on.',
+  );
 
-  // Preprocess everything usable: the unusable patients fail with their reason, the others are cached.
+  // Preprocess everything usable: the unusable patients fail with their reason, the others are cached
+  // (a scan without the organ's mask whole, marked without ground truth).
   await page.getByRole('button', { name: /Preprocess and cache 13 patients/ }).click();
   await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 120_000 });
   await expect(page.getByRole('region', { name: 'Preprocess' }).getByRole('alert')).toHaveCount(0);
   const failures: Record<string, string> = {
-    NoLiver: 'failed: no readable liver mask for patient NoLiver',
     EmptyMask: 'failed: the liver mask is empty on every slice',
     Short: 'failed: too few slices: the liver spans slices 10..17; dropping 5 at each end (keep 15..11) leaves nothing',
     OneSlice: 'failed: too few slices: the liver spans slices 0..0; dropping 5 at each end (keep 5..-6) leaves nothing',
@@ -158,7 +160,7 @@ test('a messy export folder: every problem named on screen, usable patients cach
     await expect(preprocessLine(page, name)).toHaveAttribute('data-stage', 'failed');
     await expect(preprocessLine(page, name)).toContainText(message);
   }
-  const cachedNames = ['Good', 'Broken', 'Unnumbered', 'Labels', 'Wide', 'BigEndian', 'EightBit', unicode];
+  const cachedNames = ['Good', 'Broken', 'Unnumbered', 'Labels', 'Wide', 'BigEndian', 'EightBit', unicode, 'NoLiver'];
   for (const name of cachedNames) await expect(preprocessLine(page, name)).toHaveAttribute('data-stage', 'done');
 
   const after = await expectCacheIntact(page, before);
@@ -168,6 +170,7 @@ test('a messy export folder: every problem named on screen, usable patients cach
   for (const name of Object.keys(failures)) expect(after.patients.some((p) => p.name === name)).toBe(false);
   const stored = (name: string) => after.patients.find((p) => p.name === name);
   expect(stored('Wide')?.kept).toBe(5);
+  expect([stored('NoLiver')?.groundTruth, stored('NoLiver')?.kept]).toEqual([false, S]);
   expect(stored(unicode)?.kept).toBe(5);
   // Broken lost CT slices 3 and 7 (the liver's first): its liver spans sorted slices 6..20, so 11..14 are kept.
   expect([stored('Broken')?.start, stored('Broken')?.end, stored('Broken')?.kept]).toEqual([6, 20, 4]);

@@ -39,7 +39,7 @@ export async function installStoredImageReader(page: Page): Promise<void> {
 
 export interface StoredSummary {
   datasets: { id: string; name: string; slices: number; patientKeys: string[]; patientNames: string[] }[];
-  patients: { key: string; name: string; kept: number; start: number; end: number; keptFrom: number; keptTo: number; width: number; height: number; bytes: number }[];
+  patients: { key: string; name: string; kept: number; start: number; end: number; keptFrom: number; keptTo: number; width: number; height: number; bytes: number; groundTruth?: false }[];
   sliceCount: number;
   /** What each patient's slice records hold: packed images and where each ends, plus the masks' runs (or bytes, older caches). */
   storedBytes: Record<string, number>;

@@ -43,10 +43,12 @@ test('after one visit online the app loads and works offline: demo, preprocess, 
   const list = await precacheList(context, baseURL!);
   console.log(`[measure] service worker active; ${cached} responses precached (${list.length} in its manifest)`);
   expect(cached).toBe(list.length);
-  // Everything the app loads at run time is in the precache: HTML, the entry bundle, every worker, every tfjs .wasm.
+  // Everything the app loads at run time is in the precache: HTML, the entry bundle, every worker, every tfjs .wasm and ONNX Runtime's.
   expect(list).toContain('index.html');
   for (const w of ['scan', 'preprocess', 'train', 'augment', 'infer', 'export']) expect(list.some((u) => new RegExp(`^assets/${w}\\.worker-.*\\.js$`).test(u)), `${w} worker precached`).toBe(true);
-  for (const wasm of ['tfjs-backend-wasm', 'tfjs-backend-wasm-simd', 'tfjs-backend-wasm-threaded-simd']) expect(list.some((u) => new RegExp(`^assets/${wasm}-[\\w-]+\\.wasm$`).test(u)), `${wasm}.wasm precached`).toBe(true);
+  for (const wasm of ['tfjs-backend-wasm', 'tfjs-backend-wasm-simd', 'tfjs-backend-wasm-threaded-simd', 'ort-wasm-simd-threaded.asyncify']) expect(list.some((u) => new RegExp(`^assets/${wasm}-[\\w-]+\\.wasm$`).test(u)), `${wasm}.wasm precached`).toBe(true);
+  // The starter model the app ships, so a first visit segments offline too.
+  for (const f of ['starter.json', 'model.json', 'model.weights.bin']) expect(list, `models/starter/${f} precached`).toContain(`models/starter/${f}`);
 
   await context.setOffline(true);
   // Really offline: a same-origin URL that is not in the precache cannot be fetched.

@@ -10,6 +10,15 @@ import { readNifti } from '../src/export/nifti';
 import { readDicomSeg } from '../src/export/dicomSeg';
 import { diceCoefficient } from '../src/metrics/diceCoefficient';
 import { cachedTruth, cacheDemo, downloads, imageToCanvas, meanAbsDiff, morph, settledPixels } from './viewerHelpers';
+import { expectAccessible } from './axe';
+
+/** What the page's beforeunload handlers say: true when leaving now would ask first. */
+const leavingAsks = (page: import('@playwright/test').Page) =>
+  page.evaluate(() => {
+    const e = new Event('beforeunload', { cancelable: true });
+    window.dispatchEvent(e);
+    return e.defaultPrevented;
+  });
 
 test('segments Phantom.3 with a model trained here: overlay on the mask, live threshold, difference colours, NIfTI/SEG exports whose Dice is the one shown', async ({ page }) => {
   const measures: string[] = [];
@@ -17,6 +26,7 @@ test('segments Phantom.3 with a model trained here: overlay on the mask, live th
     if (m.text().startsWith('[measure]')) measures.push(m.text());
   });
   await cacheDemo(page);
+  const save = downloads(page);
 
   await page.getByRole('tab', { name: 'Train' }).click();
   await page.getByLabel('Base filters').fill('4');
@@ -24,7 +34,24 @@ test('segments Phantom.3 with a model trained here: overlay on the mask, live th
   await page.getByLabel('Epochs').fill('12');
   await page.getByLabel('Learning rate').fill('0.003');
   await page.getByRole('button', { name: 'Start training' }).click();
+  // While it trains: the step bar says where it is, the epoch and the run have progress bars, leaving asks first.
+  await expect(page.getByTestId('step-train')).toHaveAttribute('data-state', 'working');
+  await expect(page.getByTestId('step-train-status')).toHaveText(/^training epoch \d+ \/ 12$/);
+  await expect(page.getByRole('progressbar', { name: /^Epoch \d+ of 12$/ })).toBeVisible();
+  await expect(page.getByRole('progressbar', { name: 'Training run progress' })).toBeVisible();
+  expect(await leavingAsks(page)).toBe(true);
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 600_000 });
+  expect(await leavingAsks(page)).toBe(false);
+  await expect(page.getByTestId('step-train-status')).toHaveText('2 models · 1 run'); // the starter model the app ships, and this run's
+  await expect(page.getByTestId('next-action')).toHaveText('Next: Open a patient in the viewer');
+  // The finished run's curves reopen from the runs table, with its history as CSV; the Train tab passes axe.
+  await page.getByRole('button', { name: /^Curves of / }).click();
+  await expect(page.getByTestId('run-charts')).toHaveCount(2);
+  await expect(page.getByRole('img', { name: /^Dice per epoch/ }).last()).toHaveAccessibleDescription(/validation: 0\.\d{3} at epoch 12/);
+  const history = new TextDecoder().decode(await save(() => page.getByRole('button', { name: 'Download history (CSV)' }).last().click(), '.csv'));
+  expect(history.trim().split('\n')).toHaveLength(13);
+  expect(history.split('\n')[0]).toBe('epoch,loss,train_dice,val_loss,val_dice,val_dice Phantom.3,seconds,tensors');
+  await expectAccessible(page, 'Train (finished run, curves, models), light');
 
   await page.getByRole('tab', { name: 'View' }).click();
   const viewer = page.getByRole('region', { name: 'Viewer' });
@@ -33,18 +60,45 @@ test('segments Phantom.3 with a model trained here: overlay on the mask, live th
   await expect(viewport.locator('canvas').first()).toBeVisible();
   await expect(viewer.getByLabel('Model')).not.toHaveValue('');
   await expect(viewer.getByText('No prediction yet')).toBeVisible();
+  // Before: the expert's mask outlined, no prediction. The next action is to segment this patient: the step bar does it.
+  await expect(viewer.getByLabel('Ground truth', { exact: true })).toBeChecked();
+  await expect(viewer.getByLabel('Ground truth outline only')).toBeChecked();
+  await expect(page.getByTestId('next-action')).toHaveText('Next: Segment Phantom.3');
   const t0 = Date.now();
+  // The cached slices (the kept slab), as this test checks them against the cached truth; the whole scan: own-scans.spec.
+  await viewer.getByLabel('Slices to segment').selectOption('slab');
   await viewer.getByRole('button', { name: 'Segment this patient' }).click();
   await expect(viewer.getByTestId('patient-metrics')).toBeVisible({ timeout: 120_000 });
   console.log(`[measure] segment Phantom.3 (click → metrics shown): ${Date.now() - t0} ms; ${await viewer.getByTestId('inference-timing').textContent()}`);
   await expect(viewer.getByTestId('resize-note')).toHaveText('model takes 64², slices are 128²: resized');
+  // After: prediction against the expert at a glance — truth outlined, prediction filled, difference one key away.
   await expect(viewer.getByLabel('Prediction', { exact: true })).toBeChecked();
+  await expect(viewer.getByLabel('Prediction outline only')).not.toBeChecked();
+  await expect(viewer.getByLabel('Ground truth', { exact: true })).toBeChecked();
+  await expect(viewer.getByLabel('Ground truth outline only')).toBeChecked();
+  await expect(viewer.getByLabel('Difference', { exact: true })).not.toBeChecked();
+  await expect(page.getByTestId('step-view-status')).toHaveText(`Phantom.3 · Dice ${await viewer.getByTestId('metric-dice').textContent()}`);
+  await viewport.focus();
+  await page.keyboard.press('d');
+  await expect(viewer.getByLabel('Difference', { exact: true })).toBeChecked();
+  await expect(viewer.getByLabel('Prediction', { exact: true })).not.toBeChecked();
+  await expect(viewer.getByLabel('Ground truth', { exact: true })).not.toBeChecked();
+  await page.keyboard.press('?');
+  await expect(viewer.getByTestId('viewer-help')).toContainText('difference view on / off');
+  await page.keyboard.press('?');
+  await page.keyboard.press('d');
+  await expect(viewer.getByLabel('Difference', { exact: true })).not.toBeChecked();
+  await expect(viewer.getByLabel('Prediction', { exact: true })).toBeChecked();
+  await expect(viewer.getByLabel('Ground truth', { exact: true })).toBeChecked();
+  await expectAccessible(page, 'View (segmented), light');
+  await page.getByLabel('Theme').selectOption('dark');
+  await expectAccessible(page, 'View (segmented), dark');
+  await page.getByLabel('Theme').selectOption('system');
 
   const stored = await storedSummary(page);
   const patient = stored.patients.find((p) => p.name === 'Phantom.3')!;
   const truth = await cachedTruth(page, patient.key);
   const [W, H] = [128, 128];
-  const save = downloads(page);
   const exportNifti = async () => readNifti(await save(() => viewer.getByRole('button', { name: 'Export NIfTI' }).click(), '.nii.gz'));
 
   // Lower the threshold until the model predicts a visible amount of liver (a tiny model is unsure).
@@ -149,7 +203,10 @@ test('segments Phantom.3 with a model trained here: overlay on the mask, live th
   await viewer.getByLabel('Open segmentation').setInputFiles({ name: 'back.seg.dcm', mimeType: 'application/dicom', buffer: Buffer.from(segBytes) });
   await expect(viewer.getByTestId('opened-segmentation')).toContainText('back.seg.dcm: DICOM SEG shown as the prediction');
   await expect(viewer.getByTestId('opened-segmentation')).toContainText('placed by their referenced CT slices');
+  // An opened file is shown as a fresh prediction is: filled over the outlined truth; back to the difference view.
+  await expect(viewer.getByLabel('Prediction', { exact: true })).toBeChecked();
   await viewer.getByLabel('Prediction', { exact: true }).uncheck();
+  await viewer.getByLabel('Difference', { exact: true }).check();
   expect(meanAbsDiff(diff, await settledPixels(viewport))).toBeLessThan(0.05);
   await expect(viewer.getByTestId('volume-dice')).toHaveText(`; Dice ${dice.toFixed(3)}`);
   const png = await save(() => viewer.getByRole('button', { name: 'Export PNG montage' }).click(), '.png');
@@ -159,6 +216,10 @@ test('segments Phantom.3 with a model trained here: overlay on the mask, live th
   await viewer.getByRole('button', { name: 'Segment all' }).click();
   await expect(viewer.getByTestId('result-row')).toHaveCount(3, { timeout: 120_000 });
   await expect(viewer.getByTestId('result-row').filter({ hasText: 'Phantom.3' })).toContainText(dice.toFixed(3));
+  // The mean row: each column's mean over the patients (Dice is the table's third column).
+  const rowDice = await viewer.getByTestId('result-row').evaluateAll((rows) => rows.map((r) => Number(r.querySelectorAll('td')[2].textContent)));
+  const meanDice = Number(await viewer.getByTestId('result-mean').locator('td').nth(1).textContent());
+  expect(Math.abs(meanDice - rowDice.reduce((a, v) => a + v, 0) / rowDice.length)).toBeLessThan(0.0015);
   await viewer.getByRole('button', { name: /^Dice/ }).click();
   const csv = new TextDecoder().decode(await save(() => viewer.getByRole('button', { name: 'Export CSV' }).click(), '.csv'));
   expect(csv.split('\n')[0]).toBe('patient,slices,dice,iou,hausdorff95_mm,predicted_ml,true_ml');

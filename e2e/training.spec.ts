@@ -109,8 +109,8 @@ test('trains on the default backend to validation Dice ≥ 0.90 on a held-out ph
   await expect(imported).toHaveCount(1);
   await trained.getByRole('button', { name: 'Evaluate' }).click();
   await imported.getByRole('button', { name: 'Evaluate' }).click();
-  await expect(trained.getByTestId('model-evaluation')).toContainText('mean Dice', { timeout: 120_000 });
-  await expect(imported.getByTestId('model-evaluation')).toContainText('mean Dice', { timeout: 120_000 });
+  await expect(trained.getByTestId('model-evaluation')).toContainText('Mean of', { timeout: 120_000 });
+  await expect(imported.getByTestId('model-evaluation')).toContainText('Mean of', { timeout: 120_000 });
   const a = await trained.getByTestId('model-evaluation').textContent();
   const b = await imported.getByTestId('model-evaluation').textContent();
   expect(a).toBe(b);

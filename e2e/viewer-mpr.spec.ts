@@ -59,6 +59,14 @@ test('MPR: three views drawn, crosshair click moves the others, ground truth col
   const [rowMm, colMm, sliceMm] = (patient as typeof patient & { spacing: [number, number, number] }).spacing; // the stored record has it
   expect(Math.abs(cy1 - cy0) / Math.abs(cx1 - cx0)).toBeCloseTo((D * sliceMm) / (W * colMm), 1);
   console.log(`[measure] MPR coronal: ${W}×${D} voxels of ${colMm}×${sliceMm} mm drawn ${Math.abs(cx1 - cx0).toFixed(0)}×${Math.abs(cy1 - cy0).toFixed(0)} px (row spacing ${rowMm})`);
+  // The views share the area by the volume's proportions: this short stack (D slices) puts the axial view
+  // beside coronal over sagittal, half the viewer wide (three equal columns gave it a third).
+  await expect(viewer.getByTestId('viewer-viewport')).toHaveAttribute('data-mpr-arrangement', 'side');
+  const [ax0a, , ax1a] = (await views.axial.getAttribute('data-corners'))!.split(',').map(Number);
+  const area = (await viewer.getByTestId('viewer-viewport').boundingBox())!;
+  const dprA = await page.evaluate(() => window.devicePixelRatio);
+  console.log(`[measure] MPR axial view drawn ${(Math.abs(ax1a - ax0a) / dprA).toFixed(0)} px wide of a ${area.width.toFixed(0)} px viewer`);
+  expect(Math.abs(ax1a - ax0a) / dprA).toBeGreaterThan(0.45 * area.width);
 
   // Click in the axial view on the voxel of the liver's centre: coronal moves to its row, sagittal to its column.
   let best = 0;
@@ -91,7 +99,9 @@ test('MPR: three views drawn, crosshair click moves the others, ground truth col
   expect(meanAbsDiff(before.coronal, await settledPixels(views.coronal))).toBeGreaterThan(0.2);
   expect(meanAbsDiff(before.sagittal, await settledPixels(views.sagittal))).toBeGreaterThan(0.2);
 
-  // Ground truth on: in the coronal view (row ty) the liver voxels of that row turn green, the rest does not change.
+  // Ground truth on (filled): in the coronal view (row ty) the liver voxels of that row turn green, the rest does not change.
+  await viewer.getByLabel('Ground truth', { exact: true }).uncheck();
+  await viewer.getByLabel('Ground truth outline only').uncheck();
   const plain = await settledPixels(views.coronal);
   await viewer.getByLabel('Ground truth', { exact: true }).check();
   const overlaid = await settledPixels(views.coronal);
@@ -188,11 +198,13 @@ test('two models side by side: each viewport its own prediction and Dice, slices
     .poll(async () => {
       await models.blur();
       await models.focus(); // focusing refreshes the model list
-      return models.locator('option').count();
+      return models.locator('option[data-source=run]').count();
     })
     .toBe(2);
-  const [first, second] = await viewer.getByLabel('Model').locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  const [first, second] = await viewer.getByLabel('Model').locator('option[data-source=run]').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
   await viewer.getByLabel('Model').selectOption(first);
+  // The cached slices (the kept slab), as this test checks them against the cached truth; the whole scan: own-scans.spec.
+  await viewer.getByLabel('Slices to segment').selectOption('slab');
   await viewer.getByRole('button', { name: 'Segment this patient' }).click();
   await expect(viewer.getByTestId('metric-dice')).not.toHaveText('—', { timeout: 120_000 });
   const diceA = await viewer.getByTestId('metric-dice').textContent();

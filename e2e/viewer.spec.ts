@@ -24,7 +24,11 @@ test('a cached patient: CT on the canvas, wheel and keys scroll, truth overlay o
   await expect(readout).toHaveText(`Slice ${middle + 1} / ${patient.kept}`);
   await expect(viewer.getByTestId('window-readout')).toHaveText('W 255 · L 128');
   // Cached images are windowed + CLAHE: presets are off and say why.
-  await expect(viewer.getByRole('button', { name: 'Abdomen' })).toBeDisabled();
+  await expect(viewer.getByRole('button', { name: 'Soft tissue' })).toBeDisabled();
+  // The expert's mask is outlined from the start (the prediction, once made, is filled over it).
+  await expect(viewer.getByLabel('Ground truth', { exact: true })).toBeChecked();
+  await expect(viewer.getByLabel('Ground truth outline only')).toBeChecked();
+  await expect(viewer.getByLabel('Prediction', { exact: true })).toBeDisabled();
   await expect(viewer).toContainText('cached images are windowed + CLAHE; drop the original files for HU presets');
 
   // Wheel scrolls the stack; the canvas shows another slice.
@@ -90,6 +94,8 @@ test('a cached patient: CT on the canvas, wheel and keys scroll, truth overlay o
   await page.keyboard.press('Home');
   for (let i = 0; i < best; i++) await page.keyboard.press('ArrowDown');
   await expect(renderedSlice(viewport)).toHaveAttribute('data-rendered-slice', String(best));
+  await viewer.getByLabel('Ground truth', { exact: true }).uncheck();
+  await viewer.getByLabel('Ground truth outline only').uncheck();
   const plain = await settledPixels(viewport);
   await viewer.getByLabel('Ground truth', { exact: true }).check();
   const overlaid = await settledPixels(viewport);
@@ -193,15 +199,19 @@ test('the dropped originals in HU: presets change the grey levels; no prediction
   await expect.poll(async () => litFraction(await canvasPixels(viewport))).toBeGreaterThan(0.1);
   const [W, H] = [128, 128];
 
-  await viewer.getByRole('button', { name: 'Abdomen' }).click();
+  // Presets as OHIF names them; what the canvas shows changes with them.
+  await viewer.getByLabel('Ground truth', { exact: true }).uncheck();
+  await viewer.getByRole('button', { name: 'Soft tissue' }).click();
   const abdomen = await settledPixels(viewport);
   await viewer.getByRole('button', { name: 'Bone' }).click();
-  await expect(viewer.getByTestId('window-readout')).toHaveText('W 1500 · L 300');
+  await expect(viewer.getByTestId('window-readout')).toHaveText('W 2500 · L 480');
   const bone = await settledPixels(viewport);
   expect(Math.abs(meanGrey(bone, W, H) - meanGrey(abdomen, W, H))).toBeGreaterThan(10);
+  await viewer.getByRole('button', { name: 'Lung' }).click();
+  await expect(viewer.getByTestId('window-readout')).toHaveText('W 1500 · L -600');
   await viewport.focus();
-  await page.keyboard.press('2');
-  await expect(viewer.getByTestId('window-readout')).toHaveText('W 150 · L 30');
+  await page.keyboard.press('3');
+  await expect(viewer.getByTestId('window-readout')).toHaveText('W 150 · L 90');
   const liver = await settledPixels(viewport);
   expect(meanAbsDiff(liver, bone)).toBeGreaterThan(5);
   await page.keyboard.press('r');

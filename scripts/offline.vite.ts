@@ -76,7 +76,7 @@ export function offlineApp(): PluginOption[] {
         ],
       },
       workbox: {
-        globPatterns: ['**/*.{html,js,mjs,css,wasm,png,svg,ico,json,data}'],
+        globPatterns: ['**/*.{html,js,mjs,css,wasm,png,svg,ico,json,data,bin}'],
         maximumFileSizeToCacheInBytes: PRECACHE_MAX_BYTES,
         navigateFallback: 'index.html',
         cleanupOutdatedCaches: true,

@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend, setWasmPaths, setWasmThreads, type BackendName } from '../../src/model/backends';
 import { predictProbabilities } from '../../src/model/inference';
 import { unet } from '../../src/model/unet';
+import { tfjsSegmentationModel } from '../../src/model/segmentationModel';
 import { TFJS_WASM_PATHS } from '../../src/workers/wasmAssets';
 
 export interface InferBenchRequest {
@@ -31,15 +32,15 @@ self.onmessage = async (e: MessageEvent<InferBenchRequest>) => {
     setWasmThreads(0);
     const choice = await chooseBackend(backend);
     if (choice.backend !== backend) return post({ skipped: choice.skipped.find((s) => s.backend === backend)?.reason ?? `${backend} unavailable` });
-    const model = unet({ baseFilters, size, seed: 1 });
+    const model = tfjsSegmentationModel(unet({ baseFilters, size, seed: 1 }), size);
     let s = 5;
     const images = Uint8Array.from({ length: slice * slice * slices }, () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24) & 255);
     const stack = (n: number) => ({ width: slice, height: slice, slices: n, images: images.subarray(0, slice * slice * n) });
     let t0 = performance.now();
-    await predictProbabilities(model, stack(4), { size, batchSize: 4 });
+    await predictProbabilities(model, stack(4), { batchSize: 4 });
     const warmUpMs = performance.now() - t0;
     t0 = performance.now();
-    await predictProbabilities(model, stack(slices), { size, batchSize: 4 });
+    await predictProbabilities(model, stack(slices), { batchSize: 4 });
     const msPerSlice = (performance.now() - t0) / slices;
     model.dispose();
     post({ backend, warmUpMs, msPerSlice, slices, numTensorsAfter: tf.memory().numTensors });

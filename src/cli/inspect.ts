@@ -20,6 +20,8 @@ export interface InspectedPatient {
   spacing: [number, number, number] | null;
   transferSyntax: { uid: string; name: string } | null;
   modality: string | null;
+  /** 'nifti' for a NIfTI volume; absent for DICOM. */
+  format?: 'nifti';
   bytes: number;
   organs: { organ: string; slices: number; nonEmptyRange: [number, number] | null }[];
   problems: Problem[];
@@ -28,8 +30,10 @@ export interface InspectedPatient {
 
 const USAGE = `Usage: npm run cli -- inspect <folder|file|zip>…
 
-Scans the given folders (recursively), DICOM files and zips (nested zips included) in the
-3D-IRCADb-01 layout and prints one JSON object on stdout:
+Scans the given folders (recursively), files and zips (nested zips included) — the 3D-IRCADb-01
+layout, DICOM series with any file names (a DICOMDIR's index is checked), NIfTI volumes (.nii,
+.nii.gz; LiTS volume-N/segmentation-N, the Decathlon's imagesTr/labelsTr) — and prints one JSON
+object on stdout (patients grouped by what the files say: series, PatientName, geometry):
   { patients: [{ name, slices, rows, columns, spacing, transferSyntax, modality, bytes,
                  organs: [{ organ, slices, nonEmptyRange }], problems, usable }], problems }
 Paths are relative to the parent of each argument, so the patient folder keeps its name:
@@ -89,6 +93,7 @@ export function inspectReport(scan: ScanResult): InspectReport {
         ? { uid: patient.transferSyntaxUid, name: transferSyntax(patient.transferSyntaxUid)?.name ?? 'unknown transfer syntax' }
         : null,
       modality: patient.modality,
+      ...(patient.format ? { format: patient.format } : {}),
       bytes: patient.bytes,
       organs: patient.organs.map((organ) => ({ organ: organ.organ, slices: organ.slices.length, nonEmptyRange: organ.nonEmptyRange })),
       problems: patient.problems,

@@ -7,7 +7,7 @@ import type { CliIo, CommandEntry } from './command';
 
 export const COMMANDS: Record<string, CommandEntry> = {
   inspect: {
-    summary: 'scan folders or zips of 3D-IRCADb-01 patients and print a JSON report',
+    summary: 'scan folders, zips, DICOM or NIfTI files for patients and print a JSON report',
     load: async () => (await import('./inspect')).inspectCommand,
   },
   preprocess: {
@@ -21,6 +21,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   segment: {
     summary: 'segment one patient with a trained model; write DICOM SEG and NIfTI',
     load: async () => (await import('./segment')).segmentCommand,
+  },
+  'export-msd': {
+    summary: 'export patients as an MSD / nnU-Net v2 dataset (NIfTI in HU + labels + dataset.json)',
+    load: async () => (await import('./exportMsd')).exportMsdCommand,
   },
 };
 

@@ -4,7 +4,7 @@
 export type Selection = { ok: true; train: string[]; val: string[] } | { ok: false; message: string };
 
 export function matchPatients(names: string[], valList: string | undefined): Selection {
-  if (names.length === 0) return { ok: false, message: 'no patients found (expected 3Dircadb1.N/PATIENT_DICOM and MASKS_DICOM, as folders or zips)' };
+  if (names.length === 0) return { ok: false, message: 'no usable patient found (expected DICOM series or NIfTI volumes, e.g. 3Dircadb1.N/PATIENT_DICOM and MASKS_DICOM as folders or zips)' };
   const wanted = (valList ?? '').split(',').map((s) => s.trim()).filter(Boolean);
   const val: string[] = [];
   for (const w of wanted) {

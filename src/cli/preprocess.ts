@@ -4,7 +4,6 @@
 // at a time. Prints progress on stderr and one JSON summary as the last line of stdout.
 import path from 'node:path';
 import h5wasm from 'h5wasm/node';
-import { listPatientNames } from '../discovery/patientNames';
 import type { Problem, SourceFile } from '../common/types';
 import { DEFAULT_PIPELINE_PARAMS, type PipelineParams } from '../pipeline/params';
 import { checkPipelineParams } from '../pipeline/preprocessPatient';
@@ -15,6 +14,7 @@ import type { CliCommand, CliIo } from './command';
 import { readArgs } from './args';
 import { collectNodeSources } from '../node/nodeSources';
 import { matchPatients } from './patientSelection';
+import { dropPatients } from './dropPatients';
 
 const USAGE = `Usage: npm run cli -- preprocess <folder|file|zip>… --out data.h5 [options]
 
@@ -80,8 +80,8 @@ async function runPreprocess(args: string[], io: CliIo): Promise<number> {
     return 2;
   }
   const t0 = performance.now();
-  const names = await listPatientNames(drop.sources);
-  const selection = matchPatients(names, values.val);
+  const found = await dropPatients('preprocess', drop, pipeline.organ, io);
+  const selection = matchPatients(found.names, values.val);
   if (!selection.ok) {
     io.err(`preprocess: ${selection.message}\n`);
     return 2;
@@ -97,10 +97,14 @@ async function runPreprocess(args: string[], io: CliIo): Promise<number> {
   async function* processed(patients: string[], split: Written['split']): AsyncIterable<Hdf5Patient> {
     for (const name of patients) {
       io.err(`preprocess: ${name}…\n`);
-      const outcome = await runPreprocessJob(null, { patient: name, sources: drop.sources as SourceFile[], params: pipeline, spacing: null });
+      const outcome = await runPreprocessJob(null, { patient: name, files: found.filesOf(name), sources: drop.sources as SourceFile[], params: pipeline, spacing: null });
       for (const k of Object.keys(totals) as (keyof StepTimes)[]) totals[k] += outcome.times[k];
       if (!outcome.ok || !outcome.pixels) {
         if (!outcome.ok) problems.push(outcome.problem);
+        continue;
+      }
+      if (outcome.meta.groundTruth === false) {
+        problems.push({ file: name, message: `no ${pipeline.organ} mask: not written (the HDF5 holds training pairs)`, severity: 'warning' });
         continue;
       }
       const m = outcome.meta;

@@ -4,7 +4,6 @@
 // (`--seed N`, or the same recipe once per seed with `--seeds 1,2,3`) is trainSeed.ts, which saves
 // the best model by validation Dice and history.json. Progress on stderr; the last stdout line is JSON.
 import path from 'node:path';
-import { listPatientNames } from '../discovery/patientNames';
 import { chooseBackend, type BackendName } from '../model/backends';
 import { PRESETS, checkTrainerSettings, type PresetName } from '../model/presets';
 import { medianAndSpread, parseSeeds, seedSpread } from '../model/seedRepeats';
@@ -18,6 +17,7 @@ import { readArgs } from './args';
 import { collectNodeSources } from '../node/nodeSources';
 import { matchPatients } from './patientSelection';
 import { trainOneSeed, type SeedSummary } from './trainSeed';
+import { dropPatients } from './dropPatients';
 
 const USAGE = `Usage: npm run cli -- train <folder|file|zip>… --val <patients> --out <dir> [options]
 
@@ -87,19 +87,19 @@ async function runTrain(args: string[], io: CliIo): Promise<number> {
   const drop = await collectNodeSources(parsed.positionals);
   if (drop.missing.length > 0) return usage(`no such file or folder: ${drop.missing.join(', ')}`);
   const t0 = performance.now();
-  const names = await listPatientNames(drop.sources);
-  const split = matchPatients(names, v.val);
+  const params = { ...DEFAULT_PIPELINE_PARAMS, organ: v.organ ?? DEFAULT_PIPELINE_PARAMS.organ };
+  const found = await dropPatients('train', drop, params.organ, io);
+  const split = matchPatients(found.names, v.val);
   if (!split.ok) return usage(split.message);
   if (split.train.length === 0) return usage('every patient is in --val: nothing left to train on');
 
-  const params = { ...DEFAULT_PIPELINE_PARAMS, organ: v.organ ?? DEFAULT_PIPELINE_PARAMS.organ };
   const load = async (list: string[]): Promise<PatientVolumeLike[]> => {
     const out: PatientVolumeLike[] = [];
     for (const name of list) {
       io.err(`train: preprocessing ${name}…\n`);
-      const r = await runPreprocessJob(null, { patient: name, sources: drop.sources, params, spacing: null });
-      if (!r.ok || !r.pixels) {
-        io.err(`train: ${name} skipped: ${r.ok ? 'no pixels' : r.problem.message}\n`);
+      const r = await runPreprocessJob(null, { patient: name, files: found.filesOf(name), sources: drop.sources, params, spacing: null });
+      if (!r.ok || !r.pixels || r.meta.groundTruth === false) {
+        io.err(`train: ${name} skipped: ${!r.ok ? r.problem.message : r.pixels ? `no ${params.organ} mask (no ground truth to learn from)` : 'no pixels'}\n`);
         continue;
       }
       out.push({ name, width: r.meta.width, height: r.meta.height, kept: r.meta.kept, images: r.pixels.images, masks: r.pixels.masks });

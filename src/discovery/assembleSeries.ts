@@ -110,6 +110,36 @@ function dropOddSizes<R extends HeaderRecord>(slices: Numbered<R>[], label: stri
   });
 }
 
+/** The share of a series that may be oriented or spaced unlike the rest (a scout, a stray slice) and still leave it usable. */
+const ODD_GEOMETRY_TOLERATED = 0.1;
+
+/**
+ * A volume has one orientation and one pixel spacing: slices unlike most of the series are dropped,
+ * said once naming the first of them. `mixed`: so many were (over a tenth) that the series is two
+ * acquisitions in one, and cannot be used as one volume.
+ */
+export function dropOddGeometry<R extends HeaderRecord>(slices: Numbered<R>[], label: string, problems: Problem[]): { kept: Numbered<R>[]; mixed: boolean } {
+  const keyOf = ({ header }: R) =>
+    `${(header.imageOrientationPatient ?? []).map((v) => v.toFixed(3)).join('\\')}|${(header.pixelSpacing ?? []).map((v) => v.toFixed(4)).join('\\')}`;
+  const counts = new Map<string, number>();
+  for (const slice of slices) counts.set(keyOf(slice), (counts.get(keyOf(slice)) ?? 0) + 1);
+  if (counts.size <= 1) return { kept: slices, mixed: false };
+  const main = [...counts.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  const odd = slices.filter((slice) => keyOf(slice) !== main);
+  const first = odd[0].header;
+  const mainHeader = slices.find((slice) => keyOf(slice) === main)!.header;
+  const what = (h: SliceHeader) => `orientation ${(h.imageOrientationPatient ?? ['?']).map((v) => +Number(v).toFixed(3)).join('\\')}, pixel spacing ${(h.pixelSpacing ?? ['?']).map((v) => +Number(v).toFixed(4)).join('\\')} mm`;
+  const mixed = odd.length > ODD_GEOMETRY_TOLERATED * slices.length;
+  problems.push(
+    error(
+      odd[0].file,
+      `${label}: ${odd.length} of ${slices.length} slices (this one first) have ${what(first)} where the rest have ${what(mainHeader)}: ` +
+        (mixed ? 'the series mixes orientations or spacings, so it is not one volume; it cannot be used (export each acquisition as its own series)' : 'those slices are ignored'),
+    ),
+  );
+  return { kept: slices.filter((slice) => keyOf(slice) === main), mixed };
+}
+
 /** [row, column, slice] spacing: slice spacing is the median gap between positions, else SliceThickness. */
 export function seriesSpacing(
   ct: Numbered<HeaderRecord>[],

@@ -52,19 +52,30 @@ export function classifyPath(path: string, fallbackName = DEFAULT_PATIENT_NAME):
   return null;
 }
 
+/** A folder's series with the folders it was found in (locateFolder), like LocatedRole without the slice. */
+export type LocatedFolder = ({ kind: 'ct'; patient: string } | { kind: 'mask'; patient: string; organ: string }) & {
+  patientFolder: string;
+  seriesFolder: string;
+};
+
 /** The series a folder path stands for (`…/PATIENT_DICOM` or `…/MASKS_DICOM/<organ>`), for empty folders. */
 export function classifyFolder(
   path: string,
   fallbackName = DEFAULT_PATIENT_NAME,
 ): ({ kind: 'ct'; patient: string } | { kind: 'mask'; patient: string; organ: string }) | null {
+  const located = locateFolder(path, fallbackName);
+  if (!located) return null;
+  return located.kind === 'ct' ? { kind: 'ct', patient: located.patient } : { kind: 'mask', organ: located.organ, patient: located.patient };
+}
+
+/** classifyFolder with the patient and series folders (as classifyPath gives them for a file inside). */
+export function locateFolder(path: string, fallbackName = DEFAULT_PATIENT_NAME): LocatedFolder | null {
   const segments = segmentsOf(path);
   if (segments.length === 0 || isIgnoredPath(path)) return null;
   const last = segments.length - 1;
-  if (isFolder(segments[last], CT_FOLDER)) {
-    return { kind: 'ct', patient: locate(segments, last, fallbackName).patient };
-  }
+  if (isFolder(segments[last], CT_FOLDER)) return { kind: 'ct', ...locate(segments, last, fallbackName) };
   if (last >= 1 && isFolder(segments[last - 1], MASKS_FOLDER)) {
-    return { kind: 'mask', organ: segments[last], patient: locate(segments, last - 1, fallbackName).patient };
+    return { kind: 'mask', organ: segments[last], ...locate(segments, last - 1, fallbackName) };
   }
   return null;
 }
@@ -79,7 +90,7 @@ export function classifyZip(path: string, fallbackName = DEFAULT_PATIENT_NAME): 
   if (segments.length === 0 || isIgnoredPath(path)) return { kind: 'unused' };
   const last = segments.length - 1;
   const base = stripZip(segments[last]);
-  const holds = isFolder(base, CT_FOLDER) ? 'ct' : isFolder(base, MASKS_FOLDER) ? 'masks' : null;
+  const holds = isCopyOf(base, CT_FOLDER) ? 'ct' : isCopyOf(base, MASKS_FOLDER) ? 'masks' : null;
   if (!holds) return { kind: 'container' };
   return { kind: 'series', holds, patient: locate([...segments.slice(0, last), base], last, fallbackName).patient };
 }
@@ -92,13 +103,34 @@ function isFolder(segment: string | undefined, folder: string): boolean {
   return segment !== undefined && segment.toLowerCase() === folder;
 }
 
+/**
+ * A second copy of a series folder or zip, as browsers and file managers name it (`PATIENT_DICOM (1)`,
+ * `MASKS_DICOM-2`, `PATIENT_DICOM - Copy`): the name says nothing about the patient, only that a
+ * second patient's series was saved beside the first.
+ */
+function isCopyOf(segment: string | undefined, folder: string): boolean {
+  if (segment === undefined) return false;
+  const name = segment.toLowerCase();
+  return name === folder || (name.startsWith(folder) && COPY_SUFFIX.test(name.slice(folder.length)));
+}
+
+const COPY_SUFFIX = /^(\s*\(\d+\)|[ _-]\d+|\s*-\s*copy(\s*\(\d+\))?)$/;
+
+/** True for a folder or zip name that is a series folder of the layout or a copy of one (`PATIENT_DICOM (1).zip`). */
+export function isSeriesFolderName(segment: string): boolean {
+  const base = stripZip(segment);
+  return isCopyOf(base, CT_FOLDER) || isCopyOf(base, MASKS_FOLDER);
+}
+
 function stripZip(segment: string): string {
   return segment.replace(/\.zip$/i, '');
 }
 
 /**
  * Folders of the series folder at `seriesIndex`. A doubled series folder (`PATIENT_DICOM/PATIENT_DICOM/…`,
- * what "extract to a folder" makes of PATIENT_DICOM.zip) is looked through to find the patient.
+ * what "extract to a folder" makes of PATIENT_DICOM.zip) is looked through to find the patient, and so
+ * is a copy's folder (`PATIENT_DICOM (1)/PATIENT_DICOM/…`, what a second download's zip picked alone
+ * becomes): neither names a patient.
  */
 function locate(
   segments: string[],
@@ -107,7 +139,7 @@ function locate(
 ): { patient: string; patientFolder: string; seriesFolder: string } {
   const seriesName = segments[seriesIndex].toLowerCase();
   let first = seriesIndex;
-  while (first > 0 && segments[first - 1].toLowerCase() === seriesName) first--;
+  while (first > 0 && isCopyOf(stripZip(segments[first - 1]), seriesName)) first--;
   const isMask = seriesName === MASKS_FOLDER;
   const seriesFolder = segments.slice(0, seriesIndex + (isMask ? 2 : 1)).join('/');
   if (first === 0) return { patient: fallbackName, patientFolder: '', seriesFolder };

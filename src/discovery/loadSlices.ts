@@ -5,15 +5,13 @@
 // never holds more than a slice or two of file bytes.
 // Pure: no DOM, no Node APIs; runs in Node, workers and the CLI.
 import { walkDrop, type DropSources, type ZipCaps } from './walkDrop';
-import { DEFAULT_PATIENT_NAME, classifyZip } from './layout';
+import { zipMayHold } from './patientSources';
 import { readSliceAsync } from '../dicom/parse';
-import { zipEntryPath } from '../archive/zipItems';
 import { failure } from '../common/problems';
 import type { DicomSlice } from '../dicom/types';
 import type { Result } from '../common/types';
 
 export interface LoadSlicesOptions {
-  fallbackName?: string;
   zipCaps?: ZipCaps;
 }
 
@@ -25,25 +23,16 @@ export interface LoadSlicesOptions {
  */
 export async function visitSlicesByPath(
   sources: DropSources,
-  patientName: string,
   paths: readonly string[],
   visit: (index: number, slice: DicomSlice) => void,
   opts: LoadSlicesOptions = {},
 ): Promise<Result<void>> {
-  const fallbackName = opts.fallbackName ?? DEFAULT_PATIENT_NAME;
   const wanted = new Map(paths.map((path, index) => [path, index]));
   const seen = new Array<boolean>(paths.length).fill(false);
-  // Every entry of `a/B.zip` stands at `a/B/…` (zipEntryPath), so a series zip none of the paths lies
-  // in (the masks' zip when the scan kept the masks as runs) is not even opened.
+  // Every entry of `a/B.zip` stands at `a/B/…` (zipEntryPath), so a zip none of the paths lies in (the
+  // masks' zip when the scan kept the masks as runs, another patient's zips) is not even opened.
   const lowerPaths = paths.map((p) => p.toLowerCase());
-  const holdsWanted = (zipPath: string): boolean => {
-    const prefix = zipEntryPath(zipPath, '-').slice(0, -1).toLowerCase();
-    return lowerPaths.some((p) => p.startsWith(prefix));
-  };
-  const wantsZip = (path: string): boolean => {
-    const zip = classifyZip(path, fallbackName);
-    return zip.kind === 'container' || (zip.kind === 'series' && zip.patient === patientName && holdsWanted(path));
-  };
+  const wantsZip = (path: string): boolean => zipMayHold(path, lowerPaths);
   // Each slice is visited before the next is read, so one inflate buffer serves them all.
   for await (const event of walkDrop(sources, { wantsFile: (path) => wanted.has(path), wantsZip, zipCaps: opts.zipCaps, reuseOutput: true })) {
     if ('folder' in event) continue;

@@ -44,6 +44,25 @@ describe('patientGroupKeys', () => {
   });
 });
 
+describe('two patients’ official zips saved side by side', () => {
+  it('are one group, picked as files or in a folder: only their content can tell the patients apart', () => {
+    const zips = ['PATIENT_DICOM.zip', 'PATIENT_DICOM (1).zip', 'MASKS_DICOM.zip', 'MASKS_DICOM (1).zip'];
+    expect(new Set(patientGroupKeys(zips))).toEqual(new Set(['']));
+    expect(new Set(patientGroupKeys(zips.map((z) => `Downloads/${z}`)))).toEqual(new Set(['Downloads']));
+    expect(patientGroupKey('PATIENT_DICOM (1)/PATIENT_DICOM/image_0')).toBe('');
+    expect(patientGroupKey('3Dircadb1.10.zip')).toBe('3Dircadb1.10.zip');
+  });
+});
+
+describe('exports whose files belong together', () => {
+  it('a Decathlon task: imagesTr and labelsTr are one group; a DICOMDIR takes every file under its folder', () => {
+    expect(patientGroupKeys(['Task03_Liver/imagesTr/liver_1.nii.gz', 'Task03_Liver/labelsTr/liver_1.nii.gz'])).toEqual(['Task03_Liver', 'Task03_Liver']);
+    const paths = ['cd/DICOM/PA0/ST0/SE0/IM0', 'cd/DICOM/PA0/ST0/SE1/IM0', 'cd/DICOMDIR', 'other/x.dcm'];
+    const groups = groupByPatient(paths.map((path) => ({ path, file: new Blob([]) })));
+    expect(groups.map((g) => g.map((f) => f.path))).toEqual([['cd/DICOM/PA0/ST0/SE0/IM0', 'cd/DICOM/PA0/ST0/SE1/IM0', 'cd/DICOMDIR'], ['other/x.dcm']]);
+  });
+});
+
 describe('groupByPatient', () => {
   const files = PATHS.map((path) => ({ path, file: new Blob([]) }));
 

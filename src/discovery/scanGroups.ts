@@ -1,17 +1,27 @@
 // Splits a drop into groups that can be scanned independently (one worker each): files are
 // grouped by the folder that holds their PATIENT_DICOM / MASKS_DICOM, so a patient never spans
-// two groups. Pure: no DOM.
+// two groups; other files by their folder, except that a Decathlon's imagesTr/labelsTr are one group
+// (their parent's: a label pairs with its image) and everything under a DICOMDIR's folder joins the
+// DICOMDIR (its index is checked against those files). Pure: no DOM.
 import type { DroppedFile } from '../common/blobSource';
 
-const SERIES_FOLDER = /^(patient_dicom|masks_dicom)(\.zip)?$/i;
+/** A series folder or zip of the layout, or a copy of one (`PATIENT_DICOM (1).zip`, layout.ts isSeriesFolderName). */
+const SERIES_FOLDER = /^(patient_dicom|masks_dicom)(\s*\(\d+\)|[ _-]\d+|\s*-\s*copy(\s*\(\d+\))?)?(\.zip)?$/i;
+
+/** The Decathlon's image and label folders: grouped under their parent. */
+const DECATHLON_FOLDER = /^(images|labels)T[rs]$/i;
 
 export function patientGroupKey(path: string): string {
   const parts = path.replace(/\\/g, '/').split('/').filter(Boolean);
   const at = parts.findIndex((p) => SERIES_FOLDER.test(p));
   if (at >= 0) return parts.slice(0, at).join('/');
   if (/\.zip$/i.test(path)) return parts.join('/');
-  return parts.slice(0, -1).join('/');
+  const folder = parts.slice(0, -1);
+  if (folder.length > 0 && DECATHLON_FOLDER.test(folder[folder.length - 1])) folder.pop();
+  return folder.join('/');
 }
+
+const isDicomDir = (path: string) => /(^|[\\/])dicomdir$/i.test(path);
 
 /**
  * Groups files by patientGroupKey, one file at a time (a caller can spread thousands over several
@@ -21,6 +31,8 @@ export function patientGroupKey(path: string): string {
 export class PatientGrouper {
   private readonly byFolder = new Map<string, string>();
   private readonly byKey = new Map<string, DroppedFile[]>();
+  /** Keys (folders) of the DICOMDIRs seen: the files under them join their group. */
+  private readonly dicomDirs = new Set<string>();
 
   key(raw: string): string {
     const path = raw.includes('\\') ? raw.replace(/\\/g, '/') : raw;
@@ -35,6 +47,7 @@ export class PatientGrouper {
 
   add(file: DroppedFile): void {
     const key = this.key(file.path);
+    if (isDicomDir(file.path)) this.dicomDirs.add(key);
     let g = this.byKey.get(key);
     if (!g) this.byKey.set(key, (g = []));
     g.push(file);
@@ -42,7 +55,12 @@ export class PatientGrouper {
 
   /** Groups in first-seen order; at most `maxGroups` (extra groups are merged round-robin). */
   groups(maxGroups = Infinity): DroppedFile[][] {
-    const groups = [...this.byKey.values()];
+    const byGroup = new Map<string, DroppedFile[]>();
+    for (const [key, files] of this.byKey) {
+      const group = [...this.dicomDirs].find((d) => d === '' || key === d || key.startsWith(`${d}/`)) ?? key;
+      byGroup.set(group, [...(byGroup.get(group) ?? []), ...files]);
+    }
+    const groups = [...byGroup.values()];
     if (groups.length <= maxGroups) return groups;
     const merged: DroppedFile[][] = Array.from({ length: maxGroups }, () => []);
     groups.forEach((g, i) => merged[i % maxGroups].push(...g));

@@ -52,4 +52,17 @@ export interface PatientScan {
   problems: Problem[];
   /** True when the CT series is readable and non-empty (masks may still have problems). */
   usable: boolean;
+  /** 'nifti' when the CT is a NIfTI volume (every slice in one file: `ct[].file` all name it); absent for DICOM. */
+  format?: 'nifti';
+}
+
+/**
+ * The files one patient's pixels are read from again, as the scan grouped them: its CT series and each
+ * organ's masks (drop-relative paths). Loading goes by these, never by folder names: two patients in
+ * one folder, or one patient's zips with their folder names lost, are still read apart.
+ */
+export interface PatientFiles {
+  name: string;
+  ct: string[];
+  organs: Record<string, string[]>;
 }

@@ -1,32 +1,38 @@
-// NIfTI-1 (.nii.gz) for label volumes: a hand-written 348-byte header (no kept library writes NIfTI;
-// the format is one fixed struct) with both sform and qform set to the voxel → RAS affine from the
-// DICOM geometry (LPS → RAS: x and y negated), uint8 labels, gzip by fflate. Opens the right way
-// round in nibabel, ITK-SNAP and 3D Slicer. Also a reader, for tests and for reading exports back.
-// Pure: typed arrays only; runs in Node, workers and the tab. Never writes anything but uint8 labels.
-import { gunzipSync, gzipSync } from 'fflate';
+// NIfTI-1 (.nii.gz): a hand-written 348-byte header (no kept library writes NIfTI; the format is one
+// fixed struct) with both sform and qform set to the voxel → RAS affine from the DICOM geometry
+// (LPS → RAS: x and y negated), gzip by fflate. Opens the right way round in nibabel, ITK-SNAP and
+// 3D Slicer. Two kinds of volume: uint8 labels (masks, predictions) and int16 images (CT in HU, for
+// the MSD export); `niftiGzipChunks` writes either slice by slice, so a whole CT never has to be one
+// array. Also a reader of the uint8 labels, for tests and for reading exports back.
+// Pure: typed arrays only; runs in Node, workers and the tab.
+import { Gzip, gunzipSync, gzipSync } from 'fflate';
 import { rasAffine, type VolumeGeometry } from './geometry';
 
 const HEADER_BYTES = 348;
 const VOX_OFFSET = 352;
 const DT_UINT8 = 2;
+const DT_INT16 = 4;
+const NIFTI_INTENT_NONE = 0;
 const NIFTI_INTENT_LABEL = 1002;
 const NIFTI_XFORM_SCANNER_ANAT = 1;
 const UNITS_MM = 2;
 
-/** `labels` is slices × height × width (x fastest), which is NIfTI's own voxel order. */
-export function writeNifti(labels: Uint8Array, g: VolumeGeometry, description = 'LiverLab liver segmentation'): Uint8Array {
-  const n = g.width * g.height * g.slices;
-  if (labels.length !== n) throw new RangeError(`writeNifti: ${labels.length} labels for ${g.width}×${g.height}×${g.slices}`);
-  const bytes = new Uint8Array(VOX_OFFSET + n);
+/** What a volume's voxels are: 0/1… labels (uint8, intent "label") or CT numbers (int16, no intent). */
+export type NiftiKind = 'labels' | 'int16';
+
+/** The 352 bytes before the voxels (header + empty extension), for a volume of this kind and geometry. */
+export function niftiHeader(g: VolumeGeometry, kind: NiftiKind, description: string): Uint8Array {
+  const bytes = new Uint8Array(VOX_OFFSET);
   const view = new DataView(bytes.buffer);
   const i16 = (o: number, v: number) => view.setInt16(o, v, true);
   const f32 = (o: number, v: number) => view.setFloat32(o, v, true);
+  const labels = kind === 'labels';
   view.setInt32(0, HEADER_BYTES, true);
   bytes[38] = 'r'.charCodeAt(0);
   [3, g.width, g.height, g.slices, 1, 1, 1, 1].forEach((v, k) => i16(40 + 2 * k, v));
-  i16(68, NIFTI_INTENT_LABEL);
-  i16(70, DT_UINT8);
-  i16(72, 8);
+  i16(68, labels ? NIFTI_INTENT_LABEL : NIFTI_INTENT_NONE);
+  i16(70, labels ? DT_UINT8 : DT_INT16);
+  i16(72, labels ? 8 : 16);
   const affine = rasAffine(g);
   const { quaternion, offset, qfac } = toQuaternion(affine);
   [qfac, g.spacing[1], g.spacing[0], g.spacing[2], 0, 0, 0, 0].forEach((v, k) => f32(76 + 4 * k, v));
@@ -42,11 +48,58 @@ export function writeNifti(labels: Uint8Array, g: VolumeGeometry, description = 
   quaternion.forEach((v, k) => f32(256 + 4 * k, v));
   offset.forEach((v, k) => f32(268 + 4 * k, v));
   for (let r = 0; r < 3; r++) for (let c = 0; c < 4; c++) f32(280 + 16 * r + 4 * c, affine[r][c]);
-  writeAscii(bytes, 328, 16, 'liver');
+  writeAscii(bytes, 328, 16, labels ? 'liver' : 'CT');
   writeAscii(bytes, 344, 4, 'n+1');
+  return bytes;
+}
+
+/** `labels` is slices × height × width (x fastest), which is NIfTI's own voxel order. */
+export function writeNifti(labels: Uint8Array, g: VolumeGeometry, description = 'LiverLab liver segmentation'): Uint8Array {
+  const n = g.width * g.height * g.slices;
+  if (labels.length !== n) throw new RangeError(`writeNifti: ${labels.length} labels for ${g.width}×${g.height}×${g.slices}`);
+  const bytes = new Uint8Array(VOX_OFFSET + n);
+  bytes.set(niftiHeader(g, 'labels', description));
   bytes.set(labels, VOX_OFFSET);
   return gzipSync(bytes, { level: 6 });
 }
+
+/**
+ * A .nii.gz written slice by slice: `slices` yields each slice's voxels (height × width, x fastest;
+ * Uint8Array for labels, Int16Array for int16) in order; the gzip stream's chunks are yielded as they
+ * come, so the caller can write them out before the next slice is read. Little-endian, as the header says.
+ */
+export async function* niftiGzipChunks(
+  g: VolumeGeometry,
+  kind: NiftiKind,
+  slices: AsyncIterable<Uint8Array | Int16Array> | Iterable<Uint8Array | Int16Array>,
+  description: string,
+  level: 0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 = 6,
+): AsyncGenerator<Uint8Array> {
+  const pending: Uint8Array[] = [];
+  const gzip = new Gzip({ level }, (chunk) => pending.push(chunk));
+  gzip.push(niftiHeader(g, kind, description));
+  const px = g.width * g.height;
+  let count = 0;
+  for await (const slice of slices) {
+    if (slice.length !== px) throw new RangeError(`niftiGzipChunks: slice ${count} has ${slice.length} voxels, expected ${g.width}×${g.height}`);
+    if ((kind === 'labels') !== slice instanceof Uint8Array) throw new TypeError(`niftiGzipChunks: a ${kind} volume takes ${kind === 'labels' ? 'Uint8Array' : 'Int16Array'} slices`);
+    gzip.push(littleEndianBytes(slice));
+    count++;
+    yield* pending.splice(0);
+  }
+  if (count !== g.slices) throw new RangeError(`niftiGzipChunks: ${count} slices for a volume of ${g.slices}`);
+  gzip.push(new Uint8Array(0), true);
+  yield* pending.splice(0);
+}
+
+/** The slice's bytes in little-endian order (every platform LiverLab runs on is little-endian; checked once). */
+function littleEndianBytes(slice: Uint8Array | Int16Array): Uint8Array {
+  if (slice instanceof Uint8Array) return slice;
+  if (!LITTLE_ENDIAN) throw new Error('NIfTI int16 export needs a little-endian platform');
+  return new Uint8Array(slice.buffer, slice.byteOffset, slice.byteLength);
+}
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 export interface NiftiVolume {
   dims: [number, number, number];

@@ -84,7 +84,7 @@ async function activate(name: BackendName): Promise<string | null> {
 }
 
 /** A software GPU (SwiftShader, llvmpipe…) emulates the GPU on the CPU: slower than WASM for training. */
-const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render driver/i;
+export const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render driver/i;
 
 async function tryWebGpu(allowSoftware: boolean): Promise<string | null> {
   if (isNode()) return 'not available in Node';

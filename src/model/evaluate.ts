@@ -1,10 +1,10 @@
 // Validation as it should be done (the reference validated on one fixed batch): every slice of
 // every validation patient, predicted batch by batch, giving each patient's volume Dice (binary,
 // at the threshold), the mean over patients, and the soft-Dice loss over all pixels.
-// Pure tfjs: no DOM, no IndexedDB. Never keeps more than one batch of predictions alive.
-import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
+// Any SegmentationModel (tfjs or ONNX). Pure: no DOM, no IndexedDB. Never keeps more than one batch
+// of predictions alive.
 import type { SliceSet } from './sliceSet';
+import type { SegmentationModel } from './segmentationModel';
 
 export interface PatientDice {
   name: string;
@@ -24,7 +24,8 @@ export function diceFromSums(intersection: number, truth: number, predicted: num
   return truth + predicted === 0 ? 1 : (2 * intersection) / (truth + predicted);
 }
 
-export async function evaluate(model: tfl.LayersModel, set: SliceSet, batchSize: number, threshold = 0.5): Promise<Evaluation> {
+export async function evaluate(model: SegmentationModel, set: SliceSet, batchSize: number, threshold = 0.5): Promise<Evaluation> {
+  if (model.inputSize !== set.size) throw new RangeError(`evaluate: the model takes ${model.inputSize}², the slices are ${set.size}²`);
   const px = set.size * set.size;
   const inter = new Float64Array(set.patients.length);
   const truth = new Float64Array(set.patients.length);
@@ -35,10 +36,8 @@ export async function evaluate(model: tfl.LayersModel, set: SliceSet, batchSize:
   for (let start = 0; start < set.count; start += batchSize) {
     const n = Math.min(batchSize, set.count - start);
     const x = new Float32Array(n * px);
-    for (let i = 0; i < n * px; i++) x[i] = set.images[start * px + i] / 255;
-    const probs = tf.tidy(() => model.predict(tf.tensor4d(x, [n, set.size, set.size, 1])) as tf.Tensor);
-    const p = (await probs.data()) as Float32Array;
-    probs.dispose();
+    for (let i = 0; i < n * px; i++) x[i] = set.images[start * px + i];
+    const p = await model.predict(x, n);
     for (let k = 0; k < n; k++) {
       const s = start + k;
       const patient = set.patientOf[s];

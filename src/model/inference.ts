@@ -1,33 +1,32 @@
-// Whole-patient inference: every slice of a volume through a UNet, batch by batch, each slice
+// Whole-patient inference: every slice of a volume through a model (tfjs or ONNX, behind
+// SegmentationModel), batch by batch, each slice
 // resized to the model's input (bilinear, half-pixel centres) and its probabilities resized back to
 // the slice's size, so the prediction lines up voxel for voxel with the CT. Probabilities are kept
 // as uint8 (p × 255, rounded): a quarter of float32's memory at 512², ample for thresholds in 1/255.
-// Pure tfjs: no DOM, no IndexedDB; runs in the infer worker and the CLI. Never chooses a backend
-// and never keeps more than one batch of tensors alive.
-import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
+// Pure: typed arrays; no DOM, no IndexedDB; runs in the infer worker and the CLI. Never chooses a
+// backend and never keeps more than one batch alive.
 import { resizeBilinear } from './resize';
+import type { SegmentationModel } from './segmentationModel';
 
 export interface VolumeToSegment {
   width: number;
   height: number;
   slices: number;
-  /** slices × height × width, uint8 after window + CLAHE (what the model was trained on, before /255). */
-  images: Uint8Array;
+  /** slices × height × width: uint8 after window + CLAHE (what the model was trained on, before its scale), or HU for a model without a window. */
+  images: Uint8Array | Float32Array;
 }
 
 export interface InferenceOptions {
-  /** Square input size of the model. */
-  size: number;
   batchSize?: number;
   /** Called after each batch with slices done and total. */
   onProgress?: (done: number, total: number) => void;
 }
 
 /** Probabilities ×255 (uint8), slices × height × width. */
-export async function predictProbabilities(model: tfl.LayersModel, volume: VolumeToSegment, options: InferenceOptions): Promise<Uint8Array> {
+export async function predictProbabilities(model: SegmentationModel, volume: VolumeToSegment, options: InferenceOptions = {}): Promise<Uint8Array> {
   const { width: w, height: h, slices } = volume;
-  const { size, batchSize = 4, onProgress } = options;
+  const { batchSize = 4, onProgress } = options;
+  const size = model.inputSize;
   const px = w * h;
   const mpx = size * size;
   const out = new Uint8Array(slices * px);
@@ -37,13 +36,9 @@ export async function predictProbabilities(model: tfl.LayersModel, volume: Volum
     const x = new Float32Array(n * mpx);
     for (let k = 0; k < n; k++) {
       const slice = volume.images.subarray((start + k) * px, (start + k + 1) * px);
-      const resized = x.subarray(k * mpx, (k + 1) * mpx);
-      resizeBilinear(slice, w, h, size, size, resized);
-      for (let i = 0; i < mpx; i++) resized[i] /= 255;
+      resizeBilinear(slice, w, h, size, size, x.subarray(k * mpx, (k + 1) * mpx));
     }
-    const probs = tf.tidy(() => model.predict(tf.tensor4d(x, [n, size, size, 1])) as tf.Tensor);
-    const p = (await probs.data()) as Float32Array;
-    probs.dispose();
+    const p = await model.predict(x, n);
     for (let k = 0; k < n; k++) {
       resizeBilinear(p.subarray(k * mpx, (k + 1) * mpx), size, size, w, h, back);
       const o = (start + k) * px;

@@ -41,3 +41,9 @@ export function checkPatientSplit(split: { train: string[]; val: string[] }): st
   if (split.val.length === 0) return 'no validation patient: pick at least one (the Dice shown must come from patients the model never saw)';
   return null;
 }
+
+/** A dataset's patients that have ground truth (a scan cached without a mask is never trained or validated on). */
+export function patientsWithTruth(dataset: { patientNames: string[]; patientKeys: string[]; withoutTruth?: string[] }): { key: string; name: string }[] {
+  const without = new Set(dataset.withoutTruth ?? []);
+  return dataset.patientKeys.flatMap((key, i) => (without.has(key) ? [] : [{ key, name: dataset.patientNames[i] }]));
+}

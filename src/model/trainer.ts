@@ -7,6 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { batchIndices, batchesPerEpoch, epochOrder, makeBatch, type AugmentSettings, type Batch } from './batches';
 import { evaluate } from './evaluate';
+import { tfjsSegmentationModel } from './segmentationModel';
 import type { SliceSet } from './sliceSet';
 import { trainStepAsync } from './train';
 
@@ -169,7 +170,7 @@ export class Trainer {
         await new Promise((r) => setTimeout(r, 0));
       }
       if (this.stopped) break;
-      const evaluation = this.val && this.val.count > 0 ? await evaluate(this.model, this.val, batchSize, this.settings.threshold) : null;
+      const evaluation = this.val && this.val.count > 0 ? await evaluate(tfjsSegmentationModel(this.model, this.val.size), this.val, batchSize, this.settings.threshold) : null;
       const loss = lossSum / Math.max(1, stepsDone);
       const record: EpochRecord = {
         epoch: epoch + 1,

@@ -62,7 +62,8 @@ async function walkFolder(folder: string, root: string, drop: NodeDrop): Promise
   return files;
 }
 
-function nodeFile(absolute: string, relative: string, size: number): SourceFile {
+/** The file at `absolute` as a source named `relative` in the drop (as a browser names a picked file). */
+export function nodeFile(absolute: string, relative: string, size: number): SourceFile {
   return {
     path: relative,
     size,

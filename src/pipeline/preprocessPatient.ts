@@ -86,6 +86,35 @@ export function checkPipelineParams(params: PipelineParams): string | null {
 }
 
 /**
+ * A scan with no organ mask: every slice windowed and equalised with the same steps (nothing to find a
+ * range in, so nothing is cut), masks all 0; start and end are −1 (no organ range).
+ */
+export function preprocessWholeScan(
+  input: Omit<PatientInput, 'masks'>,
+  params: PipelineParams = DEFAULT_PIPELINE_PARAMS,
+  timing?: PipelineTiming,
+): Result<ProcessedPatient> {
+  const { width, height, ct } = input;
+  const sliceSize = width * height;
+  const bad = checkPipelineParams(params) ?? (ct.length === 0 ? 'no CT slices' : ct.findIndex((s) => s.pixels.length !== sliceSize) >= 0 ? `CT slices of another size than ${width}×${height}` : null);
+  if (bad !== null) return { ok: false, problem: { file: input.patient ?? 'patient', message: bad, severity: 'error' } };
+  const images = new Uint8Array(ct.length * sliceSize);
+  const windowed = new Uint8Array(sliceSize);
+  for (let k = 0; k < ct.length; k++) {
+    const t0 = timing ? performance.now() : 0;
+    windowSlice(ct[k], params, windowed);
+    const t1 = timing ? performance.now() : 0;
+    claheSlice(windowed, width, height, params, images.subarray(k * sliceSize, (k + 1) * sliceSize));
+    if (timing) {
+      timing.windowMs += t1 - t0;
+      timing.claheMs += performance.now() - t1;
+    }
+  }
+  const masks = new Uint8Array(ct.length * sliceSize);
+  return { ok: true, value: { width, height, start: -1, end: -1, keptFrom: 0, keptTo: ct.length - 1, kept: ct.length, images, masks } };
+}
+
+/**
  * Preprocess one patient exactly like the reference pipeline. Only the kept slices are windowed
  * and equalised: every step is per slice, so the output equals the reference, which windows all
  * slices and equalises start..end before slicing.

@@ -51,6 +51,8 @@ export interface CacheState {
   setParams(p: Partial<PipelineParams>): void;
   preprocess(patients: PatientScan[], files: DroppedFile[], name?: string): Promise<void>;
   cancel(): void;
+  /** Forgets a finished run's progress lines (the patient list was cleared); a running one stays. */
+  clearRun(): void;
   rename(id: string, name: string): Promise<void>;
   remove(id: string): Promise<void>;
 }
@@ -151,6 +153,9 @@ export const useCacheStore = create<CacheState>((set, get) => ({
     });
   },
 
+  clearRun() {
+    if (!get().run?.running) set({ run: null, error: null });
+  },
   async rename(id, name) {
     await renameDataset(await openCache(), id, name);
     await get().refresh();

@@ -61,7 +61,7 @@ export const useCompareStore = create<CompareState>((set, get) => ({
     const { datasetId, patientKey } = shown;
     set({ status: 'running', progress: { done: 0, total: 1 }, error: null, mask: null, metrics: null, target: null });
     try {
-      const summary = await compareWorker().segment(modelId, datasetId, patientKey, proxy((done: number, total: number) => set({ progress: { done, total } })));
+      const summary = await compareWorker().segment(modelId, datasetId, patientKey, null, proxy((done: number, total: number) => set({ progress: { done, total } })));
       console.log(`[measure] compare model B on ${summary.name}: ${summary.msPerSlice.toFixed(1)} ms per slice on ${summary.backend}`);
       if (!isOnScreen(datasetId, patientKey)) return set({ status: 'idle', progress: null });
       set({ target: { modelId, datasetId, patientKey }, progress: null });

@@ -8,8 +8,8 @@ import { volumeFromCache, volumeFromSources, type ViewerVolume } from '../viewer
 import { openCache, type CachedPatient } from '../storage/schema';
 import { findPatient } from '../storage/datasets';
 import { blobSource, type DroppedFile } from '../common/blobSource';
-import type { PatientScan } from '../discovery/types';
-import { patientSourceFiles } from '../discovery/patientSources';
+import type { PatientFiles, PatientScan } from '../discovery/types';
+import { patientFilesOf, patientSourceFiles } from '../discovery/patientSources';
 import { useViewerStore, type VolumeSource } from './viewerStore';
 import { useCacheStore } from './cacheStore';
 import { useIngestStore } from './ingestStore';
@@ -55,6 +55,19 @@ export function originalFilesOf(name: string): DroppedFile[] | null {
   return scan ? patientSourceFiles(useIngestStore.getState().sources, scan) : null;
 }
 
+/** The dropped originals of the patient named so and which of them are its CT and masks, when still loaded. */
+export function originalsOf(name: string): { files: DroppedFile[]; patient: PatientFiles } | null {
+  const files = originalFilesOf(name);
+  const patient = patientFilesNamed(name);
+  return files && patient && files.length > 0 ? { files, patient } : null;
+}
+
+/** Which of those files are its CT and masks (as the scan grouped them), when still loaded. */
+export function patientFilesNamed(name: string): PatientFiles | null {
+  const scan = scanOf(name);
+  return scan ? patientFilesOf(scan) : null;
+}
+
 /**
  * True when the dropped originals of this cached patient are at hand (HU view possible). `patients`
  * is the ingest store's list, passed by a component's selector so it re-renders when it changes.
@@ -70,8 +83,9 @@ export async function volumeOf(datasetId: string, patientKey: string, source: Vo
   if (source === 'cache') return volumeFromCache(await openCache(), datasetId, patientKey);
   const cached = cachedEntryOf(datasetId, patientKey);
   const files = cached && originalFilesOf(cached.name);
-  if (!cached || !files) throw new Error('the original files of this patient are not loaded: drop them again to see HU images');
-  return volumeFromSources(files.map(blobSource), cached.name, cached.organ);
+  const patient = cached && patientFilesNamed(cached.name);
+  if (!cached || !files || !patient) throw new Error('the original files of this patient are not loaded: drop them again to see HU images');
+  return volumeFromSources(files.map(blobSource), patient, cached.organ);
 }
 
 function scanOf(name: string, patients = useIngestStore.getState().patients): PatientScan | null {

@@ -67,6 +67,7 @@ export const useIngestStore = create<IngestState>((set, get) => ({
   },
 
   clear() {
+    useCacheStore.getState().clearRun();
     set({ phase: 'idle', patients: [], problems: [], sources: [], progress: NO_PROGRESS, lastScanMs: null });
   },
 }));

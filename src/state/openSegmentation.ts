@@ -5,10 +5,10 @@
 // What is known of the patient on screen (cache entry, record, original files): currentPatient.ts.
 import { openSegmentation, type SegmentationTarget } from '../export/segmentationFile';
 import { blobSource } from '../common/blobSource';
-import { loadPatientSeries } from '../discovery/index';
+import { loadCtSeries } from '../discovery/loadPatientSeries';
 import type { ViewerVolume } from '../viewer';
 import { useViewerStore } from './viewerStore';
-import { cachedPatientOf, originalFilesOf, patientOnScreen, type PatientOnScreen } from './currentPatient';
+import { cachedPatientOf, originalFilesOf, patientFilesNamed, patientOnScreen, type PatientOnScreen } from './currentPatient';
 
 export async function openSegmentationFile(file: File): Promise<void> {
   const { volume } = useViewerStore.getState();
@@ -22,7 +22,7 @@ export async function openSegmentationFile(file: File): Promise<void> {
     if (now.volume !== volume) return; // another patient meanwhile: this file was for the previous one
     if (!opened.ok) return report(false, opened.message);
     now.setPrediction(opened.labels);
-    if (!now.overlays.prediction.visible) now.setOverlay('prediction', { visible: true });
+    now.showComparison();
     let voxels = 0;
     for (const v of opened.labels) voxels += v;
     report(true, `${file.name}: ${opened.format} shown as the prediction (${voxels} voxels; ${opened.note})`);
@@ -35,8 +35,9 @@ export async function openSegmentationFile(file: File): Promise<void> {
 async function targetOf(volume: ViewerVolume, { patientKey, source, organ }: PatientOnScreen): Promise<SegmentationTarget> {
   const base = { patient: volume.name, width: volume.width, height: volume.height, slices: volume.slices, spacing: volume.spacing, seriesInstanceUid: null, sopInstanceUids: null };
   const files = originalFilesOf(volume.name);
-  if (organ === null || !files) return base;
-  const series = await loadPatientSeries(files.map(blobSource), volume.name, organ);
+  const patient = patientFilesNamed(volume.name);
+  if (organ === null || !files || !patient) return base;
+  const series = await loadCtSeries(files.map(blobSource), patient, null);
   if (!series.ok) return base;
   let ct = series.value.ct;
   if (source === 'cache') {

@@ -1,5 +1,6 @@
 // showPatient is the one place the patient on screen changes: a prediction made for another patient
-// (or on other images) goes with it, from the segment and the compare stores; the latest call's
+// goes with it, from the segment and the compare stores (model A's stays when only the images change:
+// it is drawn on the new ones; model B's, made on the cached images, goes); the latest call's
 // volume wins; and the threshold reaches model B through the segment store. No IndexedDB here: the
 // volume loader is stubbed, the stores are driven through their actions.
 import { beforeEach, describe, expect, it, vi } from 'vitest';
@@ -37,9 +38,11 @@ function volume(name: string): ViewerVolume {
 
 const METRICS = { dice: 0.9 } as PatientMetrics;
 
+const TARGET = { scope: 'slab', seriesOffset: 0, slices: 4, slab: null, keptFrom: 0 } as const;
+
 /** As after "Segment this patient" on A (cached images) and "Segment with B". */
 function predictionsFor(patientKey: string): void {
-  useSegmentStore.setState({ target: { datasetId: 'd1', patientKey }, status: 'ready', metrics: METRICS, resizeNote: 'note', exportMessage: 'saved' });
+  useSegmentStore.setState({ target: { datasetId: 'd1', patientKey, ...TARGET }, status: 'ready', metrics: METRICS, resizeNote: 'note', exportMessage: 'saved' });
   useCompareStore.setState({ target: { modelId: 'm2', datasetId: 'd1', patientKey }, status: 'ready', mask: new Uint8Array(16), metrics: METRICS });
 }
 
@@ -67,17 +70,18 @@ describe('showPatient', () => {
     expect([cmp.target, cmp.mask, cmp.metrics, cmp.status]).toEqual([null, null, null, 'idle']);
   });
 
-  it('drops them when the same patient is shown from its original files', async () => {
+  it('keeps model A’s prediction (to draw on the new images) but drops model B’s when the same patient is shown from its original files', async () => {
     predictionsFor('kA');
     await showPatient('d1', 'kA', 'files');
-    expect(useSegmentStore.getState().target).toBeNull();
+    expect(useSegmentStore.getState().target).toEqual({ datasetId: 'd1', patientKey: 'kA', ...TARGET });
+    expect(useSegmentStore.getState().metrics).toBe(METRICS);
     expect(useCompareStore.getState().target).toBeNull();
   });
 
   it('keeps them when nothing changes', async () => {
     predictionsFor('kA');
     await showPatient('d1', 'kA', 'cache');
-    expect(useSegmentStore.getState().target).toEqual({ datasetId: 'd1', patientKey: 'kA' });
+    expect(useSegmentStore.getState().target).toEqual({ datasetId: 'd1', patientKey: 'kA', ...TARGET });
     expect(useCompareStore.getState().target).not.toBeNull();
   });
 

@@ -24,7 +24,9 @@ export async function showPatient(datasetId: string | null, patientKey: string |
   if (!datasetId || !patientKey) return;
   try {
     const volume = await volumeOf(datasetId, patientKey, source);
-    if (token === loadToken) useViewerStore.getState().volumeLoaded(volume);
+    if (token !== loadToken) return;
+    useViewerStore.getState().volumeLoaded(volume);
+    useSegmentStore.getState().volumeShown();
   } catch (e) {
     if (token === loadToken) useViewerStore.getState().loadFailed(e instanceof Error ? e.message : String(e));
   }

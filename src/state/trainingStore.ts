@@ -12,12 +12,13 @@ import type { EpochRecord, StepInfo, StepRecord, TrainerSettings } from '../mode
 import { emptyTrainerState, MAX_STEPS_KEPT } from '../model/trainer';
 import { checkPatientSplit } from '../model/patientSplit';
 import { checkTrainerSettings } from '../model/presets';
-import { openCache, type RunStatus, type StoredModel, type TrainingRun } from '../storage/schema';
-import { deleteModel, deleteRun, getRun, listModels, listRuns, putRun } from '../storage/runs';
+import { openCache, type RunStatus, type TrainingRun } from '../storage/schema';
+import { deleteModel, deleteRun, getRun, listModels, listRuns, putRun, type ModelListing } from '../storage/runs';
 import { startTrainingWorker, type TrainSession } from '../workers/trainClient';
 import type { TrainRequest } from '../workers/train.worker';
 import { automated } from '../workers/trainTestHooks';
 import { announce, onOtherTabChange, runLockReleased, runsTrainingNow, withRunLock } from '../storage/tabSync';
+import { ensureStarterModel } from './starterModel';
 
 export interface LiveRun {
   runId: string;
@@ -52,7 +53,7 @@ export interface TrainingState {
   runs: TrainingRun[];
   /** Ids of runs another tab is training now (they cannot be resumed here). */
   trainingElsewhere: string[];
-  models: Omit<StoredModel, 'model'>[];
+  models: ModelListing[];
   live: LiveRun | null;
   backendChoice: BackendName | 'auto';
   error: string | null;
@@ -201,6 +202,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
     error: null,
 
     async refresh() {
+      await ensureStarterModel();
       const db = await openCache();
       const [runs, models, training] = await Promise.all([listRuns(db), listModels(db), runsTrainingNow()]);
       const trainingElsewhere = [...training].filter((id) => id !== heldRunId);

@@ -56,9 +56,12 @@ export async function getModel(db: Db, id: string): Promise<StoredModel | undefi
   return db.get('models', id);
 }
 
-export async function listModels(db: Db): Promise<Omit<StoredModel, 'model'>[]> {
+/** A stored model as lists show it: no weights; an ONNX model is marked `format: 'onnx'`, with its sidecar's threshold. */
+export type ModelListing = Omit<StoredModel, 'model' | 'onnx'> & { format?: 'onnx'; threshold?: number };
+
+export async function listModels(db: Db): Promise<ModelListing[]> {
   const all = await db.getAll('models');
-  return all.sort((a, b) => b.createdAt - a.createdAt).map(({ model: _model, ...meta }) => meta);
+  return all.sort((a, b) => b.createdAt - a.createdAt).map(({ model: _model, onnx, ...meta }) => ({ ...meta, ...(onnx ? { format: 'onnx' as const, threshold: onnx.sidecar.threshold } : {}) }));
 }
 
 export async function deleteModel(db: Db, id: string): Promise<void> {

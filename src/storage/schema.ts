@@ -5,6 +5,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import type { PipelineParams } from '../pipeline/params';
 import type { ModelSnapshot, SavedTensor } from '../model/checkpoint';
+import type { OnnxSidecar } from '../model/onnxSidecar';
 import type { TrainerSettings, TrainerState } from '../model/trainer';
 
 export const DB_NAME = 'liverlab';
@@ -34,6 +35,11 @@ export interface CachedPatient {
   /** Bytes its slices take in the cache: the packed images (~half a byte a pixel for CT), plus the masks' foreground runs. */
   bytes: number;
   createdAt: number;
+  /**
+   * false for a scan cached without ground truth (the drop had no mask of the organ): every slice is
+   * kept (keptFrom 0 … sliceCount − 1), the masks are empty, start and end are −1. Absent: it has one.
+   */
+  groundTruth?: false;
 }
 
 /** One kept slice: uint8 image after CLAHE (before /255) and its 0/1 mask. */
@@ -79,6 +85,8 @@ export interface CachedDataset {
   patientNames: string[];
   slices: number;
   bytes: number;
+  /** Keys of its patients cached without ground truth (CachedPatient.groundTruth): never trained or validated on. */
+  withoutTruth?: string[];
 }
 
 export type RunStatus = 'running' | 'paused' | 'stopped' | 'finished' | 'failed';
@@ -113,17 +121,33 @@ export interface Checkpoint {
   savedAt: number;
 }
 
-/** A model the viewer can use: the best of a run, or one imported from files. */
+/** What the app says of the starter model it ships (public/models/starter/starter.json, made by `npm run train:starter`). */
+export interface StarterAbout {
+  trainedOn: string[];
+  heldOut: string;
+  dataset: string;
+  /** Volume Dice on the held-out patient's kept slices (the epoch kept was chosen on them), and on its whole scan. */
+  heldOutSlabDice: number | null;
+  heldOutScanDice: number | null;
+  notForClinicalUse: true;
+}
+
+/** A model the viewer can use: the best of a run, one imported from files (tfjs layers, or ONNX with its sidecar), or the starter model the app ships. */
 export interface StoredModel {
   id: string;
   name: string;
   createdAt: number;
-  source: 'run' | 'import';
+  source: 'run' | 'import' | 'starter';
+  /** For the starter model: what it was trained on and how it did. */
+  about?: StarterAbout;
   runId?: string;
   size: number;
   baseFilters: number | null;
   valDice: number | null;
-  model: ModelSnapshot;
+  /** A tfjs layers model (every model trained here; imported model.json + .bin). Absent for ONNX. */
+  model?: ModelSnapshot;
+  /** An ONNX model: its bytes, file name and sidecar (what its input must be). */
+  onnx?: { fileName: string; bytes: ArrayBuffer; sidecar: OnnxSidecar };
 }
 
 export interface LiverLabDB extends DBSchema {

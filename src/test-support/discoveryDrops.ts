@@ -10,6 +10,8 @@ import { collectNodeSources } from '../node/nodeSources';
 import { generatePhantomPatient, PHANTOM_FIELD_OF_VIEW_MM, type PhantomPatient } from '../phantom/phantom';
 import { scanPatients, type ScanOptions, type ScanResult } from '../discovery/index';
 import type { PatientScan } from '../discovery/types';
+import { readSlice } from '../dicom/parse';
+import { writeDicom, type DicomImageSpec } from '../dicom/write';
 
 /** Rows and columns of a phantom slice, and slices per phantom patient: small, so a drop scans fast. */
 export const SIZE = 32;
@@ -76,4 +78,32 @@ export function expectPhantomPatient(scan: PatientScan | undefined, patient: Pha
   const liver = found.organs[1];
   expect(liver.slices).toHaveLength(SLICES);
   expect(liver.nonEmptyRange).toEqual(patient.liverRange);
+}
+
+/** A phantom file again with other header values (PatientName, Study UID). */
+export function rewritten(file: DropFile, path: string, changes: Partial<DicomImageSpec>): DropFile {
+  const read = readSlice(file.bytes, file.path);
+  if (!read.ok) throw new Error(read.problem.message);
+  const s = read.value;
+  const spec: DicomImageSpec = {
+    patientName: s.patientName ?? '',
+    modality: 'CT',
+    instanceNumber: s.instanceNumber ?? 0,
+    rows: s.rows,
+    columns: s.columns,
+    pixelSpacing: s.pixelSpacing ?? [1, 1],
+    sliceThickness: s.sliceThickness ?? 1,
+    imagePositionPatient: s.imagePositionPatient ?? [0, 0, 0],
+    imageOrientationPatient: (s.imageOrientationPatient ?? [1, 0, 0, 0, 1, 0]) as DicomImageSpec['imageOrientationPatient'],
+    seriesInstanceUid: s.seriesInstanceUid ?? '1.2.3',
+    sopInstanceUid: s.sopInstanceUid ?? '1.2.3.4',
+    studyInstanceUid: s.studyInstanceUid ?? '1.2.3.5',
+    rescaleSlope: s.rescaleSlope,
+    rescaleIntercept: s.rescaleIntercept,
+    bitsAllocated: s.bitsAllocated as 8 | 16,
+    pixelRepresentation: s.pixelRepresentation,
+    pixels: s.pixels,
+    ...changes,
+  };
+  return { path, bytes: writeDicom(spec) };
 }

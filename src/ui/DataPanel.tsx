@@ -12,10 +12,13 @@ export function DataPanel() {
       <div className="panel-head">
         <h2>Patients</h2>
         {phase === 'scanning' ? (
-          <span role="status" data-testid="scan-status">
-            Reading files…{progress.files > 0 ? ` ${progress.files} files, ` : ' '}
-            {formatBytes(progress.done)}
-            {progress.total ? ` of ${formatBytes(progress.total)}` : ''}
+          <span className="scan-progress">
+            <progress aria-label="Reading files" max={progress.total ?? undefined} value={progress.total ? progress.done : undefined} />
+            <span role="status" data-testid="scan-status">
+              Reading files…{progress.files > 0 ? ` ${progress.files} files, ` : ' '}
+              {formatBytes(progress.done)}
+              {progress.total ? ` of ${formatBytes(progress.total)}` : ''}
+            </span>
           </span>
         ) : (
           <span role="status" data-testid="scan-status" className="muted" data-scan-ms={lastScanMs === null ? undefined : Math.round(lastScanMs)}>

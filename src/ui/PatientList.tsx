@@ -48,7 +48,7 @@ function PatientRow({ patient: p }: { patient: PatientScan }) {
           ))
         )}
       </td>
-      <td data-testid="liver-range">{liver?.nonEmptyRange ? `${liver.nonEmptyRange[0]}–${liver.nonEmptyRange[1]}` : '—'}</td>
+      <td data-testid="liver-range">{liver?.nonEmptyRange ? `${liver.nonEmptyRange[0]}–${liver.nonEmptyRange[1]}` : liver ? '—' : <span className="muted">no ground truth</span>}</td>
       <td>{formatBytes(p.bytes)}</td>
       <td>
         {issues === 0 ? (

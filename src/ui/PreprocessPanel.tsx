@@ -1,9 +1,11 @@
 // Preprocessing settings (reference defaults, editable), the start button, and the live
-// progress per patient and overall (slices/s, time left), with cancel.
+// progress per patient and overall (slices/s, time left), with cancel; beside it, the dropped
+// patients' export for nnU-Net / MONAI.
 import { useIngestStore } from '../state/ingestStore';
 import { useCacheStore, type PatientProgress } from '../state/cacheStore';
 import { DEFAULT_PIPELINE_PARAMS, type PipelineParams } from '../pipeline/params';
 import { formatSeconds } from './format';
+import { MsdExportButton } from './MsdExportButton';
 
 export function PreprocessPanel() {
   const patients = useIngestStore((s) => s.patients);
@@ -41,7 +43,8 @@ export function PreprocessPanel() {
       </div>
       {missingOrgan.length > 0 && (
         <p className="warning" role="note">
-          No {params.organ} mask for: {missingOrgan.join(', ')} — these patients will be reported, not cached.
+          No {params.organ} mask for: {missingOrgan.join(', ')} — cached whole (every slice) and marked “no ground truth”: they can be viewed and
+          segmented, not trained on.
         </p>
       )}
       <div className="actions">
@@ -49,6 +52,7 @@ export function PreprocessPanel() {
           Preprocess and cache {usable.length} {usable.length === 1 ? 'patient' : 'patients'}
         </button>
         {run?.running && <button onClick={cancel}>Cancel</button>}
+        <MsdExportButton owner="dropped" patients={usable.filter((p) => !missingOrgan.includes(p.name)).map((p) => p.name)} organ={params.organ} name={params.organ} />
       </div>
       {error && (
         <p className="error" role="alert">
@@ -91,7 +95,7 @@ function RunProgress() {
   return (
     <div className="run" data-testid="preprocess-run" data-run-ms={run.finishedAt === null ? undefined : Math.round(run.finishedAt - run.startedAt)}>
       <div className="overall">
-        <progress max={1} value={total ? done / total : 0} />
+        <progress aria-label="Preprocessing, all patients" max={1} value={total ? done / total : 0} />
         <span role="status" data-testid="preprocess-status">
           {status}
         </span>
@@ -133,7 +137,7 @@ function PatientLine({ p }: { p: PatientProgress }) {
       className={p.stage}
     >
       <span className="name">{p.name}</span>
-      <progress max={1} value={p.fraction} />
+      <progress aria-label={`Preprocessing ${p.name}`} max={1} value={p.fraction} />
       <span>
         {p.stage === 'done' && p.fromCache ? 'already cached' : STAGE_LABEL[p.stage]}
         {p.message ? `: ${p.message}` : ''}

@@ -23,7 +23,7 @@ export function Welcome() {
         </li>
       </ol>
       <div className="welcome-actions">
-        <button className="primary" onClick={() => void loadDemo()}>
+        <button className="primary" data-next-target="load" onClick={() => void loadDemo()}>
           Try the demo dataset
         </button>
         <span className="hint">three synthetic phantom patients, generated in your browser</span>

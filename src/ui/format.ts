@@ -25,3 +25,26 @@ export function formatSeconds(s: number): string {
   const m = Math.floor(s / 60);
   return `${m} min ${Math.round(s - m * 60)} s`;
 }
+
+/**
+ * A generated name made short enough for a dropdown or a table cell, keeping what tells names apart:
+ * "3Dircadb1.1 … 3Dircadb1.17 (2 patients) · Laptop (best, epoch 16)" → "3Dircadb1.1–17 (2) · Laptop (best ep 16)";
+ * anything still over `max` characters loses its middle ("…"). Show the full name on hover (title).
+ */
+export function shortName(name: string, max = 44): string {
+  const short = name
+    .replace(/(\S+) … (\S+) \((\d+) patients\)/g, (_, first: string, last: string, n: string) => `${first}–${afterSharedPrefix(first, last)} (${n})`)
+    .replace(/\(best, epoch (\d+)\)/g, '(best ep $1)');
+  if (short.length <= max) return short;
+  const head = Math.ceil((max - 1) * 0.6);
+  return `${short.slice(0, head)}…${short.slice(short.length - (max - 1 - head))}`;
+}
+
+/** `last` without the dot-separated parts it shares with `first` ("3Dircadb1.17" after "3Dircadb1.1": "17"). */
+function afterSharedPrefix(first: string, last: string): string {
+  const a = first.split('.');
+  const b = last.split('.');
+  let i = 0;
+  while (i < a.length - 1 && i < b.length - 1 && a[i] === b[i]) i++;
+  return b.slice(i).join('.');
+}

@@ -13,8 +13,15 @@ describe('commandForKey', () => {
   it('maps OHIF-like keys', () => {
     expect(commandForKey('ArrowDown')).toEqual({ kind: 'step', by: 1 });
     expect(commandForKey('PageUp')).toEqual({ kind: 'step', by: -10 });
-    expect(commandForKey('3')).toEqual({ kind: 'preset', name: 'pipeline' });
-    expect(commandForKey('5')).toBeNull();
+    expect(commandForKey('1')).toEqual({ kind: 'preset', name: 'softTissue' });
+    expect(commandForKey('2')).toEqual({ kind: 'preset', name: 'lung' });
+    expect(commandForKey('3')).toEqual({ kind: 'preset', name: 'liver' });
+    expect(commandForKey('4')).toEqual({ kind: 'preset', name: 'bone' });
+    expect(commandForKey('5')).toEqual({ kind: 'preset', name: 'pipeline' });
+    expect(commandForKey('6')).toBeNull();
+    expect(commandForKey('d')).toEqual({ kind: 'overlay', overlay: 'difference' });
+    expect(commandForKey('L')).toEqual({ kind: 'tool', tool: 'length' });
+    expect(commandForKey('x')).toBeNull();
     expect(commandForKey('?')).toEqual({ kind: 'help' });
   });
 });

@@ -142,7 +142,8 @@ function provideMetadata(type: string, imageId: string): unknown {
     case 'modalityLutModule':
       return { rescaleSlope: 1, rescaleIntercept: 0, rescaleType: volume.kind === 'hu' ? 'HU' : 'US' };
     case 'generalSeriesModule':
-      return { modality: 'CT', seriesInstanceUID: entry.frameOfReferenceUID, seriesNumber: 1 };
+      // 'OT' for cached grey levels, so Cornerstone's ROI labels do not call them HU.
+      return { modality: volume.kind === 'hu' ? 'CT' : 'OT', seriesInstanceUID: entry.frameOfReferenceUID, seriesNumber: 1 };
     case 'generalImageModule':
       return { instanceNumber: slice + 1 };
     default:

@@ -4,7 +4,7 @@
 import type { ViewerHandle, ViewerVolume } from './types';
 import type { ViewerOptions } from './stackViewer';
 
-export type { ViewerHandle, ViewerVolume, DisplayWindow, OverlayKind, OverlayStyle, PresetName } from './types';
+export type { ViewerHandle, ViewerVolume, DisplayWindow, OverlayKind, OverlayStyle, PresetName, ViewerTool, ProbeReading, Measurement } from './types';
 export type { ViewerOptions } from './stackViewer';
 export type { SliceStats } from '../metrics/sliceStats';
 export type { ViewerCommand } from './keyboard';
@@ -12,6 +12,7 @@ export { WINDOW_PRESETS, PRESET_ORDER, PROCESSED_WINDOW, PROCESSED_PRESET_NOTE, 
 export { sliceStats, volumeDice } from '../metrics/sliceStats';
 export { differenceLabelmap, DIFFERENCE_LABEL } from './difference';
 export { commandForKey, SHORTCUTS } from './keyboard';
+export { mprLayout, type MprLayout } from './mprLayout';
 export { volumeFromCache } from './volumeFromCache';
 export { volumeFromSources } from './volumeFromSources';
 

@@ -1,7 +1,7 @@
 // Keyboard shortcuts of the viewer, as in OHIF: a pure map from a key to a viewer command, and the
 // list the help panel shows. No DOM listeners here: the UI decides where keys are listened to.
-import type { PresetName } from './types';
-import { PRESET_ORDER } from './presets';
+import type { PresetName, ViewerTool } from './types';
+import { PRESET_ORDER, WINDOW_PRESETS } from './presets';
 
 export type ViewerCommand =
   | { kind: 'step'; by: number }
@@ -10,6 +10,8 @@ export type ViewerCommand =
   | { kind: 'reset' }
   | { kind: 'invert' }
   | { kind: 'preset'; name: PresetName }
+  | { kind: 'overlay'; overlay: 'truth' | 'prediction' | 'difference' }
+  | { kind: 'tool'; tool: ViewerTool }
   | { kind: 'help' };
 
 export const SHORTCUTS: readonly { keys: string; action: string }[] = [
@@ -18,12 +20,15 @@ export const SHORTCUTS: readonly { keys: string; action: string }[] = [
   { keys: 'Page Up / Page Down', action: '10 slices back / forward' },
   { keys: 'Home / End', action: 'first / last slice' },
   { keys: 'Mouse wheel', action: 'scroll through slices' },
-  { keys: 'Left drag', action: 'window / level' },
+  { keys: 'Left drag', action: 'window / level, or the measuring tool chosen' },
   { keys: 'Middle drag', action: 'pan' },
   { keys: 'Right drag', action: 'zoom' },
+  { keys: 'D', action: 'difference view on / off (true positives, false positives, false negatives)' },
+  { keys: 'G / P', action: 'ground truth / prediction overlay on / off' },
+  { keys: 'W / L / E', action: 'left button: window-level / length / ellipse ROI (mean ± SD)' },
   { keys: 'R', action: 'reset zoom, pan, window and invert' },
   { keys: 'I', action: 'invert grey levels' },
-  { keys: '1 – 4', action: 'window presets: abdomen, liver, pipeline, bone (HU images only)' },
+  { keys: `1 – ${PRESET_ORDER.length}`, action: `window presets: ${PRESET_ORDER.map((p) => WINDOW_PRESETS[p].label.toLowerCase()).join(', ')} (HU images only)` },
   { keys: '?', action: 'show / hide this help' },
 ];
 
@@ -44,17 +49,27 @@ export function commandForKey(key: string): ViewerCommand | null {
       return { kind: 'first' };
     case 'End':
       return { kind: 'last' };
-    case 'r':
-    case 'R':
-      return { kind: 'reset' };
-    case 'i':
-    case 'I':
-      return { kind: 'invert' };
     case '?':
       return { kind: 'help' };
-    default: {
-      const n = Number(key);
-      return Number.isInteger(n) && n >= 1 && n <= PRESET_ORDER.length ? { kind: 'preset', name: PRESET_ORDER[n - 1] } : null;
-    }
   }
+  switch (key.toLowerCase()) {
+    case 'r':
+      return { kind: 'reset' };
+    case 'i':
+      return { kind: 'invert' };
+    case 'd':
+      return { kind: 'overlay', overlay: 'difference' };
+    case 'g':
+      return { kind: 'overlay', overlay: 'truth' };
+    case 'p':
+      return { kind: 'overlay', overlay: 'prediction' };
+    case 'w':
+      return { kind: 'tool', tool: 'windowLevel' };
+    case 'l':
+      return { kind: 'tool', tool: 'length' };
+    case 'e':
+      return { kind: 'tool', tool: 'ellipse' };
+  }
+  const n = Number(key);
+  return Number.isInteger(n) && n >= 1 && n <= PRESET_ORDER.length ? { kind: 'preset', name: PRESET_ORDER[n - 1] } : null;
 }

@@ -10,6 +10,8 @@ import { cacheVolume, geometryOf, uncacheVolume } from './localVolume';
 import { createVolumeOverlays } from './volumeOverlays';
 import { differenceLabelmap } from './difference';
 import { createListeners } from './listeners';
+import { attachReadingAids } from './readingAids';
+import type { ProbeReading } from './types';
 import { WINDOW_PRESETS, initialWindow } from './presets';
 import type { DisplayWindow, ViewerHandle, ViewerVolume } from './types';
 import type { ViewerOptions } from './stackViewer';
@@ -23,6 +25,9 @@ const ORIENTATION: Record<MprView, Enums.OrientationAxis> = {
   sagittal: Enums.OrientationAxis.SAGITTAL,
 };
 const LINE_COLOUR: Record<MprView, string> = { axial: 'rgb(220, 60, 60)', coronal: 'rgb(60, 200, 90)', sagittal: 'rgb(230, 200, 40)' };
+
+/** The views' areas in the host's grid (mprLayout.ts arranges them by the volume's proportions). */
+const GRID_AREA: Record<MprView, string> = { axial: 'a', coronal: 'c', sagittal: 's' };
 
 let nextMpr = 1;
 
@@ -43,6 +48,7 @@ export async function createMprViewer(host: HTMLDivElement, volume: ViewerVolume
     el.className = `mpr-view mpr-${view}`;
     el.dataset.testid = `mpr-${view}`;
     el.dataset.view = view;
+    el.style.gridArea = GRID_AREA[view];
     el.addEventListener('contextmenu', (e) => e.preventDefault());
     host.appendChild(el);
     elements[view] = el;
@@ -137,6 +143,9 @@ export async function createMprViewer(host: HTMLDivElement, volume: ViewerVolume
     windowListeners.emit(w);
   };
   for (const view of MPR_VIEWS) elements[view].addEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
+  // One probe for the three views: the voxel under the cursor, whichever view it is over.
+  const probes = createListeners<ProbeReading | null>();
+  const aids = MPR_VIEWS.map((view) => attachReadingAids(elements[view], () => engine.getViewport(ids[view]), volume, probes));
   elements.axial.addEventListener(Enums.Events.VOI_MODIFIED, onVoi);
   const resize = new ResizeObserver(() => engine.resize(true, false));
   resize.observe(host);
@@ -176,6 +185,12 @@ export async function createMprViewer(host: HTMLDivElement, volume: ViewerVolume
       overlays.setStyle(kind, style);
       renderAll();
     },
+    // The left button is the crosshairs here; measurements are drawn in the stack layout.
+    setTool: () => false,
+    onMeasurementsChange: () => () => undefined,
+    removeMeasurement: () => undefined,
+    clearMeasurements: () => undefined,
+    onProbe: (listener) => probes.add(listener),
     setPrediction(mask) {
       if (mask.length !== volume.pixels.length) throw new RangeError(`prediction has ${mask.length} values, the volume ${volume.pixels.length}`);
       showPrediction(mask);
@@ -190,6 +205,8 @@ export async function createMprViewer(host: HTMLDivElement, volume: ViewerVolume
       sliceListeners.clear();
       windowListeners.clear();
       overlays.destroy();
+      for (const a of aids) a.destroy();
+      probes.clear();
       ToolGroupManager.destroyToolGroup(toolGroupId);
       engine.destroy();
       uncacheVolume(volumeId, volume.slices);

@@ -1,11 +1,14 @@
 // One axial stack viewport of a ViewerVolume: Cornerstone3D's RenderingEngine + StackViewport fed
-// by the `liverlab:` loader, OHIF-like mouse tools, and the truth / prediction / difference
-// overlays. This is the only module that turns the facade's calls into Cornerstone calls; it owns
+// by the `liverlab:` loader, OHIF-like mouse tools and measurements (length, elliptical ROI), the
+// voxel under the cursor and orientation letters (readingAids.ts), and the truth / prediction /
+// difference overlays. This is the only module that turns the facade's calls into Cornerstone calls; it owns
 // its element's content and must release everything (engine, tools, cache, segmentations) on destroy.
 import { RenderingEngine, Enums, utilities, type Types } from '@cornerstonejs/core';
 import { initCornerstone } from './init';
 import { registerVolume, releaseVolume } from './imageLoader';
 import { createToolGroup } from './tools';
+import { createMeasurements } from './measurements';
+import { attachReadingAids } from './readingAids';
 import { createOverlays, uncache } from './overlays';
 import { differenceLabelmap } from './difference';
 import { createSliceRequests } from './sliceRequests';
@@ -32,7 +35,9 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
   const engine = new RenderingEngine(renderingEngineId);
   engine.enableElement({ viewportId, type: Enums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] } });
   const viewport = engine.getViewport(viewportId) as Types.IStackViewport;
-  const destroyTools = createToolGroup(`liverlab-tools-${n}`, viewportId, renderingEngineId);
+  const tools = createToolGroup(`liverlab-tools-${n}`, viewportId, renderingEngineId);
+  const measurements = createMeasurements(element, { renderingEngineId, viewportId }, volume.kind === 'hu' ? 'HU' : '');
+  const aids = attachReadingAids(element, () => engine.getViewport(viewportId), volume);
   const start = clampSlice(options.slice ?? Math.floor(volume.slices / 2), volume.slices);
   await viewport.setStack(imageIds, start);
   viewport.render();
@@ -128,6 +133,14 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
       overlays.setStyle(kind, style);
       viewport.render();
     },
+    setTool(tool) {
+      tools.setTool(tool);
+      return true;
+    },
+    onMeasurementsChange: (listener) => measurements.onChange(listener),
+    removeMeasurement: (id) => measurements.remove(id),
+    clearMeasurements: () => measurements.clear(),
+    onProbe: (listener) => aids.onProbe(listener),
     setPrediction(mask) {
       if (mask.length !== volume.slices * sliceSize) throw new RangeError(`prediction has ${mask.length} values, the volume ${volume.slices * sliceSize}`);
       showPrediction(mask);
@@ -146,7 +159,9 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
       sliceListeners.clear();
       windowListeners.clear();
       overlays.destroy();
-      destroyTools();
+      aids.destroy();
+      measurements.destroy();
+      tools.destroy();
       engine.destroy();
       for (const id of imageIds) uncache(id);
       releaseVolume(volumeId);

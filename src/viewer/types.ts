@@ -25,7 +25,7 @@ export interface DisplayWindow {
   center: number;
 }
 
-export type PresetName = 'abdomen' | 'liver' | 'pipeline' | 'bone';
+export type PresetName = 'softTissue' | 'lung' | 'liver' | 'bone' | 'pipeline';
 
 export type OverlayKind = 'truth' | 'prediction' | 'difference';
 
@@ -38,6 +38,34 @@ export interface OverlayStyle {
 }
 
 export type Unsubscribe = () => void;
+
+/** What the left mouse button does in a stack viewer: window/level, or draw a measurement. */
+export type ViewerTool = 'windowLevel' | 'length' | 'ellipse';
+
+/** The voxel under the cursor: its indices, its centre in mm (the viewer's LPS world) and its value. */
+export interface ProbeReading {
+  column: number;
+  row: number;
+  slice: number;
+  /** [x, y, z] in mm. */
+  position: [number, number, number];
+  /** HU for 'hu' volumes, the stored grey level (0–255) for 'processed' ones. */
+  value: number;
+}
+
+/** A length or an elliptical ROI drawn on a slice, with what Cornerstone measured. */
+export interface Measurement {
+  id: string;
+  kind: 'length' | 'ellipse';
+  /** 0-based slice it was drawn on. */
+  slice: number | null;
+  lengthMm?: number;
+  areaMm2?: number;
+  mean?: number;
+  stdDev?: number;
+  /** 'HU', or '' for the cached grey levels. */
+  unit: string;
+}
 
 /** What `createViewer` returns: the whole surface the app may use. */
 export interface ViewerHandle {
@@ -58,6 +86,13 @@ export interface ViewerHandle {
   setOverlay(kind: OverlayKind, style: Partial<OverlayStyle>): void;
   /** Shows a 0/1 prediction of the same shape as the volume (and the difference view from it). */
   setPrediction(mask: Uint8Array): void;
+  /** The left button's tool; false when this viewer has no such tool (MPR: the crosshairs). */
+  setTool(tool: ViewerTool): boolean;
+  onMeasurementsChange(listener: (measurements: Measurement[]) => void): Unsubscribe;
+  removeMeasurement(id: string): void;
+  clearMeasurements(): void;
+  /** The voxel under the cursor as it moves (null when it leaves the image). */
+  onProbe(listener: (reading: ProbeReading | null) => void): Unsubscribe;
   /** Cornerstone's ids of the (main) viewport, for linking viewers (link.ts); opaque to the app. */
   readonly viewportRef: { renderingEngineId: string; viewportId: string };
   destroy(): void;

@@ -5,6 +5,7 @@
 import { expose } from 'comlink';
 import { blobSource, type DroppedFile } from '../common/blobSource';
 import type { PipelineParams } from '../pipeline/params';
+import type { PatientFiles } from '../discovery/types';
 import { openCache } from '../storage/schema';
 import { runPreprocessJob } from '../jobs/preprocess/wholePatient';
 import { runPartJob, type ShareJob } from '../jobs/preprocess/patientShare';
@@ -15,6 +16,8 @@ import { warmUpSliceSteps } from '../jobs/preprocess/warmUp';
 
 export interface PreprocessRequest {
   patient: string;
+  /** Which of `files` are the patient's CT and masks, as the scan grouped them. */
+  patientFiles: PatientFiles;
   files: DroppedFile[];
   params: PipelineParams;
   spacing: [number, number, number] | null;
@@ -49,7 +52,7 @@ const preprocessApi = {
 
   async preprocess(req: PreprocessRequest, onProgress: ProgressFn) {
     const [db] = await Promise.all([openCache(), wasmReady]);
-    return runPreprocessJob(db, { patient: req.patient, sources: req.files.map(blobSource), params: req.params, spacing: req.spacing }, onProgress);
+    return runPreprocessJob(db, { patient: req.patient, files: req.patientFiles, sources: req.files.map(blobSource), params: req.params, spacing: req.spacing }, onProgress);
   },
 
   async preprocessPart(req: PartRequest, onProgress: ProgressFn) {

@@ -11,7 +11,7 @@ import type { PipelineParams } from '../pipeline/params';
 import { openCache } from '../storage/schema';
 import { inputHash } from '../storage/hash';
 import { blobSource } from '../common/blobSource';
-import { patientSourceFiles } from '../discovery/patientSources';
+import { patientFilesOf, patientSourceFiles } from '../discovery/patientSources';
 import { WorkerPool } from './pool';
 import type { PreprocessApi } from './preprocess.worker';
 import type { PartOutcome, PreprocessOutcome, ProgressFn } from '../jobs/preprocess/types';
@@ -96,7 +96,7 @@ export function preprocessScannedPatient(
   return runSplitPatientJob(
     { scan, files, params, maxParts },
     {
-      whole: (report) => workers.use<PreprocessOutcome>((api) => api.preprocess({ patient: scan.name, files, params, spacing: scan.spacing }, proxy(report))),
+      whole: (report) => workers.use<PreprocessOutcome>((api) => api.preprocess({ patient: scan.name, patientFiles: patientFilesOf(scan), files, params, spacing: scan.spacing }, proxy(report))),
       share: (share, report) => workers.use<PartOutcome>((api) => api.preprocessPart({ ...share, files }, proxy(report))),
       inputHash: () => patientInputHash(files),
       cache: () => openCache(),

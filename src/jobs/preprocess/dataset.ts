@@ -29,6 +29,7 @@ export function datasetRecord(id: string, patients: CachedPatient[], params: Pip
     patientNames: patients.map((m) => m.name),
     slices: patients.reduce((a, m) => a + m.kept, 0),
     bytes: patients.reduce((a, m) => a + m.bytes, 0),
+    ...(patients.some((m) => m.groundTruth === false) ? { withoutTruth: patients.filter((m) => m.groundTruth === false).map((m) => m.key) } : {}),
   };
 }
 

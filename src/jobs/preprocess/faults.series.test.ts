@@ -170,13 +170,18 @@ describe('issue 7 §1 faults: CT and masks that do not match', () => {
 });
 
 describe('issue 7 §1 faults: patients preprocessing cannot use', () => {
-  it('a patient without the chosen organ: scan lists the organs it has; preprocessing names what is missing', async () => {
+  it('a patient without the chosen organ: scan lists the organs it has; preprocessing caches the whole scan, without ground truth', async () => {
     const dir = await onDisk('no-liver', patient({ name: 'P', organ: 'bone' }));
     const p = patientOf(await scan(dir), 'P');
     expect(p.organs.map((o) => o.organ)).toEqual(['bone']);
     expect(p.usable).toBe(true);
-    expectFailure(await preprocess(dir, 'P'), 'P', 'no readable liver mask for patient P');
-    expect(processed(await preprocess(dir, 'P', { organ: 'bone' })).meta.kept).toBe(KEPT);
+    const whole = processed(await preprocess(dir, 'P'));
+    expect(whole.meta).toMatchObject({ groundTruth: false, keptFrom: 0, keptTo: p.ct.length - 1, kept: p.ct.length, start: -1, end: -1 });
+    expect(whole.masks.every((v) => v === 0)).toBe(true);
+    expect(whole.images.some((v) => v > 0)).toBe(true);
+    const bone = processed(await preprocess(dir, 'P', { organ: 'bone' }));
+    expect(bone.meta.kept).toBe(KEPT);
+    expect(bone.meta.groundTruth).toBeUndefined();
   });
 
   it('an all-zero mask: scan shows no organ range; preprocessing reports the empty mask', async () => {
@@ -231,7 +236,7 @@ describe('issue 7 §1 faults: patients preprocessing cannot use', () => {
     expect(outcomes.map((o) => (o.ok ? 'ok' : o.problem.message))).toEqual([
       'the liver mask is empty on every slice',
       'ok',
-      'no readable liver mask for patient NoLiver',
+      'ok', // no liver mask: cached whole, without ground truth
       'too few slices: the liver spans slices 10..17; dropping 5 at each end (keep 15..11) leaves nothing',
     ]);
   });

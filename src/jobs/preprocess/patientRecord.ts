@@ -20,10 +20,12 @@ export interface PatientRecordFields {
   sources: readonly { path: string; size: number }[];
   /** What its slices take in the cache (the whole-patient job: the images, the masks' runs are added when stored). */
   bytes: number;
+  /** False when cached without ground truth (no mask of the organ). */
+  groundTruth?: boolean;
 }
 
 /** The record of a patient made now from `fields`, under the current pipeline version. */
-export function cachedPatientRecord({ key, patient, inputHash, params, shape, spacing, sources, bytes }: PatientRecordFields): CachedPatient {
+export function cachedPatientRecord({ key, patient, inputHash, params, shape, spacing, sources, bytes, groundTruth = true }: PatientRecordFields): CachedPatient {
   return {
     key,
     name: patient,
@@ -42,5 +44,6 @@ export function cachedPatientRecord({ key, patient, inputHash, params, shape, sp
     sources: sources.map((s) => ({ path: s.path, size: s.size })),
     bytes,
     createdAt: Date.now(),
+    ...(groundTruth ? {} : { groundTruth: false as const }),
   };
 }

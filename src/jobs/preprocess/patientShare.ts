@@ -55,7 +55,7 @@ export async function runPartJob(db: Db | null, job: PartJob, onProgress: Progre
   const windowed = new Uint8Array(px);
   let wrongSize: Problem | null = null;
   let done = 0;
-  const visited = await visitSlicesByPath(job.sources, job.patient, [...part.ct, ...maskPaths], (index, slice) => {
+  const visited = await visitSlicesByPath(job.sources, [...part.ct, ...maskPaths], (index, slice) => {
     const file = index < count ? part.ct[index] : maskPaths[index - count];
     if (slice.rows !== height || slice.columns !== width) {
       wrongSize ??= { file, message: `slice is ${slice.rows}×${slice.columns}, the series is ${height}×${width}`, severity: 'error' };

@@ -36,6 +36,7 @@ const MIN_SLICES_PER_PART = 16;
 export function planPatientParts(scan: PatientScan, params: PipelineParams, maxParts: number): PatientPlan | null {
   const organ = scan.organs.find((o) => o.organ === params.organ);
   if (!scan.usable || !organ || organ.nonEmptyRange === null || scan.ct.length === 0) return null;
+  if (scan.format === 'nifti') return null; // one file holds every slice: nothing to share out
   const { rows, columns } = scan;
   if (scan.ct.some((s) => s.rows !== rows || s.columns !== columns)) return null;
   if (organ.slices.some((m) => m.rows !== rows || m.columns !== columns)) return null;

@@ -1,10 +1,13 @@
 // One patient from dropped files to the cache: hash the inputs and look the patient up (lookup.ts; a
 // hit is served from the cache), read the CT and organ series, run the reference pipeline, write the
-// patient atomically (its record: patientRecord.ts).
+// patient atomically (its record: patientRecord.ts). A scan with no mask of the organ at all is
+// cached whole (every slice windowed and equalised) and marked without ground truth; a mask that is
+// there but unusable is still a failure naming it.
 // Runs inside a worker (and in Node for benchmarks); the main thread only sees progress.
 import type { SourceFile } from '../../common/types';
-import { loadPatientSeries } from '../../discovery/loadPatientSeries';
-import { preprocessPatient, type PipelineTiming } from '../../pipeline/preprocessPatient';
+import { loadCtSeries } from '../../discovery/loadPatientSeries';
+import type { PatientFiles } from '../../discovery/types';
+import { preprocessPatient, preprocessWholeScan, type PipelineTiming } from '../../pipeline/preprocessPatient';
 import type { PipelineParams } from '../../pipeline/params';
 import type { CachedPatient, Db } from '../../storage/schema';
 import { putPatient } from '../../storage/datasets';
@@ -17,6 +20,8 @@ import type { PreprocessOutcome, ProgressFn, StepTimes } from './types';
 
 export interface PreprocessJob {
   patient: string;
+  /** The patient's files as the scan grouped them; without them the drop is scanned for `patient`. */
+  files?: PatientFiles;
   sources: SourceFile[];
   params: PipelineParams;
   spacing: [number, number, number] | null;
@@ -43,19 +48,17 @@ export async function runPreprocessJob(db: Db | null, job: PreprocessJob, onProg
   }
 
   onProgress('read', 0.05);
-  const series = await loadPatientSeries(job.sources, job.patient, job.params.organ);
+  const series = await loadCtSeries(job.sources, job.files ?? job.patient, job.params.organ);
   times.readMs = lap();
   if (!series.ok) return { ok: false, problem: series.problem, times };
-  const { ct, masks } = series.value;
+  const { ct, masks, maskProblem, noMask } = series.value;
   if (ct.length === 0) return { ok: false, problem: { file: job.patient, message: 'no CT slices', severity: 'error' }, times };
+  if (!masks && !noMask) return { ok: false, problem: maskProblem ?? { file: job.patient, message: `no ${job.params.organ} mask`, severity: 'error' }, times };
 
   onProgress('process', 0.4);
   const timing: PipelineTiming = { windowMs: 0, claheMs: 0 };
-  const processed = preprocessPatient(
-    { patient: job.patient, width: ct[0].columns, height: ct[0].rows, ct, masks: masks.map((m) => m.pixels) },
-    job.params,
-    timing,
-  );
+  const input = { patient: job.patient, width: ct[0].columns, height: ct[0].rows, ct };
+  const processed = masks ? preprocessPatient({ ...input, masks: masks.map((m) => m.pixels) }, job.params, timing) : preprocessWholeScan(input, job.params, timing);
   lap();
   times.windowMs = timing.windowMs;
   times.claheMs = timing.claheMs;
@@ -71,6 +74,7 @@ export async function runPreprocessJob(db: Db | null, job: PreprocessJob, onProg
     spacing: job.spacing,
     sources: job.sources,
     bytes: p.images.length, // the masks' runs are added when stored
+    groundTruth: masks !== null,
   });
   onProgress('store', 0.9);
   if (db) {

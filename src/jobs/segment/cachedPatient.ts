@@ -1,38 +1,38 @@
-// The viewer's side of the job: a patient from the cache (its kept slices, already windowed and
-// CLAHE'd by preprocessing, and their truth) segmented whole. The probabilities are kept with the
-// patient so a threshold or "largest component" change only re-binarises; the metrics use the
-// cached spacing; the exports take their positions and UIDs from the original CT files when given.
-// Also the dataset-wide run behind the results table (nothing kept but the numbers).
+// The viewer's side of the job when only the cache is at hand: a cached patient's slices (already
+// windowed and CLAHE'd by preprocessing) and their truth, segmented — the kept slab of a patient with
+// ground truth (said so: scope 'slab'), or every slice of a scan cached without one (scope 'scan').
+// The exports take their positions and UIDs from the original CT files when given. Also the
+// dataset-wide run behind the results table (nothing kept but the numbers).
+// A model that says what input it needs (an ONNX model's sidecar) runs on cached slices only when the
+// dataset was preprocessed that way; otherwise it is refused, saying why.
 // No DOM: runs in the infer worker, reading IndexedDB through src/storage.
-import type * as tfl from '@tensorflow/tfjs-layers';
+import type { SegmentationModel } from '../../model/segmentationModel';
+import type { PipelineParams } from '../../pipeline/params';
 import type { MaskSettings } from '../../model/probabilityMask';
 import type { PatientMetrics } from '../../metrics/patientMetrics';
 import type { CachedPatient, Db } from '../../storage/schema';
 import { readPatientVolume } from '../../storage/readPatient';
-import type { DicomSlice } from '../../dicom/types';
-import { geometryFromSlices, geometryFromSpacing } from '../../export/geometry';
-import { maskAndMetrics, segmentVolume, type MaskResult } from './segmentVolume';
-import { montageOfMask, niftiOfMask, segOfMask, type SegOutcome } from './segmentationExports';
+import { maskAndMetrics, segmentVolume, type ReadyModel } from './segmentVolume';
+import type { Segmentation } from './segmentation';
 
-/** A model ready to run: the layers model and its square input size. */
-export interface ReadyModel {
-  model: tfl.LayersModel;
-  size: number;
-  /** Named in the exports (NIfTI description, SEG algorithm). */
-  name: string;
+export type { ReadyModel };
+
+/** Why cached slices (preprocessed with `params`) are not what the model takes, or null when they are. */
+export function cachedInputMismatch(model: SegmentationModel, params: PipelineParams, modelName: string): string | null {
+  const p = model.preprocessing;
+  if (!p) return null;
+  const cached = `W${params.windowWidth}/L${params.windowCenter}, CLAHE clip ${params.claheClipLimit} on ${params.claheTilesX}×${params.claheTilesY} tiles`;
+  if (!p.window) return `${modelName} takes HU (its sidecar's window is null); the cache holds windowed 8-bit slices (${cached}): segment the originals with \`npm run cli -- segment\``;
+  const clahe = p.clahe;
+  const same =
+    p.window.width === params.windowWidth &&
+    p.window.center === params.windowCenter &&
+    (clahe ? clahe.clipLimit === params.claheClipLimit && clahe.tiles[0] === params.claheTilesX && clahe.tiles[1] === params.claheTilesY : false);
+  if (same) return null;
+  const wants = `W${p.window.width}/L${p.window.center}, ${clahe ? `CLAHE clip ${clahe.clipLimit} on ${clahe.tiles[0]}×${clahe.tiles[1]} tiles` : 'no CLAHE'}`;
+  return `${modelName} takes slices windowed ${wants}; this dataset was preprocessed ${cached}: preprocess the patients with the model's settings, or segment the originals with \`npm run cli -- segment\``;
 }
 
-/** A segmented cached patient: what the mask, the metrics and the exports need. */
-export interface SegmentedPatient {
-  meta: CachedPatient;
-  /** Kept slices after window + CLAHE, and their 0/1 truth, kept × height × width. */
-  images: Uint8Array;
-  truth: Uint8Array;
-  /** Probabilities × 255, kept × height × width. */
-  probabilities: Uint8Array;
-  modelName: string;
-  msPerSlice: number;
-}
 
 /** One row of the results table. */
 export interface ResultRow {
@@ -49,19 +49,27 @@ export function cachedSpacing(meta: CachedPatient): [number, number, number] {
 
 const dimsOf = (meta: CachedPatient) => ({ width: meta.width, height: meta.height, slices: meta.kept });
 
-/** Runs the model over every kept slice of the cached patient. */
-export async function segmentCachedPatient(db: Db, meta: CachedPatient, ready: ReadyModel, onProgress?: (done: number, total: number) => void): Promise<SegmentedPatient> {
+/** Runs the model over every cached slice of the patient. */
+export async function segmentCachedPatient(db: Db, meta: CachedPatient, ready: ReadyModel, onProgress?: (done: number, total: number) => void): Promise<Segmentation> {
   const { images, masks } = await readPatientVolume(db, meta);
-  const { probabilities, msPerSlice } = await segmentVolume(ready.model, { ...dimsOf(meta), images }, { size: ready.size, onProgress });
-  return { meta, images, truth: masks, probabilities, modelName: ready.name, msPerSlice };
+  const { probabilities, msPerSlice } = await segmentVolume(ready.model, { ...dimsOf(meta), images }, { onProgress });
+  const withTruth = meta.groundTruth !== false;
+  return {
+    name: meta.name,
+    scope: withTruth ? 'slab' : 'scan',
+    ...dimsOf(meta),
+    spacing: cachedSpacing(meta),
+    images,
+    truth: withTruth ? masks : null,
+    probabilities,
+    slab: null,
+    ct: null,
+    modelName: ready.name,
+    msPerSlice,
+  };
 }
 
-/** The patient's mask at these settings and its metrics against the cached truth. */
-export function maskOfCached(p: SegmentedPatient, settings: MaskSettings): MaskResult {
-  return maskAndMetrics(p.probabilities, p.truth, dimsOf(p.meta), cachedSpacing(p.meta), settings);
-}
-
-/** Segments each patient in turn, keeping only its metrics. */
+/** Segments each patient in turn, keeping only its metrics (on its cached slices). */
 export async function segmentCachedPatients(
   db: Db,
   metas: CachedPatient[],
@@ -73,30 +81,10 @@ export async function segmentCachedPatients(
   for (const [i, meta] of metas.entries()) {
     onProgress?.(i, metas.length, meta.name);
     const { images, masks } = await readPatientVolume(db, meta);
-    const { probabilities } = await segmentVolume(ready.model, { ...dimsOf(meta), images }, { size: ready.size });
-    const { metrics } = maskAndMetrics(probabilities, masks, dimsOf(meta), cachedSpacing(meta), settings);
+    const { probabilities } = await segmentVolume(ready.model, { ...dimsOf(meta), images });
+    const { metrics } = maskAndMetrics(probabilities, meta.groundTruth === false ? null : masks, dimsOf(meta), cachedSpacing(meta), settings);
     rows.push({ patient: meta.name, patientKey: meta.key, slices: meta.kept, metrics });
   }
   onProgress?.(metas.length, metas.length, '');
   return rows;
-}
-
-/** NIfTI of the mask; positioned from the kept CT slices' headers, or (given why not) from the cached spacing only. */
-export function niftiOfCached(p: SegmentedPatient, settings: MaskSettings, ct: DicomSlice[] | string): { bytes: Uint8Array; positioned: boolean } {
-  const { meta } = p;
-  const geometry =
-    typeof ct === 'string' ? geometryFromSpacing(meta.width, meta.height, meta.kept, cachedSpacing(meta)) : geometryFromSlices(ct, 0, ct.length - 1, meta.spacing?.[2]);
-  return { bytes: niftiOfMask(maskOfCached(p, settings).mask, geometry, `LiverLab ${p.modelName}`), positioned: geometry.fromDicom };
-}
-
-/** DICOM SEG of the mask referencing the kept CT slices, or why it cannot be made. */
-export function segOfCached(p: SegmentedPatient, settings: MaskSettings, ct: DicomSlice[] | string): SegOutcome {
-  if (typeof ct === 'string') return { problem: `a DICOM SEG must reference the CT it segments: ${ct}. NIfTI export still works.` };
-  return segOfMask(maskOfCached(p, settings).mask, ct, { patientName: p.meta.name, algorithmName: p.modelName, sliceSpacing: p.meta.spacing?.[2] });
-}
-
-/** PNG montage of the cached slices with the prediction and the truth outline. */
-export function montageOfCached(p: SegmentedPatient, settings: MaskSettings): Uint8Array {
-  const { width, height } = p.meta;
-  return montageOfMask({ width, height, pixels: p.images, mask: maskOfCached(p, settings).mask, truth: p.truth });
 }

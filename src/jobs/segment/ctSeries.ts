@@ -5,7 +5,7 @@
 // InstanceNumber, else ImagePositionPatient, else file name, problems said), so a SEG references the
 // slices the preprocessing and the viewer counted — the CLI once had an ordering of its own.
 // Pure: no DOM, no Node APIs; runs in the infer worker and the CLI.
-import { loadCtSeries, type LoadOptions } from '../../discovery/loadPatientSeries';
+import { loadCtSeries, type LoadOptions, type PatientRef } from '../../discovery/loadPatientSeries';
 import type { DropSources } from '../../discovery/walkDrop';
 import { binarise } from '../../pipeline/binarise';
 import type { DicomSlice } from '../../dicom/types';
@@ -26,7 +26,7 @@ export interface CtToSegment {
  * `patient`'s CT series and, when `organ` is given and its mask can be read, the mask as 0/1 truth.
  * Fails only when no CT slice can be read.
  */
-export async function loadCtToSegment(sources: DropSources, patient: string, organ: string | null, opts: LoadOptions = {}): Promise<Result<CtToSegment>> {
+export async function loadCtToSegment(sources: DropSources, patient: PatientRef, organ: string | null, opts: LoadOptions = {}): Promise<Result<CtToSegment>> {
   const series = await loadCtSeries(sources, patient, organ, opts);
   if (!series.ok) return series;
   const { ct, masks, maskProblem, problems } = series.value;
@@ -47,10 +47,10 @@ export interface KeptRange {
   kept: number;
 }
 
-/** The kept CT slices' headers from the patient's original files, or why they cannot be had. */
-export async function keptCtSlices(sources: DropSources | null, patient: KeptRange): Promise<DicomSlice[] | string> {
+/** The kept CT slices' headers from the patient's original files (`files`: which are its CT), or why they cannot be had. */
+export async function keptCtSlices(sources: DropSources | null, patient: KeptRange, files?: PatientRef): Promise<DicomSlice[] | string> {
   if (!sources) return 'the original DICOM files of this patient are not loaded (drop them again)';
-  const series = await loadCtSeries(sources, patient.name, null);
+  const series = await loadCtSeries(sources, files ?? patient.name, null);
   if (!series.ok) return `${series.problem.file}: ${series.problem.message}`;
   const ct = series.value.ct.slice(patient.keptFrom, patient.keptTo + 1);
   if (ct.length !== patient.kept) return `the originals hold ${series.value.ct.length} slices; the cached patient keeps ${patient.kept} from ${patient.keptFrom}`;

@@ -3,16 +3,22 @@
 // probabilities at a threshold (optionally only the largest component) give the mask and its
 // metrics against the truth. Kept apart from where the slices come from (the cache, DICOM files)
 // and where the mask goes (the viewer, the exports).
-// Pure tfjs and typed arrays: no DOM, no IndexedDB; never chooses a backend.
-import type * as tfl from '@tensorflow/tfjs-layers';
+// The model is any SegmentationModel (a tfjs model trained here, or an ONNX model with its sidecar).
+// Pure: typed arrays; no DOM, no IndexedDB; never chooses a backend.
 import { predictProbabilities, type VolumeToSegment } from '../../model/inference';
+import type { SegmentationModel } from '../../model/segmentationModel';
 import { maskFromProbabilities, type MaskSettings } from '../../model/probabilityMask';
 import { patientMetrics, type PatientMetrics } from '../../metrics/patientMetrics';
 import type { Spacing } from '../../metrics/volumeMl';
 
+/** A model ready to run (a tfjs or an ONNX model; its input size is the model's). */
+export interface ReadyModel {
+  model: SegmentationModel;
+  /** Named in the exports (NIfTI description, SEG algorithm). */
+  name: string;
+}
+
 export interface SegmentOptions {
-  /** The model's square input size (slices are resized to it and the probabilities back). */
-  size: number;
   batchSize?: number;
   onProgress?: (done: number, total: number) => void;
 }
@@ -23,10 +29,10 @@ export interface SegmentedVolume {
   msPerSlice: number;
 }
 
-/** Every slice of `volume` through the model, timed. */
-export async function segmentVolume(model: tfl.LayersModel, volume: VolumeToSegment, options: SegmentOptions): Promise<SegmentedVolume> {
+/** Every slice of `volume` through the model (resized to its input size and back), timed. */
+export async function segmentVolume(model: SegmentationModel, volume: VolumeToSegment, options: SegmentOptions = {}): Promise<SegmentedVolume> {
   const t0 = performance.now();
-  const probabilities = await predictProbabilities(model, volume, { size: options.size, batchSize: options.batchSize ?? 4, onProgress: options.onProgress });
+  const probabilities = await predictProbabilities(model, volume, { batchSize: options.batchSize ?? 4, onProgress: options.onProgress });
   return { probabilities, msPerSlice: (performance.now() - t0) / volume.slices };
 }
 

@@ -1,5 +1,7 @@
 // A small SVG line chart for live training curves: a few series, auto-scaled axes, no library
-// (a charting package would outweigh the app's own UI for two polylines).
+// (a charting package would outweigh the app's own UI for two polylines). A screen reader hears the
+// chart's title and, as its description, each series' latest value and its best.
+import { useId } from 'react';
 
 export interface Series {
   name: string;
@@ -20,10 +22,12 @@ export function LineChart({ title, series, yRange, height = 160, xLabel }: { tit
   const sx = (x: number) => pad.l + ((x - x0) / (x1 - x0 || 1)) * (width - pad.l - pad.r);
   const sy = (y: number) => height - pad.b - ((y - y0) / (y1 - y0 || 1)) * (height - pad.t - pad.b);
   const ticks = [y0, (y0 + y1) / 2, y1];
+  const id = useId();
   return (
-    <figure className="chart" aria-label={title}>
-      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img">
-        <text x={pad.l} y={12} className="chart-title">
+    <figure className="chart" aria-labelledby={`${id}-title`}>
+      <svg viewBox={`0 0 ${width} ${height}`} width="100%" role="img" aria-labelledby={`${id}-title`} aria-describedby={`${id}-desc`}>
+        <desc id={`${id}-desc`}>{describeSeries(series, xLabel)}</desc>
+        <text x={pad.l} y={12} className="chart-title" id={`${id}-title`}>
           {title}
         </text>
         {ticks.map((t) => (
@@ -42,7 +46,7 @@ export function LineChart({ title, series, yRange, height = 160, xLabel }: { tit
             <polyline
               key={s.name}
               fill="none"
-              stroke={s.color}
+              style={{ stroke: s.color }}
               strokeWidth={1.6}
               strokeDasharray={s.dashed ? '4 3' : undefined}
               points={s.points.filter((p) => Number.isFinite(p[1])).map(([x, y]) => `${sx(x).toFixed(1)},${sy(Math.max(y0, Math.min(y1, y))).toFixed(1)}`).join(' ')}
@@ -59,4 +63,16 @@ export function LineChart({ title, series, yRange, height = 160, xLabel }: { tit
       </figcaption>
     </figure>
   );
+}
+
+/** "train loss: 0.512 at step 64 (lowest 0.498); …" — what the chart shows, in words. */
+function describeSeries(series: Series[], xLabel: string): string {
+  const parts = series.map((s) => {
+    const pts = s.points.filter((p) => Number.isFinite(p[1]));
+    if (pts.length === 0) return `${s.name}: no values yet`;
+    const [x, y] = pts[pts.length - 1];
+    const ys = pts.map((p) => p[1]);
+    return `${s.name}: ${y.toFixed(3)} at ${xLabel} ${x} (range ${Math.min(...ys).toFixed(3)} to ${Math.max(...ys).toFixed(3)})`;
+  });
+  return parts.join('; ');
 }

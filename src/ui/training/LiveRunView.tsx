@@ -3,7 +3,7 @@
 import { useTrainingStore, type LiveRun } from '../../state/trainingStore';
 import { describeFallback } from '../../model/backendFallback';
 import { formatBytes, formatSeconds } from '../format';
-import { LineChart } from './LineChart';
+import { RunCharts } from './RunCharts';
 
 const BACKEND_LABEL: Record<string, string> = { webgpu: 'WebGPU', webgl: 'WebGL', wasm: 'WASM', cpu: 'CPU' };
 
@@ -17,12 +17,14 @@ export function LiveRunView({ live }: { live: LiveRun }) {
   const recent = live.steps.slice(-20);
   const stepMs = recent.length ? recent.reduce((a, r) => a + r.ms, 0) / recent.length : null;
   const stepsDone = live.last ? live.last.step.step + 1 : 0;
+  // Steps of the epoch under way (all of them once it is done and validating); 0 before its first step.
+  const inEpoch = perEpoch !== null && live.last && live.last.step.epoch === epochNow ? stepsDone - epochNow * perEpoch : live.status === 'finished' ? (perEpoch ?? 1) : 0;
   const stepsLeft = perEpoch !== null ? s.epochs * perEpoch - stepsDone : null;
   const elapsed = (live.updatedAt - live.startedAt) / 1000;
   const stepsThisTab = perEpoch !== null ? stepsDone - live.startEpoch * perEpoch : 0;
   const eta = stepsLeft !== null && stepsThisTab > 0 ? (elapsed / stepsThisTab) * stepsLeft : null;
   return (
-    <div className="live-run" data-testid="live-run" data-status={live.status}>
+    <section className="live-run" data-testid="live-run" data-status={live.status} data-next-target="watch" tabIndex={-1} aria-label={`Training run ${live.name}`}>
       <div className="run-head">
         <span className="backend-badge" data-testid="backend" title={live.skipped.map((k) => `${BACKEND_LABEL[k.backend]}: ${k.reason}`).join('\n')}>
           {live.backend ? `Training on ${BACKEND_LABEL[live.backend]}` : 'choosing a backend…'}
@@ -42,6 +44,16 @@ export function LiveRunView({ live }: { live: LiveRun }) {
             <button onClick={stop}>Stop</button>
           </span>
         )}
+      </div>
+      <div className="run-progress">
+        <label>
+          <span className="muted">This epoch</span>
+          <progress data-testid="epoch-bar" aria-label={`Epoch ${Math.min(s.epochs, epochNow + 1)} of ${s.epochs}`} max={perEpoch ?? 1} value={inEpoch} />
+        </label>
+        <label>
+          <span className="muted">All epochs</span>
+          <progress data-testid="run-bar" aria-label="Training run progress" max={perEpoch !== null ? s.epochs * perEpoch : s.epochs} value={perEpoch !== null ? Math.min(stepsDone, s.epochs * perEpoch) : epochNow} />
+        </label>
       </div>
       {live.skipped.length > 0 && (
         <ul className="skipped" data-testid="skipped-backends">
@@ -74,23 +86,7 @@ export function LiveRunView({ live }: { live: LiveRun }) {
         <dt>best val Dice</dt>
         <dd data-testid="best-val-dice">{bestVal(live)}</dd>
       </dl>
-      <div className="charts">
-        <LineChart
-          title="Loss per step (−Dice)"
-          xLabel="step"
-          yRange={[-1, 0]}
-          series={[{ name: 'train loss', color: '#b5452b', points: live.steps.map((r) => [r.step, r.loss]) }]}
-        />
-        <LineChart
-          title="Dice per epoch"
-          xLabel="epoch"
-          yRange={[0, 1]}
-          series={[
-            { name: 'train (soft)', color: '#b5452b', points: live.history.map((h) => [h.epoch, h.dice]) },
-            { name: 'validation', color: '#2f6db5', points: live.history.map((h) => [h.epoch, h.valDice ?? NaN]) },
-          ]}
-        />
-      </div>
+      <RunCharts name={live.name} history={live.history} steps={live.steps} />
       {lastEpoch && Object.keys(lastEpoch.perPatientDice).length > 0 && (
         <table className="per-patient-dice" data-testid="val-dice-table">
           <thead>
@@ -109,7 +105,7 @@ export function LiveRunView({ live }: { live: LiveRun }) {
           </tbody>
         </table>
       )}
-    </div>
+    </section>
   );
 }
 

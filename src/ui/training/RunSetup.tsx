@@ -3,7 +3,7 @@
 import { useMemo, useState } from 'react';
 import { useCacheStore } from '../../state/cacheStore';
 import { useTrainingStore } from '../../state/trainingStore';
-import { defaultPatientSplit, checkPatientSplit } from '../../model/patientSplit';
+import { defaultPatientSplit, checkPatientSplit, patientsWithTruth } from '../../model/patientSplit';
 import { PRESETS, checkTrainerSettings, type PresetName } from '../../model/presets';
 import { consecutiveSeeds } from '../../model/seedRepeats';
 import type { TrainerSettings } from '../../model/trainer';
@@ -11,6 +11,7 @@ import type { BackendName } from '../../model/backends';
 import type { CachedDataset } from '../../storage/schema';
 import { AugmentPreview } from './AugmentPreview';
 import { SettingsFields } from './SettingsFields';
+import { shortName } from '../format';
 
 type Side = 'train' | 'val' | 'skip';
 
@@ -24,14 +25,16 @@ export function RunSetup() {
 
 function SetupForDataset({ dataset, datasets, onDataset }: { dataset: CachedDataset; datasets: CachedDataset[]; onDataset: (id: string) => void }) {
   const { start, startRepeat, backendChoice, setBackendChoice, error } = useTrainingStore();
-  const initial = useMemo(() => defaultPatientSplit(dataset.patientNames), [dataset]);
+  const trainable = useMemo(() => patientsWithTruth(dataset), [dataset]);
+  const withoutTruth = dataset.patientNames.filter((n) => !trainable.some((p) => p.name === n));
+  const initial = useMemo(() => defaultPatientSplit(trainable.map((p) => p.name)), [trainable]);
   const [sides, setSides] = useState<Record<string, Side>>(() =>
-    Object.fromEntries(dataset.patientNames.map((n) => [n, initial.val.includes(n) ? 'val' : 'train'])),
+    Object.fromEntries(trainable.map(({ name: n }) => [n, initial.val.includes(n) ? 'val' : 'train'])),
   );
   const [preset, setPreset] = useState<PresetName>('laptop');
   const [settings, setSettings] = useState<TrainerSettings>(() => structuredClone(PRESETS.laptop.settings));
   const [name, setName] = useState('');
-  const pick = (side: Side) => dataset.patientNames.flatMap((n, i) => (sides[n] === side ? [{ key: dataset.patientKeys[i], name: n }] : []));
+  const pick = (side: Side) => trainable.filter((p) => sides[p.name] === side);
   const train = pick('train');
   const val = pick('val');
   const problem = checkPatientSplit({ train: train.map((p) => p.name), val: val.map((p) => p.name) }) ?? checkTrainerSettings(settings);
@@ -43,10 +46,10 @@ function SetupForDataset({ dataset, datasets, onDataset }: { dataset: CachedData
       <div className="settings">
         <label>
           Dataset
-          <select value={dataset.id} onChange={(e) => onDataset(e.target.value)}>
+          <select value={dataset.id} title={dataset.name} data-next-target="train" onChange={(e) => onDataset(e.target.value)}>
             {datasets.map((d) => (
-              <option key={d.id} value={d.id}>
-                {d.name}
+              <option key={d.id} value={d.id} title={d.name}>
+                {shortName(d.name)}
               </option>
             ))}
           </select>
@@ -80,7 +83,7 @@ function SetupForDataset({ dataset, datasets, onDataset }: { dataset: CachedData
         </label>
         <label>
           Run name
-          <input value={name} placeholder={`${dataset.name} · ${PRESETS[preset].label}`} onChange={(e) => setName(e.target.value)} />
+          <input className="run-name" value={name} placeholder={shortName(`${dataset.name} · ${PRESETS[preset].label}`)} title={`${dataset.name} · ${PRESETS[preset].label}`} onChange={(e) => setName(e.target.value)} />
         </label>
       </div>
       <p className="muted">{PRESETS[preset].note}</p>
@@ -89,7 +92,7 @@ function SetupForDataset({ dataset, datasets, onDataset }: { dataset: CachedData
         <legend>
           Patients — split by patient ({initial.reason})
         </legend>
-        {dataset.patientNames.map((n) => (
+        {trainable.map(({ name: n }) => (
           <label key={n} className="split-row" data-patient={n}>
             <span>{n}</span>
             <select aria-label={`${n} role`} value={sides[n]} onChange={(e) => setSides({ ...sides, [n]: e.target.value as Side })}>
@@ -99,6 +102,7 @@ function SetupForDataset({ dataset, datasets, onDataset }: { dataset: CachedData
             </select>
           </label>
         ))}
+        {withoutTruth.length > 0 && <p className="muted">No ground truth, so not trained or validated on: {withoutTruth.join(', ')}</p>}
       </fieldset>
       <AugmentPreview dataset={dataset} settings={settings} />
       {(problem || error) && (

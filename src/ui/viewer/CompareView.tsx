@@ -7,6 +7,7 @@ import { createViewer, linkViewers, type ViewerHandle } from '../../viewer';
 import { useViewerStore } from '../../state/viewerStore';
 import { useSegmentStore } from '../../state/segmentStore';
 import { useCompareStore } from '../../state/compareStore';
+import { shortName } from '../format';
 
 const dice = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(3));
 
@@ -16,7 +17,8 @@ export function CompareView() {
   const overlays = useViewerStore((s) => s.overlays);
   const models = useSegmentStore((s) => s.models);
   const modelA = useSegmentStore((s) => s.models.find((m) => m.id === s.modelId)?.name ?? null);
-  const metricsA = useSegmentStore((s) => (s.target ? s.metrics : null));
+  // Model B runs on the cached slab: A is compared on the same slices (its kept-slab figures when it segmented the whole scan).
+  const metricsA = useSegmentStore((s) => (!s.target ? null : s.target.scope === 'scan' && s.slabMetrics ? s.slabMetrics : s.metrics));
   const { modelId, status, progress, error, mask, metrics } = useCompareStore();
   const left = useRef<HTMLDivElement>(null);
   const right = useRef<HTMLDivElement>(null);
@@ -70,7 +72,7 @@ export function CompareView() {
     <div className="compare-grid" data-testid="compare-view">
       <div className="compare-side">
         <p className="muted">
-          A: {modelA ?? 'no model'} — Dice <strong data-testid="compare-dice-a">{dice(metricsA?.dice)}</strong>
+          A: <span title={modelA ?? undefined}>{modelA ? shortName(modelA) : 'no model'}</span> — Dice <strong data-testid="compare-dice-a">{dice(metricsA?.dice)}</strong>
           {!prediction && ' (segment this patient first)'}
         </p>
         <div ref={left} className="viewer-viewport" data-testid="compare-viewport-a" />
@@ -80,8 +82,8 @@ export function CompareView() {
           <select aria-label="Second model" value={modelId ?? ''} onChange={(e) => chooseModel(e.target.value)}>
             <option value="">Second model…</option>
             {models.map((m) => (
-              <option key={m.id} value={m.id}>
-                {m.name} ({m.size}²)
+              <option key={m.id} value={m.id} title={`${m.name} (${m.size}²)`}>
+                {shortName(m.name)}
               </option>
             ))}
           </select>
@@ -91,7 +93,12 @@ export function CompareView() {
         </div>
         <p className="muted">
           B: Dice <strong data-testid="compare-dice-b">{dice(metrics?.dice)}</strong>
-          {progress && ` — ${progress.done} / ${progress.total} slices`}
+          {progress && (
+            <>
+              {' '}
+              <progress aria-label="Segmenting with model B" max={progress.total} value={progress.done} /> {progress.done} / {progress.total} slices
+            </>
+          )}
         </p>
         {error && <p className="error">{error}</p>}
         <div ref={right} className="viewer-viewport" data-testid="compare-viewport-b" />

@@ -1,14 +1,17 @@
 // Overlay switches: ground truth, prediction and difference, each with visibility, opacity and
-// fill/outline, and a colour legend. The prediction comes from 'Segment this patient'.
+// fill/outline, and a colour legend (an outlined swatch when drawn as an outline). The prediction
+// comes from 'Segment this patient'; the truth is outlined from the start, so the prediction can be
+// filled over it. Keys: G, P and D (the difference view, which hides the other two while it is on).
 import type { OverlayKind } from '../../viewer';
 import { useViewerStore } from '../../state/viewerStore';
 
-const ROWS: { kind: OverlayKind; label: string; legend: [string, string][] }[] = [
-  { kind: 'truth', label: 'Ground truth', legend: [['#00dc5a', 'liver']] },
-  { kind: 'prediction', label: 'Prediction', legend: [['#ff7800', 'liver']] },
+const ROWS: { kind: OverlayKind; label: string; key: string; legend: [string, string][] }[] = [
+  { kind: 'truth', label: 'Ground truth', key: 'G', legend: [['#00dc5a', 'liver (expert)']] },
+  { kind: 'prediction', label: 'Prediction', key: 'P', legend: [['#ff7800', 'liver (model)']] },
   {
     kind: 'difference',
     label: 'Difference',
+    key: 'D',
     legend: [
       ['#ffe600', 'true positive'],
       ['#e61e1e', 'false positive'],
@@ -25,12 +28,12 @@ export function OverlayControls() {
   return (
     <fieldset className="overlay-controls">
       <legend>Overlays</legend>
-      {ROWS.map(({ kind, label, legend }) => {
+      {ROWS.map(({ kind, label, key, legend }) => {
         const style = overlays[kind];
         const available = kind === 'truth' ? hasTruth : hasPrediction && (kind === 'prediction' || hasTruth);
         return (
-          <div key={kind} className="overlay-row" data-testid={`overlay-${kind}`}>
-            <label>
+          <div key={kind} className="overlay-row" data-testid={`overlay-${kind}`} data-visible={style.visible} data-outline={style.outline}>
+            <label title={`${label} on / off (${key})`}>
               <input type="checkbox" checked={style.visible} disabled={!available} onChange={(e) => setOverlay(kind, { visible: e.target.checked })} />
               {label}
             </label>
@@ -54,7 +57,7 @@ export function OverlayControls() {
             <span className="legend">
               {legend.map(([colour, text]) => (
                 <span key={text}>
-                  <i style={{ background: colour }} /> {text}
+                  <i className={style.outline ? 'outlined' : undefined} style={{ background: colour, color: colour }} /> {text}
                 </span>
               ))}
             </span>

@@ -5,6 +5,7 @@ import { useIngestStore } from '../../state/ingestStore';
 import { useViewerStore, type VolumeSource } from '../../state/viewerStore';
 import { hasOriginalFiles } from '../../state/currentPatient';
 import { showPatient } from '../../state/showPatient';
+import { shortName } from '../format';
 
 export function PatientPicker() {
   const datasets = useCacheStore((s) => s.datasets);
@@ -18,21 +19,22 @@ export function PatientPicker() {
     <div className="patient-picker">
       <label>
         Dataset
-        <select aria-label="Dataset" value={dataset.id} onChange={(e) => void showPatient(e.target.value, null)}>
+        <select aria-label="Dataset" value={dataset.id} title={dataset.name} onChange={(e) => void showPatient(e.target.value, null)}>
           {datasets.map((d) => (
-            <option key={d.id} value={d.id}>
-              {d.name}
+            <option key={d.id} value={d.id} title={d.name}>
+              {shortName(d.name)}
             </option>
           ))}
         </select>
       </label>
       <label>
         Patient
-        <select aria-label="Patient" value={patientKey ?? ''} onChange={(e) => void showPatient(dataset.id, e.target.value || null, 'cache')}>
+        <select aria-label="Patient" data-next-target="view" value={patientKey ?? ''} onChange={(e) => void showPatient(dataset.id, e.target.value || null, 'cache')}>
           <option value="">Choose a patient…</option>
           {dataset.patientKeys.map((key, i) => (
             <option key={key} value={key}>
               {dataset.patientNames[i]}
+              {dataset.withoutTruth?.includes(key) ? ' (no ground truth)' : ''}
             </option>
           ))}
         </select>
@@ -40,9 +42,11 @@ export function PatientPicker() {
       <label>
         Images
         <select aria-label="Images" value={source} disabled={!patientKey} onChange={(e) => void showPatient(dataset.id, patientKey, e.target.value as VolumeSource)}>
-          <option value="cache">Cached (windowed + CLAHE, kept slices)</option>
-          <option value="files" disabled={!originalsLoaded}>
-            Original files (HU, all slices){originalsLoaded ? '' : ' — drop them to enable'}
+          <option value="cache" title="windowed + CLAHE, the kept slices">
+            Cached (windowed + CLAHE)
+          </option>
+          <option value="files" disabled={!originalsLoaded} title={originalsLoaded ? 'HU, every slice' : 'drop the original files again to enable'}>
+            Original files (HU){originalsLoaded ? '' : ' — drop to enable'}
           </option>
         </select>
       </label>

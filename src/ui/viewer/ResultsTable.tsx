@@ -3,7 +3,9 @@
 // Layout only; numbers come from the segment store.
 import { useCacheStore } from '../../state/cacheStore';
 import { sortedResults, useSegmentStore, type ResultColumn } from '../../state/segmentStore';
+import type { ResultRow } from '../../workers/infer.worker';
 import { useViewerStore } from '../../state/viewerStore';
+import { ShortName } from '../ShortName';
 
 const COLUMNS: { id: ResultColumn; label: string; digits: number }[] = [
   { id: 'patient', label: 'Patient', digits: 0 },
@@ -21,6 +23,7 @@ export function ResultsTable() {
   const results = useSegmentStore((s) => s.results);
   const status = useSegmentStore((s) => s.resultsStatus);
   const progress = useSegmentStore((s) => s.resultsProgress);
+  const count = useSegmentStore((s) => s.resultsCount);
   const sort = useSegmentStore((s) => s.sort);
   const hasModel = useSegmentStore((s) => s.modelId !== null);
   const { segmentAll, sortBy, exportCsv } = useSegmentStore.getState();
@@ -30,7 +33,9 @@ export function ResultsTable() {
   return (
     <section className="results" aria-label="Results">
       <div className="panel-head">
-        <h3>Results on {dataset.name}</h3>
+        <h3>
+          Results on <ShortName name={dataset.name} />
+        </h3>
         <div className="row-actions">
           <button type="button" disabled={!hasModel || status === 'running'} onClick={() => void segmentAll(dataset.id)}>
             Segment all
@@ -40,7 +45,12 @@ export function ResultsTable() {
           </button>
         </div>
       </div>
-      {progress && <p className="muted" data-testid="results-progress">{progress}</p>}
+      {progress && (
+        <p className="muted busy" data-testid="results-progress">
+          {status === 'running' && <progress aria-label="Segmenting every patient" max={count?.total ?? undefined} value={count ? count.done : undefined} />}
+          {progress}
+        </p>
+      )}
       {rows.length > 0 && (
         <table className="datasets results-table" data-testid="results-table">
           <thead>
@@ -65,8 +75,31 @@ export function ResultsTable() {
               </tr>
             ))}
           </tbody>
+          <tfoot>
+            <MeanRow rows={rows} />
+          </tfoot>
         </table>
       )}
     </section>
+  );
+}
+
+/** The mean of each column over the patients that have a value (a metric without ground truth is left out). */
+function MeanRow({ rows }: { rows: ResultRow[] }) {
+  return (
+    <tr data-testid="result-mean">
+      {COLUMNS.map((c) => {
+        if (c.id === 'patient')
+          return (
+            <th key={c.id} scope="row">
+              Mean of {rows.length}
+            </th>
+          );
+        const id = c.id;
+        const values = rows.map((r) => (id === 'slices' ? r.slices : r.metrics[id])).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+        const mean = values.length ? values.reduce((a, v) => a + v, 0) / values.length : null;
+        return <td key={c.id}>{mean === null ? '—' : mean.toFixed(c.digits === 0 ? 1 : c.digits)}</td>;
+      })}
+    </tr>
   );
 }

@@ -17,6 +17,7 @@ import { ResultsTable } from './ResultsTable';
 import { HelpPanel } from './HelpPanel';
 import { OpenSegmentation } from './OpenSegmentation';
 import { CompareView } from './CompareView';
+import { MeasurementsPanel } from './MeasurementsPanel';
 import './viewer.css';
 
 export function ViewerPanel() {
@@ -48,6 +49,7 @@ export function ViewerPanel() {
             <SegmentPanel />
             <MetricsPanel />
             <OverlayControls />
+            <MeasurementsPanel />
             <OpenSegmentation />
             <HelpPanel />
           </div>
