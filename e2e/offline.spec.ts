@@ -81,7 +81,7 @@ test('after one visit online the app loads and works offline: demo, preprocess, 
 
   await page.getByRole('tab', { name: 'View' }).click();
   const viewer = page.getByRole('region', { name: 'Viewer' });
-  await viewer.getByLabel('Patient').selectOption({ label: 'Phantom.3' });
+  await viewer.getByLabel('Patient', { exact: true }).selectOption({ label: 'Phantom.3' });
   await expect(viewer.getByTestId('viewer-viewport').locator('canvas').first()).toBeVisible();
   await expect(viewer.getByLabel('Model')).not.toHaveValue('');
   await viewer.getByRole('button', { name: 'Segment this patient' }).click();

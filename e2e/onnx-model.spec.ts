@@ -58,7 +58,7 @@ test('an ONNX model trained in PyTorch segments 3Dircadb1.1 in the app with PyTo
 
   await page.getByRole('tab', { name: 'View' }).click();
   const viewer = page.getByRole('region', { name: 'Viewer' });
-  await viewer.getByLabel('Patient').selectOption({ label: '3Dircadb1.1' });
+  await viewer.getByLabel('Patient', { exact: true }).selectOption({ label: '3Dircadb1.1' });
   await expect(viewer.getByLabel('Model')).toContainText('model (64², imported ONNX)');
   await viewer.getByLabel('Model').selectOption({ label: 'model (64², imported ONNX)' });
   // The cached slices (the kept slab), which PyTorch's diceKept is measured on; the whole scan: own-scans.spec.

@@ -168,7 +168,7 @@ test('the whole journey with a real patient (ingest, preprocess, train, segment,
   // Segment the real patient and export the result: NIfTI, DICOM SEG (referencing its CT), PNG.
   await page.getByRole('tab', { name: 'View' }).click();
   const viewer = page.getByRole('region', { name: 'Viewer' });
-  await viewer.getByLabel('Patient').selectOption({ label: '3Dircadb1.17' });
+  await viewer.getByLabel('Patient', { exact: true }).selectOption({ label: '3Dircadb1.17' });
   await expect(viewer.getByTestId('viewer-viewport').locator('canvas').first()).toBeVisible();
   await expect(viewer.getByLabel('Model')).not.toHaveValue('');
   await viewer.getByRole('button', { name: 'Segment this patient' }).click();

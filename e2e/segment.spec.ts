@@ -56,7 +56,7 @@ test('segments Phantom.3 with a model trained here: overlay on the mask, live th
   await page.getByRole('tab', { name: 'View' }).click();
   const viewer = page.getByRole('region', { name: 'Viewer' });
   const viewport = viewer.getByTestId('viewer-viewport');
-  await viewer.getByLabel('Patient').selectOption({ label: 'Phantom.3' });
+  await viewer.getByLabel('Patient', { exact: true }).selectOption({ label: 'Phantom.3' });
   await expect(viewport.locator('canvas').first()).toBeVisible();
   await expect(viewer.getByLabel('Model')).not.toHaveValue('');
   await expect(viewer.getByText('No prediction yet')).toBeVisible();

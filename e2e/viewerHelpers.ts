@@ -124,7 +124,7 @@ export async function openDemoPatient(page: Page, name: string): Promise<{ viewe
   const viewer = page.getByRole('region', { name: 'Viewer' });
   const viewport = viewer.getByTestId('viewer-viewport');
   const t0 = Date.now();
-  await viewer.getByLabel('Patient').selectOption({ label: name });
+  await viewer.getByLabel('Patient', { exact: true }).selectOption({ label: name });
   await expect(viewport.locator('canvas').first()).toBeVisible();
   await expect.poll(async () => litFraction(await canvasPixels(viewport)), { timeout: 30_000 }).toBeGreaterThan(0.1);
   return { viewer, viewport, firstImageMs: Date.now() - t0 };

@@ -51,8 +51,9 @@ test('3Dircadb1.17 by keyboard: the step bar leads from data to training, Clear 
   await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 120_000 });
   await expect(stepState(page, 'data')).toHaveAttribute('data-state', 'done');
   await expect(page.getByTestId('step-data-status')).toHaveText('1 dataset cached');
-  await expect(page.getByTestId('step-train-status')).toHaveText('no model yet');
-  await expect(page.getByTestId('next-action')).toHaveText('Next: Train a model');
+  // The starter model ships with the app: the next step is to open the patient, training can come later.
+  await expect(page.getByTestId('step-train-status')).toHaveText('only the starter model');
+  await expect(page.getByTestId('next-action')).toHaveText('Next: Open a patient in the viewer');
   await expect(page.getByTestId('dataset-training')).toHaveText('not trained yet');
 
   // "Choose files or zips…" too.
@@ -76,13 +77,11 @@ test('3Dircadb1.17 by keyboard: the step bar leads from data to training, Clear 
   await expect(page.getByTestId('preprocess-patient')).toHaveCount(0);
   await expect(page.getByTestId('preprocess-run')).toHaveCount(0);
   await expect(page.getByTestId('dataset-row')).toHaveCount(1);
-  await expect(page.getByTestId('next-action')).toHaveText('Next: Train a model');
+  await expect(page.getByTestId('next-action')).toHaveText('Next: Open a patient in the viewer');
 
-  // Next: the Train tab, the run set-up's first field focused (one patient: nothing to validate on, and it says so);
-  // "Import model…" reached with Tab.
-  await page.getByTestId('next-action').click();
+  // The Train tab (one patient: nothing to validate on, and it says so); "Import model…" reached with Tab.
+  await page.getByRole('tab', { name: 'Train' }).click();
   await expect(page.getByRole('tab', { name: 'Train' })).toHaveAttribute('aria-selected', 'true');
-  await expect(page.getByLabel('Dataset')).toBeFocused();
   await expect(page.getByRole('alert')).toContainText('no validation patient');
   await tabTo(page, 'Import model…');
   const models = page.waitForEvent('filechooser');
@@ -96,7 +95,7 @@ test('3Dircadb1.17 by keyboard: the step bar leads from data to training, Clear 
   await expectAccessible(page, 'Train (set-up), light');
 
   await page.getByRole('tab', { name: 'View' }).click();
-  await page.getByRole('region', { name: 'Viewer' }).getByLabel('Patient').selectOption({ label: '3Dircadb1.17' });
+  await page.getByRole('region', { name: 'Viewer' }).getByLabel('Patient', { exact: true }).selectOption({ label: '3Dircadb1.17' });
   await expect(page.getByTestId('viewer-canvas-host')).toHaveAttribute('data-rendered-slice', /\d+/, { timeout: 30_000 });
   await expect(page.getByTestId('step-view-status')).toHaveText('3Dircadb1.17 open');
   await expectAccessible(page, 'View (3Dircadb1.17 open), light');

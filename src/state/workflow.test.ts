@@ -11,6 +11,7 @@ const start: WorkflowFacts = {
   training: null,
   runs: 0,
   models: 0,
+  starterModel: false,
   viewer: { patient: null, segmented: false, dice: null, segmenting: false },
   results: 0,
 };
@@ -54,6 +55,14 @@ describe('workflow', () => {
 
   it('a run that failed before its first epoch leaves no model: training is still to do', () => {
     expect(summary({ ...start, datasets: 1, runs: 1 })[1]).toBe('Train: todo, 1 run, no model yet');
+  });
+
+  it('with the starter model stored, a cached patient can be opened and segmented before any training', () => {
+    const f = { ...start, datasets: 1, starterModel: true };
+    expect(summary(f)[1]).toBe('Train: todo, only the starter model');
+    expect(nextAction(f)).toEqual({ kind: 'view', label: 'Open a patient in the viewer', tab: 'view' });
+    expect(summary({ ...f, runs: 2 })[1]).toBe('Train: todo, 2 runs, only the starter model');
+    expect(summary({ ...f, runs: 1, models: 1 })[1]).toBe('Train: done, 1 model · 1 run');
   });
 
   it('patients dropped after a dataset was cached are offered for caching first', () => {

@@ -13,7 +13,10 @@ export interface WorkflowFacts {
   /** The run training in this tab; null when none. */
   training: { epoch: number; epochs: number; paused: boolean } | null;
   runs: number;
+  /** Models trained or imported by the user (the starter model is not counted here). */
   models: number;
+  /** Whether the starter model the app ships is stored: with it a patient can be segmented before any training. */
+  starterModel: boolean;
   /** The patient open in the viewer, whether a model has segmented it, and its Dice. */
   viewer: { patient: string | null; segmented: boolean; dice: number | null; segmenting: boolean };
   /** Rows of the dataset-wide results table. */
@@ -58,7 +61,8 @@ function trainStep(f: WorkflowFacts): WorkflowStep {
   if (f.training) return { ...base, state: 'working', status: `${f.training.paused ? 'paused at' : 'training'} epoch ${f.training.epoch} / ${f.training.epochs}` };
   if (f.models > 0) return { ...base, state: 'done', status: `${plural(f.models, 'model')} · ${plural(f.runs, 'run')}` };
   if (f.datasets === 0) return { ...base, state: 'todo', status: 'needs a cached dataset' };
-  return { ...base, state: 'todo', status: f.runs > 0 ? `${plural(f.runs, 'run')}, no model yet` : 'no model yet' };
+  const none = f.starterModel ? 'only the starter model' : 'no model yet';
+  return { ...base, state: 'todo', status: f.runs > 0 ? `${plural(f.runs, 'run')}, ${none}` : none };
 }
 
 function viewStep(f: WorkflowFacts): WorkflowStep {
@@ -77,7 +81,7 @@ export function nextAction(f: WorkflowFacts): NextAction | null {
   if (f.uncachedPatients > 0) return { kind: 'preprocess', label: `Preprocess the ${plural(f.uncachedPatients, 'listed patient')}`, tab: 'data' };
   if (f.datasets === 0) return { kind: 'load', label: 'Load data', tab: 'data' };
   if (f.training) return { kind: 'watch', label: 'Watch the training run', tab: 'train' };
-  if (f.models === 0) return { kind: 'train', label: 'Train a model', tab: 'train' };
+  if (f.models === 0 && !f.starterModel) return { kind: 'train', label: 'Train a model', tab: 'train' };
   if (!f.viewer.patient) return { kind: 'view', label: 'Open a patient in the viewer', tab: 'view' };
   if (f.viewer.segmenting) return null;
   if (!f.viewer.segmented) return { kind: 'segment', label: `Segment ${f.viewer.patient}`, tab: 'view' };

@@ -68,7 +68,8 @@ function useWorkflowFacts(): WorkflowFacts {
   const datasets = useCacheStore((s) => s.datasets.length);
   const live = useTrainingStore((s) => s.live);
   const runs = useTrainingStore((s) => s.runs.length);
-  const models = useTrainingStore((s) => s.models.length);
+  const models = useTrainingStore((s) => s.models.filter((m) => m.source !== 'starter').length);
+  const starterModel = useTrainingStore((s) => s.models.some((m) => m.source === 'starter'));
   const datasetId = useViewerStore((s) => s.datasetId);
   const patientKey = useViewerStore((s) => s.patientKey);
   const target = useSegmentStore((s) => s.target);
@@ -89,6 +90,7 @@ function useWorkflowFacts(): WorkflowFacts {
     training: active ? { epoch: live.history.at(-1)?.epoch ?? 0, epochs: live.settings.epochs, paused: live.status === 'paused' } : null,
     runs,
     models,
+    starterModel,
     viewer: { patient: shown?.name ?? null, segmented, dice: segmented ? dice : null, segmenting },
     results,
   };

@@ -29,15 +29,28 @@ export function formatSeconds(s: number): string {
 /**
  * A generated name made short enough for a dropdown or a table cell, keeping what tells names apart:
  * "3Dircadb1.1 … 3Dircadb1.17 (2 patients) · Laptop (best, epoch 16)" → "3Dircadb1.1–17 (2) · Laptop (best ep 16)";
- * anything still over `max` characters loses its middle ("…"). Show the full name on hover (title).
+ * anything still over `max` characters loses the end of its first part (the dataset), keeping the preset, seed
+ * and epoch that tell a run's models apart, or else its middle ("…"). Show the full name on hover (title).
  */
 export function shortName(name: string, max = 44): string {
   const short = name
     .replace(/(\S+) … (\S+) \((\d+) patients\)/g, (_, first: string, last: string, n: string) => `${first}–${afterSharedPrefix(first, last)} (${n})`)
     .replace(/\(best, epoch (\d+)\)/g, '(best ep $1)');
   if (short.length <= max) return short;
+  // A generated name's later parts (preset, seed, epoch) are what tell a run's models apart: cut the
+  // dataset part first, as long as a readable start of it stays.
+  const parts = short.split(' · ');
+  if (parts.length > 1) {
+    const tail = ` · ${parts.slice(1).join(' · ')}`;
+    const room = max - tail.length - 1;
+    if (room >= 8) return `${parts[0].slice(0, room).trimEnd()}…${tail}`;
+  }
+  return cutMiddle(short, max);
+}
+
+function cutMiddle(text: string, max: number): string {
   const head = Math.ceil((max - 1) * 0.6);
-  return `${short.slice(0, head)}…${short.slice(short.length - (max - 1 - head))}`;
+  return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
 }
 
 /** `last` without the dot-separated parts it shares with `first` ("3Dircadb1.17" after "3Dircadb1.1": "17"). */
