@@ -4,7 +4,7 @@
 // 512² resized to the model's input, ms per slice.
 import { openOnnxModel } from '../../src/model/onnxModel';
 import type { OnnxSidecar } from '../../src/model/onnxSidecar';
-import { predictProbabilities } from '../../src/model/inference';
+import { timeSegmentation } from '../bench-shared/timeSegmentation';
 import { onnxWebRuntime } from '../../src/workers/onnxRuntimeWeb';
 
 export interface OnnxBenchRequest {
@@ -26,18 +26,9 @@ self.onmessage = async (e: MessageEvent<OnnxBenchRequest>) => {
     const opened = await openOnnxModel(runtime, bytes, sidecar, { model: 'model.onnx', sidecar: 'model.liverlab.json' }, [provider]);
     if (!opened.ok) return post({ skipped: opened.problem.message });
     const model = opened.value;
-    const side = 512;
-    let s = 5;
-    const images = Uint8Array.from({ length: side * side * slices }, () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24) & 255);
-    const stack = (n: number) => ({ width: side, height: side, slices: n, images: images.subarray(0, side * side * n) });
-    let t0 = performance.now();
-    await predictProbabilities(model, stack(4), { batchSize: 4 });
-    const warmUpMs = performance.now() - t0;
-    t0 = performance.now();
-    await predictProbabilities(model, stack(slices), { batchSize: 4 });
-    const msPerSlice = (performance.now() - t0) / slices;
+    const timing = await timeSegmentation(model, 512, slices);
     model.dispose();
-    post({ provider, warmUpMs, msPerSlice, slices });
+    post({ provider, ...timing });
   } catch (error) {
     post({ skipped: `failed: ${error instanceof Error ? error.message : String(error)}` });
   }

@@ -5,7 +5,7 @@
 // slices; ms per slice after one warm-up batch (shader compiles and WASM start-up apart).
 import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend, setWasmPaths, setWasmThreads, type BackendName } from '../../src/model/backends';
-import { predictProbabilities } from '../../src/model/inference';
+import { timeSegmentation } from '../bench-shared/timeSegmentation';
 import { unet } from '../../src/model/unet';
 import { tfjsSegmentationModel } from '../../src/model/segmentationModel';
 import { TFJS_WASM_PATHS } from '../../src/workers/wasmAssets';
@@ -33,17 +33,9 @@ self.onmessage = async (e: MessageEvent<InferBenchRequest>) => {
     const choice = await chooseBackend(backend);
     if (choice.backend !== backend) return post({ skipped: choice.skipped.find((s) => s.backend === backend)?.reason ?? `${backend} unavailable` });
     const model = tfjsSegmentationModel(unet({ baseFilters, size, seed: 1 }), size);
-    let s = 5;
-    const images = Uint8Array.from({ length: slice * slice * slices }, () => ((s = (s * 1103515245 + 12345) >>> 0) >>> 24) & 255);
-    const stack = (n: number) => ({ width: slice, height: slice, slices: n, images: images.subarray(0, slice * slice * n) });
-    let t0 = performance.now();
-    await predictProbabilities(model, stack(4), { batchSize: 4 });
-    const warmUpMs = performance.now() - t0;
-    t0 = performance.now();
-    await predictProbabilities(model, stack(slices), { batchSize: 4 });
-    const msPerSlice = (performance.now() - t0) / slices;
+    const timing = await timeSegmentation(model, slice, slices);
     model.dispose();
-    post({ backend, warmUpMs, msPerSlice, slices, numTensorsAfter: tf.memory().numTensors });
+    post({ backend, ...timing, numTensorsAfter: tf.memory().numTensors });
   } catch (error) {
     post({ skipped: `failed: ${error instanceof Error ? error.message : String(error)}` });
   }

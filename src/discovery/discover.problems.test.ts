@@ -7,14 +7,13 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generatePhantomPatient, type PhantomPatient } from '../phantom/phantom';
 import type { ScanResult } from './index';
-import { readSlice } from '../dicom/parse';
 import type { PatientScan } from './types';
-import { writeDicom, type DicomImageSpec, type DicomWriteOptions } from '../dicom/write';
 import { tempFolderPerFile } from '../test-support/tempFolder';
 import {
   expectPhantomPatient,
   officialZips,
   phantom,
+  rewriteSlice,
   scanFolder,
   SLICES,
   writeFiles,
@@ -24,33 +23,7 @@ import {
 
 const drops = tempFolderPerFile('liverlab-discover-');
 
-/** A spec that writes `slice` again (with `changes`): for duplicates, other series, compressed copies. */
-function rewrite(bytes: Uint8Array, changes: Partial<DicomImageSpec>, options?: DicomWriteOptions): Uint8Array {
-  const read = readSlice(bytes, 'fixture');
-  if (!read.ok) throw new Error(read.problem.message);
-  const slice = read.value;
-  const spec: DicomImageSpec = {
-    patientName: slice.patientName ?? 'x',
-    modality: slice.modality ?? 'CT',
-    instanceNumber: slice.instanceNumber ?? 0,
-    rows: slice.rows,
-    columns: slice.columns,
-    pixelSpacing: slice.pixelSpacing ?? [1, 1],
-    sliceThickness: slice.sliceThickness ?? 1,
-    imagePositionPatient: slice.imagePositionPatient ?? [0, 0, 0],
-    imageOrientationPatient: (slice.imageOrientationPatient ?? [1, 0, 0, 0, 1, 0]) as DicomImageSpec['imageOrientationPatient'],
-    seriesInstanceUid: slice.seriesInstanceUid ?? '1.2.3',
-    sopInstanceUid: slice.sopInstanceUid ?? '1.2.3.4',
-    studyInstanceUid: slice.studyInstanceUid ?? '1.2.3.5',
-    rescaleSlope: slice.rescaleSlope,
-    rescaleIntercept: slice.rescaleIntercept,
-    bitsAllocated: slice.bitsAllocated as 8 | 16,
-    pixelRepresentation: slice.pixelRepresentation,
-    pixels: slice.pixels,
-    ...changes,
-  };
-  return writeDicom(spec, options);
-}
+const rewrite = rewriteSlice;
 
 /** Renames the InstanceNumber element (0020,0013) to (0020,0019) in an explicit VR LE file: the tag is gone. */
 function withoutInstanceNumber(bytes: Uint8Array): Uint8Array {

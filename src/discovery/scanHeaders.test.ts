@@ -6,39 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { generatePhantomPatient } from '../phantom/phantom';
 import { blobSource } from '../common/blobSource';
 import { scanPatients } from './scanPatients';
-import { readSlice } from '../dicom/parse';
 import type { PatientScan } from './types';
 import type { SourceFile } from '../common/types';
-import { writeDicom, type DicomImageSpec } from '../dicom/write';
+import { rewriteSlice } from '../test-support/discoveryDrops';
 import { HEAD_BYTES } from '../archive/zipCaps';
 
 const patient = generatePhantomPatient({ name: 'Phantom.1', size: 128, slices: 24, seed: 7 });
 
 /** The first CT slice again, with a PatientName so long that its header does not fit in HEAD_BYTES. */
 function longHeaderSlice(bytes: Uint8Array): Uint8Array {
-  const read = readSlice(bytes, 'fixture');
-  if (!read.ok) throw new Error(read.problem.message);
-  const s = read.value;
-  const spec: DicomImageSpec = {
-    patientName: 'Long^'.padEnd(HEAD_BYTES + 4000, 'x'),
-    modality: 'CT',
-    instanceNumber: s.instanceNumber ?? 0,
-    rows: s.rows,
-    columns: s.columns,
-    pixelSpacing: s.pixelSpacing ?? [1, 1],
-    sliceThickness: s.sliceThickness ?? 1,
-    imagePositionPatient: s.imagePositionPatient ?? [0, 0, 0],
-    imageOrientationPatient: (s.imageOrientationPatient ?? [1, 0, 0, 0, 1, 0]) as DicomImageSpec['imageOrientationPatient'],
-    seriesInstanceUid: s.seriesInstanceUid ?? '1.2.3',
-    sopInstanceUid: s.sopInstanceUid ?? '1.2.3.4',
-    studyInstanceUid: s.studyInstanceUid ?? '1.2.3.5',
-    rescaleSlope: s.rescaleSlope,
-    rescaleIntercept: s.rescaleIntercept,
-    bitsAllocated: 16,
-    pixelRepresentation: s.pixelRepresentation as 0 | 1,
-    pixels: s.pixels,
-  };
-  return writeDicom(spec);
+  return rewriteSlice(bytes, { patientName: 'Long^'.padEnd(HEAD_BYTES + 4000, 'x'), modality: 'CT', bitsAllocated: 16 });
 }
 
 const files = patient.files.map((f, i) => ({ path: f.path, bytes: i === 0 ? longHeaderSlice(f.bytes) : f.bytes }));

@@ -74,6 +74,18 @@ export function claheSlice(
 }
 
 /** A reason the settings cannot be used, or null. */
+/** One CT slice windowed (into `windowed`, a scratch buffer) then CLAHE'd into `out`, each step timed when asked. */
+function windowThenClahe(slice: CtSliceInput, width: number, height: number, params: PipelineParams, windowed: Uint8Array, out: Uint8Array, timing?: PipelineTiming): void {
+  const t0 = timing ? performance.now() : 0;
+  windowSlice(slice, params, windowed);
+  const t1 = timing ? performance.now() : 0;
+  claheSlice(windowed, width, height, params, out);
+  if (timing) {
+    timing.windowMs += t1 - t0;
+    timing.claheMs += performance.now() - t1;
+  }
+}
+
 export function checkPipelineParams(params: PipelineParams): string | null {
   if (!(params.windowWidth > 0) || !Number.isFinite(params.windowWidth)) return `the window width must be a positive number (got ${params.windowWidth})`;
   if (!Number.isFinite(params.windowCenter)) return `the window centre must be a number (got ${params.windowCenter})`;
@@ -101,14 +113,7 @@ export function preprocessWholeScan(
   const images = new Uint8Array(ct.length * sliceSize);
   const windowed = new Uint8Array(sliceSize);
   for (let k = 0; k < ct.length; k++) {
-    const t0 = timing ? performance.now() : 0;
-    windowSlice(ct[k], params, windowed);
-    const t1 = timing ? performance.now() : 0;
-    claheSlice(windowed, width, height, params, images.subarray(k * sliceSize, (k + 1) * sliceSize));
-    if (timing) {
-      timing.windowMs += t1 - t0;
-      timing.claheMs += performance.now() - t1;
-    }
+    windowThenClahe(ct[k], width, height, params, windowed, images.subarray(k * sliceSize, (k + 1) * sliceSize), timing);
   }
   const masks = new Uint8Array(ct.length * sliceSize);
   return { ok: true, value: { width, height, start: -1, end: -1, keptFrom: 0, keptTo: ct.length - 1, kept: ct.length, images, masks } };
@@ -166,14 +171,7 @@ export function preprocessPatient(
   const windowed = new Uint8Array(sliceSize);
   for (let i = 0; i < count; i++) {
     const k = kept.from + i;
-    const t0 = timing ? performance.now() : 0;
-    windowSlice(ct[k], params, windowed);
-    const t1 = timing ? performance.now() : 0;
-    claheSlice(windowed, width, height, params, images.subarray(i * sliceSize, (i + 1) * sliceSize));
-    if (timing) {
-      timing.windowMs += t1 - t0;
-      timing.claheMs += performance.now() - t1;
-    }
+    windowThenClahe(ct[k], width, height, params, windowed, images.subarray(i * sliceSize, (i + 1) * sliceSize), timing);
     binarise(masks[k], binMasks.subarray(i * sliceSize, (i + 1) * sliceSize));
   }
   return {

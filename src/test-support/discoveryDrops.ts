@@ -11,7 +11,7 @@ import { generatePhantomPatient, PHANTOM_FIELD_OF_VIEW_MM, type PhantomPatient }
 import { scanPatients, type ScanOptions, type ScanResult } from '../discovery/index';
 import type { PatientScan } from '../discovery/types';
 import { readSlice } from '../dicom/parse';
-import { writeDicom, type DicomImageSpec } from '../dicom/write';
+import { writeDicom, type DicomImageSpec, type DicomWriteOptions } from '../dicom/write';
 
 /** Rows and columns of a phantom slice, and slices per phantom patient: small, so a drop scans fast. */
 export const SIZE = 32;
@@ -80,14 +80,14 @@ export function expectPhantomPatient(scan: PatientScan | undefined, patient: Pha
   expect(liver.nonEmptyRange).toEqual(patient.liverRange);
 }
 
-/** A phantom file again with other header values (PatientName, Study UID). */
-export function rewritten(file: DropFile, path: string, changes: Partial<DicomImageSpec>): DropFile {
-  const read = readSlice(file.bytes, file.path);
+/** A DICOM slice written again with other header values (duplicates, other series, long headers, compressed copies). */
+export function rewriteSlice(bytes: Uint8Array, changes: Partial<DicomImageSpec>, options?: DicomWriteOptions): Uint8Array {
+  const read = readSlice(bytes, 'fixture');
   if (!read.ok) throw new Error(read.problem.message);
   const s = read.value;
   const spec: DicomImageSpec = {
     patientName: s.patientName ?? '',
-    modality: 'CT',
+    modality: s.modality ?? 'CT',
     instanceNumber: s.instanceNumber ?? 0,
     rows: s.rows,
     columns: s.columns,
@@ -105,5 +105,10 @@ export function rewritten(file: DropFile, path: string, changes: Partial<DicomIm
     pixels: s.pixels,
     ...changes,
   };
-  return { path, bytes: writeDicom(spec) };
+  return writeDicom(spec, options);
+}
+
+/** A phantom file again, as CT, with other header values (PatientName, Study UID). */
+export function rewritten(file: DropFile, path: string, changes: Partial<DicomImageSpec>): DropFile {
+  return { path, bytes: rewriteSlice(file.bytes, { modality: 'CT', ...changes }) };
 }
