@@ -4,7 +4,7 @@
 // violation) in the light and the dark theme; the theme follows the system until the user picks one,
 // and the pick survives a reload; a component that throws shows the error boundary, with a way back
 // and the cache untouched.
-import type { Page } from '@playwright/test';
+import type { FileChooser, Page } from '@playwright/test';
 import { test, expect, realPatient } from './fixtures';
 import { expectAccessible } from './axe';
 import { storedSummary } from './idb';
@@ -23,6 +23,24 @@ async function tabTo(page: Page, name: string): Promise<void> {
   throw new Error(`${name} is not reachable with Tab`);
 }
 
+/**
+ * Presses Enter on the focused button and returns the file chooser it opens. Chromium opens a chooser
+ * only for an active page, and on a busy machine the page may not be active again yet after the last
+ * chooser closed: the page is brought to the front first, and Enter pressed again if no chooser came.
+ */
+async function chooserByEnter(page: Page): Promise<FileChooser> {
+  for (let attempt = 1; ; attempt++) {
+    await page.bringToFront();
+    const chooser = page.waitForEvent('filechooser', { timeout: 15_000 });
+    await page.keyboard.press('Enter');
+    try {
+      return await chooser;
+    } catch (error) {
+      if (attempt === 3) throw error;
+    }
+  }
+}
+
 const stepState = (page: Page, step: string) => page.getByTestId(`step-${step}`);
 
 test('3Dircadb1.17 by keyboard: the step bar leads from data to training, Clear list clears the progress lines, every tab passes axe in both themes', async ({ page }) => {
@@ -37,9 +55,7 @@ test('3Dircadb1.17 by keyboard: the step bar leads from data to training, Clear 
   // "Choose a folder…" is a button reached with Tab and opened with Enter.
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await tabTo(page, 'Choose a folder…');
-  const chooser = page.waitForEvent('filechooser');
-  await page.keyboard.press('Enter');
-  await (await chooser).setFiles(realPatient('3Dircadb1.17'));
+  await (await chooserByEnter(page)).setFiles(realPatient('3Dircadb1.17'));
   await expect(page.locator('[data-testid=patient-row][data-patient="3Dircadb1.17"]')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('step-data-status')).toHaveText('1 patient to cache');
   await expect(page.getByTestId('next-action')).toHaveText('Next: Preprocess the 1 listed patient');
@@ -59,12 +75,9 @@ test('3Dircadb1.17 by keyboard: the step bar leads from data to training, Clear 
   // "Choose files or zips…" too.
   await page.getByRole('button', { name: 'Clear list' }).focus();
   await tabTo(page, 'Choose files or zips…');
-  const files = page.waitForEvent('filechooser');
-  await page.keyboard.press('Enter');
-  const filesChooser = await files;
+  const filesChooser = await chooserByEnter(page);
   expect(filesChooser.isMultiple()).toBe(true);
   await filesChooser.setFiles([]); // closed with nothing chosen
-  await page.bringToFront(); // (Chromium opens the next chooser only once the page is active again)
   await expect(page.getByTestId('patient-row')).toHaveCount(1);
 
   await expectAccessible(page, 'Data (patient listed, cached), light');
@@ -84,9 +97,7 @@ test('3Dircadb1.17 by keyboard: the step bar leads from data to training, Clear 
   await expect(page.getByRole('tab', { name: 'Train' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('alert')).toContainText('no validation patient');
   await tabTo(page, 'Import model…');
-  const models = page.waitForEvent('filechooser');
-  await page.keyboard.press('Enter');
-  const modelChooser = await models;
+  const modelChooser = await chooserByEnter(page);
   expect(modelChooser.isMultiple()).toBe(true);
   await modelChooser.setFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{}') });
   await expect(page.getByTestId('models-message')).toContainText('import failed');
