@@ -1,9 +1,9 @@
 // The README's screenshots (`npm run screenshots` → scripts/readme-screenshots/*.png), taken from the
 // real app on the real patients: the production build served by `vite preview`, Debian's Chromium
 // with the e2e flags, ../shared/data dropped in (3Dircadb1.1 and 3Dircadb1.17), preprocessed, a
-// small UNet trained in the tab (1.1 trains, 1.17 validates), then 3Dircadb1.17 in the viewer: the
-// model's prediction against the expert's mask, the difference view, MPR, and the original HU
-// images with a measurement. Each PNG is the page drawn at a device scale below 1, so it comes out
+// small UNet trained in the tab (1.1 trains, 1.17 validates), then 3Dircadb1.1 in the viewer over its
+// HU images, segmented whole by the starter model the app ships (trained on 1.17 only): the prediction
+// against the expert's mask, the difference view, MPR, and measurements. Each PNG is the page drawn at a device scale below 1, so it comes out
 // 1000 px wide without an image library. Not served by the app (public/ would put them in the
 // offline cache). Asserts nothing; prints where it saved and how large.
 //
@@ -75,21 +75,27 @@ async function main() {
     await shot(page, '2-data');
 
     // Train: the laptop preset, a few epochs; 3Dircadb1.1 trains, 3Dircadb1.17 validates.
-    await page.getByTestId('next-action').click();
+    await page.getByRole('tab', { name: 'Train' }).click();
     await page.getByLabel('Epochs').fill(String(epochs));
     await page.getByRole('button', { name: 'Start training' }).click();
     await page.getByTestId('run-status').filter({ hasText: 'finished' }).waitFor();
     await page.getByTestId('live-run').scrollIntoViewIfNeeded();
     await shot(page, '3-train');
 
-    // View: 3Dircadb1.17 segmented by that model, the truth outlined, the prediction filled; the cursor on the liver.
+    // View: 3Dircadb1.1 (held out from the starter model's training) segmented whole by the starter model over its
+    // HU images, liver window; the truth outlined, the prediction filled; a length; the cursor on the liver.
     await page.getByRole('tab', { name: 'View' }).click();
     const viewer = page.getByRole('region', { name: 'Viewer' });
     const viewport = viewer.getByTestId('viewer-viewport');
-    await viewer.getByLabel('Patient').selectOption({ label: '3Dircadb1.17' });
-    await page.getByTestId('next-action').click();
+    await viewer.getByLabel('Patient', { exact: true }).selectOption({ label: '3Dircadb1.1' });
+    await viewer.getByLabel('Images').selectOption('files');
+    await viewer.getByTestId('viewer-body').and(page.locator('[data-kind=hu]')).waitFor();
+    const starter = await viewer.locator('select[aria-label=Model] option[data-source=starter]').getAttribute('value');
+    await viewer.getByLabel('Model').selectOption(starter!);
+    await viewer.getByRole('button', { name: 'Segment this patient' }).click();
     await viewer.getByTestId('patient-metrics').waitFor();
     await viewport.focus();
+    await page.keyboard.press('3');
     await page.keyboard.press('l');
     await drag(page, viewport, [0.22, 0.42], [0.47, 0.42]);
     const box = (await viewport.boundingBox())!;
@@ -106,13 +112,9 @@ async function main() {
     await page.waitForTimeout(2000);
     await shot(page, '6-mpr');
 
-    // The originals in HU, liver window, an ellipse ROI in the liver: mean ± SD in HU.
+    // The ellipse ROI in the liver: mean ± SD in HU.
     await viewer.getByLabel('Layout').selectOption('stack');
-    await viewer.getByLabel('Images').selectOption('files');
-    await viewer.getByTestId('viewer-body').and(page.locator('[data-kind=hu]')).waitFor();
-    // (the stack's measurements went with the cached images' viewer)
     await viewport.focus();
-    await page.keyboard.press('3');
     await page.keyboard.press('e');
     // Cornerstone's ellipse is drawn from its centre outwards: a small one inside the liver.
     await drag(page, viewport, [0.37, 0.38], [0.42, 0.43]);
