@@ -13,7 +13,7 @@ import { buildSliceSet, type PatientVolumeLike } from '../../model/sliceSet';
 import { unet } from '../../model/unet';
 import { phantomVolumes } from '../../test-support/phantomVolumes';
 import { correctionVolume, evenlySpaced } from './corrections';
-import { finetuneSliceSet } from './finetuneSet';
+import { finetuneSliceSet, replaySubset } from './finetuneSet';
 import { DEFAULT_FINETUNE, finetuneModel, finetuneOrigin, snapshotDice } from './finetune';
 
 /** Two real (small) training runs: a limit, not a timing. */
@@ -60,7 +60,7 @@ describe('fine-tuning a model on corrected slices', () => {
     // The parent's snapshot is untouched, the child's weights differ from it.
     expect(new Float32Array(parent.weightData)).toEqual(parentWeights);
     expect(new Float32Array(result.snapshot.weightData)).not.toEqual(parentWeights);
-    const origin = finetuneOrigin({ id: 'parent-id', name: 'parent' }, { patient: unseen.name, slices, instanceNumbers: slices.map(() => null) }, result, [seen], settings);
+    const origin = finetuneOrigin({ id: 'parent-id', name: 'parent' }, { patient: unseen.name, slices, instanceNumbers: slices.map(() => null) }, result, settings);
     expect(origin).toMatchObject({ parent: { id: 'parent-id' }, corrections: { patient: unseen.name, slices }, replay: [{ patient: seen.name, slices: seen.kept }], epochs: 8 });
   }, TIMEOUT_MS);
 
@@ -86,5 +86,9 @@ describe('fine-tuning a model on corrected slices', () => {
     expect(set.masks.subarray(5 * px, 6 * px)).toEqual(unseen.masks.subarray(4 * px, 5 * px));
     expect(set.images.subarray(5 * px, 6 * px)).toEqual(unseen.images.subarray(4 * px, 5 * px));
     expect(evenlySpaced(88, 10)).toEqual([0, 10, 19, 29, 39, 48, 58, 68, 77, 87]);
+    // A replay cut to 10 slices keeps 10, evenly spread, with their masks.
+    const [cut] = replaySubset([seen], 10);
+    expect(cut.kept).toBe(10);
+    expect(cut.masks.subarray(px * 9)).toEqual(seen.masks.subarray(px * (seen.kept - 1), px * seen.kept));
   });
 });

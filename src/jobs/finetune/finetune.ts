@@ -13,7 +13,7 @@ import { tfjsSegmentationModel } from '../../model/segmentationModel';
 import { buildSliceSet, type PatientVolumeLike } from '../../model/sliceSet';
 import { Trainer, inlineBatchSource, type BatchSource, type StepFunction, type TrainerCallbacks, type TrainerSettings, type TrainerState } from '../../model/trainer';
 import type { FinetuneOrigin } from '../../storage/schema';
-import { finetuneSliceSet, type FinetuneSetCounts } from './finetuneSet';
+import { finetuneSliceSet, replaySubset, type FinetuneSetCounts } from './finetuneSet';
 
 export interface FinetuneSettings {
   epochs: number;
@@ -22,6 +22,8 @@ export interface FinetuneSettings {
   seed: number;
   /** Each corrected slice appears this many times an epoch. */
   correctionRepeats: number;
+  /** At most this many replayed slices (evenly spread over the replayed patients); null: all of them. */
+  maxReplaySlices: number | null;
   augment: AugmentSettings;
   threshold: number;
 }
@@ -37,6 +39,7 @@ export const DEFAULT_FINETUNE: Readonly<FinetuneSettings> = Object.freeze({
   batchSize: 8,
   seed: 1,
   correctionRepeats: 1,
+  maxReplaySlices: null,
   augment: { ...DEFAULT_AUGMENT, mode: 'none' as const, ranges: { ...DEFAULT_AUGMENT.ranges } },
   threshold: 0.5,
 });
@@ -47,6 +50,7 @@ export function checkFinetuneSettings(s: FinetuneSettings): string | null {
   if (!(s.learningRate > 0 && s.learningRate < 1)) return 'learning rate must be between 0 and 1';
   if (!Number.isInteger(s.batchSize) || s.batchSize < 1 || s.batchSize > 64) return 'batch size must be from 1 to 64';
   if (!Number.isInteger(s.correctionRepeats) || s.correctionRepeats < 1 || s.correctionRepeats > 50) return 'correction repeats must be a whole number from 1 to 50';
+  if (s.maxReplaySlices !== null && (!Number.isInteger(s.maxReplaySlices) || s.maxReplaySlices < 0)) return 'replayed slices must be a whole number, 0 or more';
   if (!Number.isSafeInteger(s.seed) || s.seed < 0) return 'seed must be a whole number, 0 or more';
   return null;
 }
@@ -76,6 +80,8 @@ export interface FinetuneResult {
   state: TrainerState;
   stopped: boolean;
   counts: FinetuneSetCounts;
+  /** The replayed slices of each patient (a subset when maxReplaySlices cut them). */
+  replayed: { patient: string; slices: number }[];
   seconds: number;
 }
 
@@ -88,7 +94,8 @@ export async function finetuneModel(job: FinetuneJob, callbacks: TrainerCallback
   const size = parentInputSize(job.parent);
   if (typeof size === 'string') throw new Error(size);
   if (job.corrections.kept === 0) throw new Error(`${job.corrections.name}: no corrected slice to learn from`);
-  const { set, counts } = finetuneSliceSet(job.corrections, job.replay, size, job.settings.correctionRepeats);
+  const replay = job.settings.maxReplaySlices === null ? job.replay : replaySubset(job.replay, job.settings.maxReplaySlices);
+  const { set, counts } = finetuneSliceSet(job.corrections, replay, size, job.settings.correctionRepeats);
   const settings = trainerSettings(job.settings, size);
   const t0 = performance.now();
   const model = await restoreModel(job.parent);
@@ -98,7 +105,7 @@ export async function finetuneModel(job: FinetuneJob, callbacks: TrainerCallback
     const trainer = new Trainer(model, optimizer, set, null, settings, batches, undefined, job.step);
     onTrainer?.(trainer);
     const { state, stopped } = await trainer.fit(callbacks);
-    return { snapshot: await snapshotModel(model), state, stopped, counts, seconds: (performance.now() - t0) / 1000 };
+    return { snapshot: await snapshotModel(model), state, stopped, counts, replayed: replay.map((r) => ({ patient: r.name, slices: r.kept })), seconds: (performance.now() - t0) / 1000 };
   } finally {
     model.dispose();
     optimizer.dispose();
@@ -131,11 +138,11 @@ export async function snapshotDice(snapshot: ModelSnapshot, volumes: readonly Pa
 }
 
 /** What the new model records of where it came from. */
-export function finetuneOrigin(parent: FinetuneOrigin['parent'], corrections: FinetuneOrigin['corrections'], result: FinetuneResult, replay: readonly PatientVolumeLike[], settings: FinetuneSettings): FinetuneOrigin {
+export function finetuneOrigin(parent: FinetuneOrigin['parent'], corrections: FinetuneOrigin['corrections'], result: FinetuneResult, settings: FinetuneSettings): FinetuneOrigin {
   return {
     parent,
     corrections,
-    replay: replay.map((r) => ({ patient: r.name, slices: r.kept })),
+    replay: result.replayed,
     epochs: result.state.epoch,
     learningRate: settings.learningRate,
     seconds: Math.round(result.seconds * 10) / 10,
