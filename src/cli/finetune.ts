@@ -47,7 +47,7 @@ Options:
   --epochs N          fine-tuning epochs (default ${DEFAULT_FINETUNE.epochs})
   --lr X              learning rate (default ${DEFAULT_FINETUNE.learningRate})
   --repeats N         each corrected slice this many times an epoch (default ${DEFAULT_FINETUNE.correctionRepeats})
-  --replay N          at most N replayed slices, evenly spread (default: all)
+  --replay N          at most N replayed slices, evenly spread (default ${DEFAULT_FINETUNE.maxReplaySlices})
   --seed N            batch order (default ${DEFAULT_FINETUNE.seed})
   --backend NAME      wasm (default) or cpu
 

@@ -46,7 +46,7 @@ describe('fine-tuning a model on corrected slices', () => {
     if (!corrections.ok) throw new Error(corrections.message);
     const parentWeights = new Float32Array(parent.weightData.slice(0));
     const before = await snapshotDice(parent, [corrections.volume, seen]);
-    const settings = { ...DEFAULT_FINETUNE, epochs: 8, learningRate: 1e-3 };
+    const settings = { ...DEFAULT_FINETUNE, epochs: 8, learningRate: 1e-3, maxReplaySlices: null };
     const steps: number[] = [];
     const result = await finetuneModel({ parent, corrections: corrections.volume, replay: [seen], settings }, { onStep: ({ step }) => steps.push(step.loss) });
     const after = await snapshotDice(result.snapshot, [corrections.volume, seen]);

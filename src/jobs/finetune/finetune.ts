@@ -31,7 +31,8 @@ export interface FinetuneSettings {
 /**
  * A short run at a lower learning rate than training (the PyTorch yardstick's 10 epochs at 3e-4 on
  * the corrections plus the parent's training slices), without augmentation: the corrections are
- * exactly what the user drew.
+ * exactly what the user drew. At most 48 replayed slices (six batches): on 3Dircadb1.1's corrections
+ * over a 3Dircadb1.17 model this halved the run (146 → 70 s) with the same Dice on both patients.
  */
 export const DEFAULT_FINETUNE: Readonly<FinetuneSettings> = Object.freeze({
   epochs: 10,
@@ -39,7 +40,7 @@ export const DEFAULT_FINETUNE: Readonly<FinetuneSettings> = Object.freeze({
   batchSize: 8,
   seed: 1,
   correctionRepeats: 1,
-  maxReplaySlices: null,
+  maxReplaySlices: 48,
   augment: { ...DEFAULT_AUGMENT, mode: 'none' as const, ranges: { ...DEFAULT_AUGMENT.ranges } },
   threshold: 0.5,
 });
