@@ -135,6 +135,9 @@ export function createLabelEditor(options: {
     if (pixels && pixels.length > 0) setPixels(s, pixels, 1);
   };
   element.addEventListener('mousedown', onClick);
+  // A brush records its stroke's memo when the button goes up, after its last data event: say so then.
+  const onUp = () => setTimeout(changed, 0);
+  element.addEventListener('mouseup', onUp);
 
   const brushNames = Object.values(BRUSH_INSTANCES).map((b) => b.name);
   const passiveBrushes = () => {
@@ -189,6 +192,7 @@ export function createLabelEditor(options: {
     destroy() {
       eventTarget.removeEventListener(Enums.Events.SEGMENTATION_DATA_MODIFIED, onData);
       element.removeEventListener('mousedown', onClick);
+      element.removeEventListener('mouseup', onUp);
       listeners.clear();
       segmentation.removeSegmentationRepresentations(viewportId, { segmentationId });
       segmentation.removeSegmentation(segmentationId);

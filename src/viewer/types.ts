@@ -105,7 +105,7 @@ export interface ViewerHandle {
   stopEditing(): void;
   /** The left button's editing tool (null: back to the viewer tool). */
   setEditTool(tool: EditTool | null): void;
-  /** Brush and eraser diameter in mm. */
+  /** Brush and eraser radius in mm (Cornerstone's brushSize). */
   setBrushSize(mm: number): void;
   /** The value range of the threshold brush and of grow-from-click. */
   setEditRange(range: [number, number]): void;

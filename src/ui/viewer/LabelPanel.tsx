@@ -57,8 +57,8 @@ export function LabelPanel() {
             ))}
           </div>
           <label>
-            Brush size {s.brushSize} mm
-            <input type="range" aria-label="Brush size (mm)" min={1} max={60} value={s.brushSize} onChange={(e) => s.setBrushSize(Number(e.target.value))} />
+            Brush radius {s.brushSize} mm
+            <input type="range" aria-label="Brush radius (mm)" min={1} max={60} value={s.brushSize} onChange={(e) => s.setBrushSize(Number(e.target.value))} />
           </label>
           <label>
             Range from
