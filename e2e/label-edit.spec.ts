@@ -203,7 +203,7 @@ test('3Dircadb1.1: brush and eraser strokes change exactly the painted pixels, u
   await expect(viewer.getByTestId('patient-metrics')).toBeVisible({ timeout: 180_000 });
   await labels.getByRole('button', { name: "Edit the expert's mask" }).click();
   await labels.getByLabel('Brush radius (mm)').fill('2');
-  await labels.getByRole('button', { name: 'Brush' }).click();
+  await labels.getByRole('button', { name: 'Brush', exact: true }).click();
   const truth = await cachedTruth(page, patient.key);
   const corrected = Array.from({ length: 8 }, (_, k) => Math.round(((k + 0.5) * patient.kept) / 8));
   for (const s of corrected) {
