@@ -7,7 +7,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { test, expect, realPatient } from './fixtures';
 import { storedSummary } from './idb';
-import { canvasPixels, cachedTruth, type Pixels } from './viewerHelpers';
+import { canvasPixels, cachedTruth, downloads, type Pixels } from './viewerHelpers';
 
 interface StoredLabel {
   id: string;
@@ -195,6 +195,18 @@ test('3Dircadb1.1: brush and eraser strokes change exactly the painted pixels, u
   const [first, copy] = await storedLabels(page);
   expect(copy.parentLabelId).toBe(first.id);
   expect(copy.sliceRuns).toEqual(first.sliceRuns);
+
+  // Exported as NIfTI and opened back ("Open segmentation…", then "Correct the prediction"), it is the same label again.
+  const nifti = await downloads(page)(() => labels.getByRole('button', { name: 'Export NIfTI' }).click(), '.nii.gz');
+  await labels.getByRole('button', { name: 'Close' }).click();
+  await viewer.getByLabel('Open segmentation').setInputFiles({ name: 'edited-label.nii.gz', mimeType: 'application/gzip', buffer: Buffer.from(nifti) });
+  await expect(viewer.getByTestId('opened-segmentation')).toContainText('shown as the prediction');
+  await labels.getByRole('button', { name: 'Correct the prediction' }).click();
+  await expect(labels.getByTestId('label-name')).toContainText('corrected edited-label.nii.gz');
+  await labels.getByRole('button', { name: 'Save as new label' }).click();
+  await expect(labels.getByTestId('stored-labels').locator('li')).toHaveCount(3);
+  const fromFile = (await storedLabels(page)).at(-1)!;
+  expect(fromFile.sliceRuns).toEqual(first.sliceRuns);
   await labels.getByRole('button', { name: 'Close' }).click();
 
   // Corrections: the expert's mask, with a small brush dot just outside the liver on 8 evenly spaced slices (the edited slices).
@@ -245,7 +257,7 @@ test('3Dircadb1.1: brush and eraser strokes change exactly the painted pixels, u
       }),
   );
   const child = models.find((m) => m.source === 'finetune')!;
-  const [, , correctedLabel] = await storedLabels(page);
+  const correctedLabel = (await storedLabels(page)).at(-1)!;
   expect(child.finetune).toMatchObject({ parent: { id: 'starter' }, corrections: { labelId: correctedLabel.id, slices: corrected.map((s) => s + patient.keptFrom) } });
   expect(models.map((m) => m.id)).toContain('starter');
   await expect(viewer.getByLabel('Model')).toHaveValue(child.id);

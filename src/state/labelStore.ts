@@ -67,7 +67,7 @@ export const useLabelStore = create<LabelState>((set, get) => ({
   },
 
   async start(origin) {
-    const { volume, prediction, patientKey, source } = useViewerStore.getState();
+    const { volume, prediction, patientKey, source, predictionFile } = useViewerStore.getState();
     const shown = patientOnScreen();
     if (!volume || !patientKey || !shown) return;
     const px = volume.width * volume.height;
@@ -75,11 +75,11 @@ export const useLabelStore = create<LabelState>((set, get) => ({
     if (!mask) return set({ message: origin === 'prediction' ? 'segment the patient first: there is no prediction to start from' : 'this patient has no expert mask' });
     const cached = await cachedPatientOf(patientKey);
     const segment = useSegmentStore.getState();
-    const model = origin === 'prediction' ? (segment.models.find((m) => m.id === segment.modelId) ?? null) : null;
+    const model = origin === 'prediction' && !predictionFile ? (segment.models.find((m) => m.id === segment.modelId) ?? null) : null;
     const draft = newLabel(
       {
         id: newId(),
-        name: `${shown.name ?? volume.name} · ${origin === 'prediction' ? `corrected ${model?.name ?? 'prediction'}` : origin === 'expert' ? 'edited expert mask' : 'drawn'}`,
+        name: `${shown.name ?? volume.name} · ${origin === 'prediction' ? `corrected ${predictionFile ?? model?.name ?? 'prediction'}` : origin === 'expert' ? 'edited expert mask' : 'drawn'}`,
         patientKey,
         patientName: shown.name ?? volume.name,
         width: volume.width,

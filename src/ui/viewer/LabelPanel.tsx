@@ -42,6 +42,7 @@ export function LabelPanel() {
           <button type="button" disabled={!stack} onClick={() => void s.start('empty')}>
             Draw from empty
           </button>
+          <p className="muted">To edit a DICOM SEG or NIfTI label, open it with &ldquo;Open segmentation…&rdquo; below, then correct it.</p>
           {!stack && <p className="muted">Labels are edited in the stack layout.</p>}
         </div>
       ) : (
