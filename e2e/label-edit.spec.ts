@@ -261,4 +261,7 @@ test('3Dircadb1.1: brush and eraser strokes change exactly the painted pixels, u
   expect(child.finetune).toMatchObject({ parent: { id: 'starter' }, corrections: { labelId: correctedLabel.id, slices: corrected.map((s) => s + patient.keptFrom) } });
   expect(models.map((m) => m.id)).toContain('starter');
   await expect(viewer.getByLabel('Model')).toHaveValue(child.id);
+  // The Train tab's models list says where it comes from.
+  await page.getByRole('tab', { name: 'Train' }).click();
+  await expect(page.getByText('fine-tuned from Starter liver model on 8 corrected slices of 3Dircadb1.1')).toBeVisible();
 });
