@@ -18,6 +18,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
     summary: 'train the UNet in Node on the same core as the tab and save the model',
     load: async () => (await import('./train')).trainCommand,
   },
+  finetune: {
+    summary: 'fine-tune a model on a patient\'s corrected slices, replaying the other patients given',
+    load: async () => (await import('./finetune')).finetuneCommand,
+  },
   segment: {
     summary: 'segment one patient with a trained model; write DICOM SEG and NIfTI',
     load: async () => (await import('./segment')).segmentCommand,

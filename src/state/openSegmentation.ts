@@ -1,7 +1,8 @@
 // "Open segmentation…": a DICOM SEG or NIfTI file the user drops back or picks is checked against
 // the patient on screen (shape, spacing, and — when the original CT files are loaded — the series
 // and slice UIDs) and, if it matches, shown as the prediction overlay (with its Dice against the
-// truth). A file that does not match only produces a message naming it: nothing shown is replaced.
+// truth), which "Correct the prediction" (labelStore.ts) then edits as a label opened from that file.
+// A file that does not match only produces a message naming it: nothing shown is replaced.
 // What is known of the patient on screen (cache entry, record, original files): currentPatient.ts.
 import { openSegmentation, type SegmentationTarget } from '../export/segmentationFile';
 import { blobSource } from '../common/blobSource';
@@ -22,6 +23,7 @@ export async function openSegmentationFile(file: File): Promise<void> {
     if (now.volume !== volume) return; // another patient meanwhile: this file was for the previous one
     if (!opened.ok) return report(false, opened.message);
     now.setPrediction(opened.labels);
+    useViewerStore.setState({ predictionFile: file.name });
     now.showComparison();
     let voxels = 0;
     for (const v of opened.labels) voxels += v;

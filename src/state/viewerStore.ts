@@ -36,6 +36,8 @@ export interface ViewerState {
   error: string | null;
   volume: ViewerVolume | null;
   prediction: Uint8Array | null;
+  /** The file the prediction was opened from (openSegmentation.ts); null when a model made it. */
+  predictionFile: string | null;
   stats: SliceStats[];
   slice: number;
   window: DisplayWindow;
@@ -92,6 +94,7 @@ export const useViewerStore = create<ViewerState>((set, get) => ({
   error: null,
   volume: null,
   prediction: null,
+  predictionFile: null,
   stats: [],
   slice: 0,
   window: initialWindow('processed'),
@@ -118,7 +121,7 @@ export const useViewerStore = create<ViewerState>((set, get) => ({
         },
       });
     }
-    set({ datasetId, patientKey, source, volume: null, prediction: null, stats: [], error: null, opened: null, measurements: [], probe: null, status: patientKey ? 'loading' : 'idle' });
+    set({ datasetId, patientKey, source, volume: null, prediction: null, predictionFile: null, stats: [], error: null, opened: null, measurements: [], probe: null, status: patientKey ? 'loading' : 'idle' });
   },
 
   volumeLoaded(volume) {
@@ -194,7 +197,7 @@ export const useViewerStore = create<ViewerState>((set, get) => ({
   setPrediction(mask) {
     const { volume, handle } = get();
     if (!volume) return;
-    set({ prediction: mask, stats: sliceStats(volume.truth, mask ?? undefined, volume.width * volume.height, volume.slices) });
+    set({ prediction: mask, predictionFile: null, stats: sliceStats(volume.truth, mask ?? undefined, volume.width * volume.height, volume.slices) });
     if (mask) handle?.setPrediction(mask);
   },
 

@@ -1,4 +1,6 @@
-// The IndexedDB schema of the processed-data cache (one database, three stores) and its opener.
+// The IndexedDB schema of the processed-data cache (one database: datasets, patients, slices; runs,
+// checkpoints, models; edited labels) and its opener. Each version only adds stores, so an upgrade
+// keeps what older versions stored.
 // Patients are content-addressed (input hash + pipeline parameters + version), so re-dropping the
 // same files finds them, and a dataset is only a named list of patient keys written last.
 // Thin: no pixel processing here; runs in the page and in workers (IndexedDB exists in both).
@@ -7,9 +9,12 @@ import type { PipelineParams } from '../pipeline/params';
 import type { ModelSnapshot, SavedTensor } from '../model/checkpoint';
 import type { OnnxSidecar } from '../model/onnxSidecar';
 import type { TrainerSettings, TrainerState } from '../model/trainer';
+import type { EditedLabel } from './labelRecord';
+
+export type { EditedLabel } from './labelRecord';
 
 export const DB_NAME = 'liverlab';
-export const DB_VERSION = 2;
+export const DB_VERSION = 3;
 
 /** One preprocessed patient: metadata; its slices live in `slices` under the same key. */
 export interface CachedPatient {
@@ -137,7 +142,9 @@ export interface StoredModel {
   id: string;
   name: string;
   createdAt: number;
-  source: 'run' | 'import' | 'starter';
+  source: 'run' | 'import' | 'starter' | 'finetune';
+  /** For a fine-tuned model: the model it started from and the corrections it learned from. */
+  finetune?: FinetuneOrigin;
   /** For the starter model: what it was trained on and how it did. */
   about?: StarterAbout;
   runId?: string;
@@ -150,6 +157,23 @@ export interface StoredModel {
   onnx?: { fileName: string; bytes: ArrayBuffer; sidecar: OnnxSidecar };
 }
 
+/** Where a fine-tuned model comes from: its parent, the corrected slices, the patients replayed so it does not forget them. */
+export interface FinetuneOrigin {
+  parent: { id: string | null; name: string };
+  corrections: {
+    patient: string;
+    /** The stored label the corrections were taken from (absent: from files, e.g. the CLI). */
+    labelId?: string;
+    /** The corrected slices: 0-based in the CT series, and their InstanceNumbers when known. */
+    slices: number[];
+    instanceNumbers: (number | null)[];
+  };
+  replay: { patient: string; slices: number }[];
+  epochs: number;
+  learningRate: number;
+  seconds: number;
+}
+
 export interface LiverLabDB extends DBSchema {
   datasets: { key: string; value: CachedDataset };
   patients: { key: string; value: CachedPatient; indexes: { byInput: string } };
@@ -157,6 +181,7 @@ export interface LiverLabDB extends DBSchema {
   runs: { key: string; value: TrainingRun };
   checkpoints: { key: [string, string]; value: Checkpoint };
   models: { key: string; value: StoredModel };
+  labels: { key: string; value: EditedLabel; indexes: { byPatient: string } };
 }
 
 export type Db = IDBPDatabase<LiverLabDB>;
@@ -182,6 +207,10 @@ function openAt(name: string): Promise<Db> {
         db.createObjectStore('runs', { keyPath: 'id' });
         db.createObjectStore('checkpoints', { keyPath: ['runId', 'kind'] });
         db.createObjectStore('models', { keyPath: 'id' });
+      }
+      if (oldVersion < 3) {
+        const labels = db.createObjectStore('labels', { keyPath: 'id' });
+        labels.createIndex('byPatient', 'patientKey');
       }
     },
     blocking() {

@@ -4,14 +4,14 @@
 import type { ViewerHandle, ViewerVolume } from './types';
 import type { ViewerOptions } from './stackViewer';
 
-export type { ViewerHandle, ViewerVolume, DisplayWindow, OverlayKind, OverlayStyle, PresetName, ViewerTool, ProbeReading, Measurement } from './types';
+export type { ViewerHandle, ViewerVolume, DisplayWindow, OverlayKind, OverlayStyle, PresetName, ViewerTool, EditTool, ProbeReading, Measurement } from './types';
 export type { ViewerOptions } from './stackViewer';
 export type { SliceStats } from '../metrics/sliceStats';
-export type { ViewerCommand } from './keyboard';
+export type { ViewerCommand, EditCommand } from './keyboard';
 export { WINDOW_PRESETS, PRESET_ORDER, PROCESSED_WINDOW, PROCESSED_PRESET_NOTE, initialWindow } from './presets';
 export { sliceStats, volumeDice } from '../metrics/sliceStats';
 export { differenceLabelmap, DIFFERENCE_LABEL } from './difference';
-export { commandForKey, SHORTCUTS } from './keyboard';
+export { commandForKey, editCommandForKey, SHORTCUTS } from './keyboard';
 export { mprLayout, type MprLayout } from './mprLayout';
 export { volumeFromCache } from './volumeFromCache';
 export { volumeFromSources } from './volumeFromSources';

@@ -1,6 +1,6 @@
 // Keyboard shortcuts of the viewer, as in OHIF: a pure map from a key to a viewer command, and the
 // list the help panel shows. No DOM listeners here: the UI decides where keys are listened to.
-import type { PresetName, ViewerTool } from './types';
+import type { EditTool, PresetName, ViewerTool } from './types';
 import { PRESET_ORDER, WINDOW_PRESETS } from './presets';
 
 export type ViewerCommand =
@@ -29,10 +29,30 @@ export const SHORTCUTS: readonly { keys: string; action: string }[] = [
   { keys: 'R', action: 'reset zoom, pan, window and invert' },
   { keys: 'I', action: 'invert grey levels' },
   { keys: `1 – ${PRESET_ORDER.length}`, action: `window presets: ${PRESET_ORDER.map((p) => WINDOW_PRESETS[p].label.toLowerCase()).join(', ')} (HU images only)` },
+  { keys: 'B / X / T / F / O', action: 'while editing a label: brush / eraser / range brush / fill a closed contour / grow from a click' },
+  { keys: '[ / ]', action: 'while editing a label: brush radius 2 mm smaller / larger' },
+  { keys: 'Ctrl+Z / Ctrl+Y (Ctrl+Shift+Z)', action: 'while editing a label: undo / redo (100 steps)' },
   { keys: '?', action: 'show / hide this help' },
 ];
 
 /** The command for a `KeyboardEvent.key`, or null when the key is not a viewer shortcut. */
+/** While a label is edited: the key's editing command (tools, brush size, undo / redo), or null. */
+export function editCommandForKey(key: string, ctrl: boolean, shift: boolean): EditCommand | null {
+  if (ctrl) {
+    if (key.toLowerCase() === 'z') return { kind: shift ? 'redo' : 'undo' };
+    if (key.toLowerCase() === 'y') return { kind: 'redo' };
+    return null;
+  }
+  if (key === '[') return { kind: 'brushSize', by: -2 };
+  if (key === ']') return { kind: 'brushSize', by: 2 };
+  const tool = EDIT_KEYS[key.toLowerCase()];
+  return tool ? { kind: 'editTool', tool } : null;
+}
+
+const EDIT_KEYS: Record<string, EditTool> = { b: 'brush', x: 'eraser', t: 'thresholdBrush', f: 'fill', o: 'grow' };
+
+export type EditCommand = { kind: 'undo' } | { kind: 'redo' } | { kind: 'brushSize'; by: number } | { kind: 'editTool'; tool: EditTool };
+
 export function commandForKey(key: string): ViewerCommand | null {
   switch (key) {
     case 'ArrowUp':

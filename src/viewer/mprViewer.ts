@@ -190,6 +190,16 @@ export async function createMprViewer(host: HTMLDivElement, volume: ViewerVolume
     onMeasurementsChange: () => () => undefined,
     removeMeasurement: () => undefined,
     clearMeasurements: () => undefined,
+    // Labels are edited in the stack layout (the brushes need a labelmap per displayed slice).
+    startEditing: () => false,
+    stopEditing: () => undefined,
+    setEditTool: () => undefined,
+    setBrushSize: () => undefined,
+    setEditRange: () => undefined,
+    getEditedLabel: () => null,
+    undoEdit: () => undefined,
+    redoEdit: () => undefined,
+    onLabelChange: () => () => undefined,
     onProbe: (listener) => probes.add(listener),
     setPrediction(mask) {
       if (mask.length !== volume.pixels.length) throw new RangeError(`prediction has ${mask.length} values, the volume ${volume.pixels.length}`);

@@ -10,11 +10,12 @@ import { createToolGroup } from './tools';
 import { createMeasurements } from './measurements';
 import { attachReadingAids } from './readingAids';
 import { createOverlays, uncache } from './overlays';
+import { createLabelEditor, type LabelEditor } from './labelEditing';
 import { differenceLabelmap } from './difference';
 import { createSliceRequests } from './sliceRequests';
 import { createListeners } from './listeners';
 import { WINDOW_PRESETS, initialWindow } from './presets';
-import type { DisplayWindow, OverlayKind, OverlayStyle, PresetName, ViewerHandle, ViewerVolume } from './types';
+import type { DisplayWindow, EditTool, OverlayKind, OverlayStyle, PresetName, ViewerHandle, ViewerTool, ViewerVolume } from './types';
 
 let nextViewer = 1;
 
@@ -102,6 +103,11 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
     viewport.render();
   };
   let destroyed = false;
+  let tool: ViewerTool = 'windowLevel';
+  let editor: LabelEditor | null = null;
+  let editSettings: { size: number; range: [number, number] } = { size: 8, range: [-100, 250] };
+  const labelListeners = createListeners<{ canUndo: boolean; canRedo: boolean }>();
+  const history = () => ({ canUndo: editor?.canUndo() ?? false, canRedo: editor?.canRedo() ?? false });
 
   return {
     sliceCount: volume.slices,
@@ -133,10 +139,50 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
       overlays.setStyle(kind, style);
       viewport.render();
     },
-    setTool(tool) {
-      tools.setTool(tool);
+    setTool(next) {
+      tool = next;
+      tools.setTool(next);
       return true;
     },
+    startEditing(label) {
+      editor ??= createLabelEditor({ element, viewport: () => viewport, viewportId, group: tools.group, groupId: tools.id, imageIds, volume, restoreTool: () => tools.setTool(tool) });
+      editor.onChange(() => labelListeners.emit(history()));
+      editor.setLabel(label);
+      editor.setBrushSize(editSettings.size);
+      editor.setRange(editSettings.range);
+      viewport.render();
+      labelListeners.emit(history());
+      return true;
+    },
+    stopEditing() {
+      editor?.destroy();
+      editor = null;
+      tools.setTool(tool);
+      viewport.render();
+    },
+    setEditTool(next: EditTool | null) {
+      if (!editor) return;
+      if (next) editor.activate(next);
+      else editor.deactivate();
+    },
+    setBrushSize(mm) {
+      editSettings = { ...editSettings, size: mm };
+      editor?.setBrushSize(mm);
+    },
+    setEditRange(range) {
+      editSettings = { ...editSettings, range };
+      editor?.setRange(range);
+    },
+    getEditedLabel: () => editor?.getLabel() ?? null,
+    undoEdit() {
+      editor?.undo();
+      labelListeners.emit(history());
+    },
+    redoEdit() {
+      editor?.redo();
+      labelListeners.emit(history());
+    },
+    onLabelChange: (listener) => labelListeners.add(listener),
     onMeasurementsChange: (listener) => measurements.onChange(listener),
     removeMeasurement: (id) => measurements.remove(id),
     clearMeasurements: () => measurements.clear(),
@@ -158,6 +204,8 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
       element.removeEventListener('contextmenu', noMenu);
       sliceListeners.clear();
       windowListeners.clear();
+      labelListeners.clear();
+      editor?.destroy();
       overlays.destroy();
       aids.destroy();
       measurements.destroy();

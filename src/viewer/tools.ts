@@ -6,6 +6,7 @@
 // (sliceRequests.ts) like the keys, whose shortcuts live in keyboard.ts.
 import { ToolGroupManager, Enums, PanTool, ZoomTool, WindowLevelTool, LengthTool, EllipticalROITool } from '@cornerstonejs/tools';
 import type { ViewerTool } from './types';
+import { addBrushTools } from './labelEditing';
 
 const { MouseBindings } = Enums;
 
@@ -17,6 +18,9 @@ const LEFT_BUTTON_TOOLS: Record<ViewerTool, string> = {
 
 export interface ToolGroupHandle {
   setTool(tool: ViewerTool): void;
+  /** Cornerstone's group, for the label editor's brushes (labelEditing.ts). */
+  readonly group: NonNullable<ReturnType<typeof ToolGroupManager.createToolGroup>>;
+  readonly id: string;
   destroy(): void;
 }
 
@@ -35,5 +39,6 @@ export function createToolGroup(toolGroupId: string, viewportId: string, renderi
   };
   setTool('windowLevel');
   group.addViewport(viewportId, renderingEngineId);
-  return { setTool, destroy: () => ToolGroupManager.destroyToolGroup(toolGroupId) };
+  addBrushTools(group);
+  return { setTool, group, id: toolGroupId, destroy: () => ToolGroupManager.destroyToolGroup(toolGroupId) };
 }

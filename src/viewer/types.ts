@@ -42,6 +42,12 @@ export type Unsubscribe = () => void;
 /** What the left mouse button does in a stack viewer: window/level, or draw a measurement. */
 export type ViewerTool = 'windowLevel' | 'length' | 'ellipse';
 
+/**
+ * Editing tools on the label (stack view): circular brush and eraser, a brush limited to a value range
+ * (HU, or grey levels on cached images), fill a closed contour, grow a region from a click within the range.
+ */
+export type EditTool = 'brush' | 'eraser' | 'thresholdBrush' | 'fill' | 'grow';
+
 /** The voxel under the cursor: its indices, its centre in mm (the viewer's LPS world) and its value. */
 export interface ProbeReading {
   column: number;
@@ -93,6 +99,22 @@ export interface ViewerHandle {
   clearMeasurements(): void;
   /** The voxel under the cursor as it moves (null when it leaves the image). */
   onProbe(listener: (reading: ProbeReading | null) => void): Unsubscribe;
+  /** Shows `label` (0/1, the volume's shape) as the editable label; false when this viewer cannot edit (MPR). */
+  startEditing(label: Uint8Array): boolean;
+  /** Hides the editable label; the left button goes back to its tool. */
+  stopEditing(): void;
+  /** The left button's editing tool (null: back to the viewer tool). */
+  setEditTool(tool: EditTool | null): void;
+  /** Brush and eraser radius in mm (Cornerstone's brushSize). */
+  setBrushSize(mm: number): void;
+  /** The value range of the threshold brush and of grow-from-click. */
+  setEditRange(range: [number, number]): void;
+  /** The label as edited so far (null when not editing). */
+  getEditedLabel(): Uint8Array | null;
+  undoEdit(): void;
+  redoEdit(): void;
+  /** After each change of the edited label, with whether undo / redo are possible. */
+  onLabelChange(listener: (history: { canUndo: boolean; canRedo: boolean }) => void): Unsubscribe;
   /** Cornerstone's ids of the (main) viewport, for linking viewers (link.ts); opaque to the app. */
   readonly viewportRef: { renderingEngineId: string; viewportId: string };
   destroy(): void;

@@ -127,7 +127,15 @@ export function ModelsList() {
                     <ShortName name={m.name} />
                   </td>
                   <td title={m.source === 'starter' ? describeStarter(m.about) : undefined}>
-                    {m.source === 'starter' ? `ships with LiverLab: ${describeStarter(m.about)}` : m.source === 'import' ? (m.format === 'onnx' ? 'imported ONNX' : 'imported') : 'trained here'}
+                    {m.source === 'starter'
+                      ? `ships with LiverLab: ${describeStarter(m.about)}`
+                      : m.source === 'import'
+                        ? m.format === 'onnx'
+                          ? 'imported ONNX'
+                          : 'imported'
+                        : m.source === 'finetune' && m.finetune
+                          ? `fine-tuned from ${m.finetune.parent.name} on ${m.finetune.corrections.slices.length} corrected slices of ${m.finetune.corrections.patient}`
+                          : 'trained here'}
                   </td>
                   <td>{m.size}²</td>
                   <td>{m.valDice !== null ? `val Dice ${m.valDice.toFixed(3)}` : ''}</td>

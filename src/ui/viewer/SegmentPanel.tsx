@@ -133,8 +133,9 @@ export function SegmentPanel() {
   );
 }
 
-function describeModel(m: { source: string; format?: string; valDice: number | null }): string {
+function describeModel(m: { source: string; format?: string; valDice: number | null; finetune?: { parent: { name: string } } }): string {
   if (m.source === 'starter') return 'ships with LiverLab';
+  if (m.finetune) return `fine-tuned from ${m.finetune.parent.name}`;
   if (m.source === 'import') return m.format === 'onnx' ? 'imported ONNX' : 'imported';
   return m.valDice !== null ? `val Dice ${m.valDice.toFixed(3)}` : 'trained here';
 }

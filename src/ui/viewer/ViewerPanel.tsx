@@ -18,6 +18,7 @@ import { HelpPanel } from './HelpPanel';
 import { OpenSegmentation } from './OpenSegmentation';
 import { CompareView } from './CompareView';
 import { MeasurementsPanel } from './MeasurementsPanel';
+import { LabelPanel } from './LabelPanel';
 import './viewer.css';
 
 export function ViewerPanel() {
@@ -50,6 +51,7 @@ export function ViewerPanel() {
             <MetricsPanel />
             <OverlayControls />
             <MeasurementsPanel />
+            <LabelPanel />
             <OpenSegmentation />
             <HelpPanel />
           </div>

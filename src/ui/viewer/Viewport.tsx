@@ -5,8 +5,9 @@
 // share the area by the volume's proportions (mprLayout). Beside it, the slice scrollbar; over it,
 // the value under the cursor.
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { commandForKey, createMprViewer, createViewer, mprLayout, type MprLayout, type ViewerCommand, type ViewerHandle } from '../../viewer';
+import { commandForKey, editCommandForKey, createMprViewer, createViewer, mprLayout, type MprLayout, type ViewerCommand, type ViewerHandle } from '../../viewer';
 import { useViewerStore } from '../../state/viewerStore';
+import { useLabelStore } from '../../state/labelStore';
 import { ProbeReadout } from './ProbeReadout';
 import { SliceScrollbar } from './SliceScrollbar';
 
@@ -66,6 +67,16 @@ export function Viewport() {
   });
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const labels = useLabelStore.getState();
+    const edit = labels.editing ? editCommandForKey(e.key, e.ctrlKey || e.metaKey, e.shiftKey) : null;
+    if (edit) {
+      e.preventDefault();
+      if (edit.kind === 'undo') labels.undo();
+      else if (edit.kind === 'redo') labels.redo();
+      else if (edit.kind === 'brushSize') labels.setBrushSize(Math.max(1, Math.min(60, labels.brushSize + edit.by)));
+      else labels.setTool(edit.tool);
+      return;
+    }
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const command = commandForKey(e.key);
     if (!command) return;

@@ -1,0 +1,267 @@
+// Correcting a prediction by hand and fine-tuning on the corrections, on the real patient 3Dircadb1.1
+// (the starter model the app ships was trained on 3Dircadb1.17 and never saw it): a label drawn with
+// real mouse strokes — a brush click, a brush stroke, an eraser stroke — changes exactly the pixels
+// under the brush (checked against the label stored in IndexedDB); undo and redo; a reload keeps the
+// label; then the expert's mask on a few slices as the corrections, fine-tuned in the tab: the new
+// model names its parent and predicts the patient's other slices better.
+import type { Locator, Page } from '@playwright/test';
+import { test, expect, realPatient } from './fixtures';
+import { storedSummary } from './idb';
+import { canvasPixels, cachedTruth, downloads, type Pixels } from './viewerHelpers';
+
+interface StoredLabel {
+  id: string;
+  name: string;
+  parentLabelId: string | null;
+  edited: number[];
+  history: { slices: number[]; tools: string[] }[];
+  /** Each slice's foreground runs, as plain arrays (null: empty). */
+  sliceRuns: (number[] | null)[];
+}
+
+/** The labels IndexedDB holds, newest last, read in the page. */
+async function storedLabels(page: Page): Promise<StoredLabel[]> {
+  return page.evaluate(
+    () =>
+      new Promise<StoredLabel[]>((resolve, reject) => {
+        const open = indexedDB.open('liverlab');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('labels').objectStore('labels').getAll();
+          request.onsuccess = () => {
+            const all = request.result as (Omit<StoredLabel, 'sliceRuns'> & { sliceRuns: (Uint32Array | null)[]; createdAt: number })[];
+            resolve(all.sort((a, b) => a.createdAt - b.createdAt).map((l) => ({ ...l, sliceRuns: l.sliceRuns.map((r) => (r ? Array.from(r) : null)) })));
+            open.result.close();
+          };
+        };
+      }),
+  );
+}
+
+/** One slice of a stored label as 0/1 pixels. */
+function sliceOf(label: StoredLabel, s: number, px: number): Uint8Array {
+  const out = new Uint8Array(px);
+  const runs = label.sliceRuns[s] ?? [];
+  for (let r = 0; r < runs.length; r += 2) out.fill(1, runs[r], runs[r] + runs[r + 1]);
+  return out;
+}
+
+/** Page coordinates (CSS px) of the centre of image pixel (x, y) of a W×H slice, fitted and centred as Cornerstone draws it. */
+async function pageMap(page: Page, viewport: Locator, p: Pixels, W: number, H: number) {
+  const box = (await viewport.boundingBox())!;
+  const dpr = await page.evaluate(() => window.devicePixelRatio);
+  const scale = Math.min(p.width / W, p.height / H);
+  const ox = (p.width - W * scale) / 2;
+  const oy = (p.height - H * scale) / 2;
+  return (x: number, y: number) => ({ x: box.x + (ox + (x + 0.5) * scale) / dpr, y: box.y + (oy + (y + 0.5) * scale) / dpr });
+}
+
+/** Distance from (x, y) to the segment a–b, in pixels. */
+function toSegment(x: number, y: number, a: [number, number], b: [number, number]): number {
+  const [dx, dy] = [b[0] - a[0], b[1] - a[1]];
+  const t = dx === 0 && dy === 0 ? 0 : Math.max(0, Math.min(1, ((x - a[0]) * dx + (y - a[1]) * dy) / (dx * dx + dy * dy)));
+  return Math.hypot(x - (a[0] + t * dx), y - (a[1] + t * dy));
+}
+
+/** Pixels that differ between two slices, split by distance to the stroke: all must lie within `outer`, every pixel within `inner` must have changed. */
+function strokeCheck(before: Uint8Array, after: Uint8Array, W: number, a: [number, number], b: [number, number], inner: number, outer: number, value: 0 | 1) {
+  let changed = 0;
+  let strayChanges = 0;
+  let coreUnchanged = 0;
+  for (let i = 0; i < before.length; i++) {
+    const d = toSegment(i % W, Math.floor(i / W), a, b);
+    if (before[i] !== after[i]) {
+      changed++;
+      if (d > outer || after[i] !== value) strayChanges++;
+    } else if (d <= inner && after[i] !== value) coreUnchanged++;
+  }
+  return { changed, strayChanges, coreUnchanged };
+}
+
+test('3Dircadb1.1: brush and eraser strokes change exactly the painted pixels, undo/redo, a reload keeps the label; fine-tuning on corrected slices raises the Dice on the others', async ({ page }) => {
+  test.setTimeout(900_000);
+  await page.goto('/');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Choose a folder…' }).click();
+  await (await chooser).setFiles(realPatient('3Dircadb1.1'));
+  await expect(page.locator('[data-testid=patient-row][data-patient="3Dircadb1.1"]')).toBeVisible({ timeout: 120_000 });
+  await page.getByRole('button', { name: /Preprocess and cache 1 patient/ }).click();
+  await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 180_000 });
+  const patient = (await storedSummary(page)).patients.find((p) => p.name === '3Dircadb1.1')!;
+  const [W, H, px] = [patient.width, patient.height, patient.width * patient.height];
+
+  await page.getByRole('tab', { name: 'View' }).click();
+  const viewer = page.getByRole('region', { name: 'Viewer' });
+  const viewport = viewer.getByTestId('viewer-viewport');
+  await viewer.getByLabel('Patient').selectOption({ label: '3Dircadb1.1' });
+  await expect(viewport.locator('canvas').first()).toBeVisible();
+  await viewer.getByLabel('Slices to segment').selectOption('slab');
+  await viewer.getByRole('button', { name: 'Segment this patient' }).click();
+  await expect(viewer.getByTestId('patient-metrics')).toBeVisible({ timeout: 180_000 });
+  const starterDice = Number(await viewer.getByTestId('metric-dice').textContent());
+
+  // A label drawn from empty on the middle slice, where the viewer opens.
+  const labels = viewer.getByTestId('label-panel');
+  await labels.getByRole('button', { name: 'Draw from empty' }).click();
+  await expect(labels.getByTestId('label-name')).toContainText('(not saved)');
+  const slice = Number(await viewport.getByTestId('viewer-canvas-host').getAttribute('data-rendered-slice'));
+  const spacing = 0.57; // 3Dircadb1.1's PixelSpacing (mm), shared/data/README.md
+  await labels.getByLabel('Brush radius (mm)').fill('12');
+  const radius = 12 / spacing; // Cornerstone's brushSize is the brush's radius in mm
+  // The side panel is long: the viewport is scrolled into view before each stroke, and mapped where it is then.
+  const shown = async () => {
+    await viewport.scrollIntoViewIfNeeded();
+    return pageMap(page, viewport, await canvasPixels(viewport), W, H);
+  };
+  const click = async (x: number, y: number) => {
+    const p = (await shown())(x, y);
+    await page.mouse.move(p.x, p.y);
+    // Held past Cornerstone's double-click wait (a quicker click is taken as the first of a double click, and draws nothing).
+    await page.mouse.down();
+    await page.waitForTimeout(600);
+    await page.mouse.up();
+    await page.waitForTimeout(300);
+  };
+  const stroke = async (a: [number, number], b: [number, number]) => {
+    const at = await shown();
+    const p = at(...a);
+    const q = at(...b);
+    await page.mouse.move(p.x, p.y);
+    await page.mouse.down();
+    await page.waitForTimeout(600);
+    await page.mouse.move(q.x, q.y, { steps: 24 });
+    await page.mouse.up();
+    await page.waitForTimeout(300);
+  };
+  const empty = new Uint8Array(px);
+
+  // A brush click: a disc of the brush's size around the click, on this slice only.
+  await click(200, 260);
+  await expect(labels.getByRole('button', { name: 'Undo' })).toBeEnabled();
+  await labels.getByRole('button', { name: 'Save as new label' }).click();
+  await expect(labels.getByTestId('label-message')).toContainText('saved as a new label');
+  let [label] = await storedLabels(page);
+  expect(label.edited).toEqual([slice]);
+  const afterClick = sliceOf(label, slice, px);
+  expect(strokeCheck(empty, afterClick, W, [200, 260], [200, 260], radius - 1.5, radius + 1.5, 1)).toMatchObject({ strayChanges: 0, coreUnchanged: 0 });
+  expect(label.sliceRuns.filter((r, s) => r && s !== slice)).toEqual([]);
+
+  // A brush stroke, then an eraser stroke across it: each changes the pixels along its path, no others.
+  await stroke([150, 330], [320, 330]);
+  await labels.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(labels.getByTestId('label-message')).toContainText('saved');
+  [label] = await storedLabels(page);
+  const afterBrush = sliceOf(label, slice, px);
+  const brushed = strokeCheck(afterClick, afterBrush, W, [150, 330], [320, 330], radius - 1.5, radius + 1.5, 1);
+  expect(brushed.changed).toBeGreaterThan(1000);
+  expect(brushed).toMatchObject({ strayChanges: 0, coreUnchanged: 0 });
+  await viewport.focus();
+  await page.keyboard.press('x');
+  await expect(labels.getByRole('button', { name: 'Eraser' })).toHaveAttribute('aria-pressed', 'true');
+  await stroke([240, 200], [240, 400]);
+  await labels.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(labels.getByTestId('label-message')).toContainText('saved');
+  [label] = await storedLabels(page);
+  const afterEraser = sliceOf(label, slice, px);
+  const erased = strokeCheck(afterBrush, afterEraser, W, [240, 200], [240, 400], radius - 1.5, radius + 1.5, 0);
+  expect(erased.changed).toBeGreaterThan(100);
+  expect(erased).toMatchObject({ strayChanges: 0, coreUnchanged: 0 });
+  expect(label.history.map((h) => h.slices)).toEqual([[slice], [slice], [slice]]);
+
+  // Undo takes the eraser stroke back, redo puts it again (checked by saving each state).
+  await viewport.focus();
+  await page.keyboard.press('Control+z');
+  await labels.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(labels.getByTestId('label-message')).toContainText('saved');
+  [label] = await storedLabels(page);
+  expect(sliceOf(label, slice, px)).toEqual(afterBrush);
+  await viewport.focus();
+  await page.keyboard.press('Control+y');
+  await labels.getByRole('button', { name: 'Save', exact: true }).click();
+  await expect(labels.getByTestId('label-message')).toContainText('saved');
+  [label] = await storedLabels(page);
+  expect(sliceOf(label, slice, px)).toEqual(afterEraser);
+
+  // A reload keeps it: opened again and saved as a new label, it is the same mask, naming the first as its parent.
+  await page.reload();
+  await page.getByRole('tab', { name: 'View' }).click();
+  await viewer.getByLabel('Patient').selectOption({ label: '3Dircadb1.1' });
+  await expect(viewport.locator('canvas').first()).toBeVisible();
+  await expect(labels.getByTestId('stored-labels').locator('li')).toHaveCount(1);
+  await labels.getByTestId('stored-labels').getByRole('button', { name: 'Open' }).click();
+  await expect(labels.getByTestId('label-message')).toContainText('opened');
+  await labels.getByRole('button', { name: 'Save as new label' }).click();
+  await expect(labels.getByTestId('stored-labels').locator('li')).toHaveCount(2);
+  const [first, copy] = await storedLabels(page);
+  expect(copy.parentLabelId).toBe(first.id);
+  expect(copy.sliceRuns).toEqual(first.sliceRuns);
+
+  // Exported as NIfTI and opened back ("Open segmentation…", then "Correct the prediction"), it is the same label again.
+  const nifti = await downloads(page)(() => labels.getByRole('button', { name: 'Export NIfTI' }).click(), '.nii.gz');
+  await labels.getByRole('button', { name: 'Close' }).click();
+  await viewer.getByLabel('Open segmentation').setInputFiles({ name: 'edited-label.nii.gz', mimeType: 'application/gzip', buffer: Buffer.from(nifti) });
+  await expect(viewer.getByTestId('opened-segmentation')).toContainText('shown as the prediction');
+  await labels.getByRole('button', { name: 'Correct the prediction' }).click();
+  await expect(labels.getByTestId('label-name')).toContainText('corrected edited-label.nii.gz');
+  await labels.getByRole('button', { name: 'Save as new label' }).click();
+  await expect(labels.getByTestId('stored-labels').locator('li')).toHaveCount(3);
+  const fromFile = (await storedLabels(page)).at(-1)!;
+  expect(fromFile.sliceRuns).toEqual(first.sliceRuns);
+  await labels.getByRole('button', { name: 'Close' }).click();
+
+  // Corrections: the expert's mask, with a small brush dot just outside the liver on 8 evenly spaced slices (the edited slices).
+  await viewer.getByLabel('Slices to segment').selectOption('slab');
+  await viewer.getByRole('button', { name: 'Segment this patient' }).click();
+  await expect(viewer.getByTestId('patient-metrics')).toBeVisible({ timeout: 180_000 });
+  await labels.getByRole('button', { name: "Edit the expert's mask" }).click();
+  await labels.getByLabel('Brush radius (mm)').fill('2');
+  await labels.getByRole('button', { name: 'Brush', exact: true }).click();
+  const truth = await cachedTruth(page, patient.key);
+  const corrected = Array.from({ length: 8 }, (_, k) => Math.round(((k + 0.5) * patient.kept) / 8));
+  for (const s of corrected) {
+    await viewport.focus();
+    await page.keyboard.press('Home');
+    for (let i = 0; i < s; i++) await page.keyboard.press('ArrowDown');
+    await expect(viewport.getByTestId('viewer-canvas-host')).toHaveAttribute('data-rendered-slice', String(s));
+    // The liver's leftmost pixel on the middle row of its extent, and a dot 4 pixels to its left.
+    const mask = truth.subarray(s * px, (s + 1) * px);
+    const rows = [...Array(H).keys()].filter((y) => mask.subarray(y * W, (y + 1) * W).some((v) => v));
+    const y = rows[Math.floor(rows.length / 2)];
+    const x = mask.subarray(y * W, (y + 1) * W).indexOf(1);
+    await click(x - 4, y);
+  }
+  await labels.getByRole('button', { name: 'Save as new label' }).click();
+  await expect(labels.getByTestId('label-message')).toContainText('(8 edited slices)');
+
+  const finetune = labels.getByTestId('finetune');
+  await finetune.getByRole('button', { name: 'Fine-tune on these corrections' }).click();
+  await expect(finetune.getByTestId('finetune-progress')).toContainText(/epoch \d+\/10 · step \d+\/\d+ · loss -?\d\.\d{4}/);
+  await expect(finetune.getByTestId('finetune-outcome')).toBeVisible({ timeout: 600_000 });
+  await expect(finetune.getByTestId('finetune-parent')).toHaveText('Starter liver model');
+  const other = finetune.getByTestId('finetune-other-dice');
+  const before = Number(await other.getAttribute('data-before'));
+  const after = Number(await other.getAttribute('data-after'));
+  console.log(`[measure] fine-tune in the tab on 8 corrected slices of 3Dircadb1.1: Dice on its other kept slices ${before.toFixed(4)} → ${after.toFixed(4)}; ${await finetune.getByTestId('finetune-outcome').textContent()}`);
+  expect(after).toBeGreaterThan(before);
+  await expect(finetune.getByTestId('finetune-resegmented')).toBeVisible({ timeout: 180_000 });
+  console.log(`[measure] ${await finetune.getByTestId('finetune-resegmented').textContent()} (starter's Dice ${starterDice})`);
+  // The new model is stored beside its parent, naming it and the label it learned from.
+  const models = await page.evaluate(
+    () =>
+      new Promise<{ id: string; source: string; finetune?: { parent: { id: string }; corrections: { labelId: string; slices: number[] } } }[]>((resolve) => {
+        const open = indexedDB.open('liverlab');
+        open.onsuccess = () => {
+          const r = open.result.transaction('models').objectStore('models').getAll();
+          r.onsuccess = () => resolve(r.result.map(({ id, source, finetune }) => ({ id, source, finetune })));
+        };
+      }),
+  );
+  const child = models.find((m) => m.source === 'finetune')!;
+  const correctedLabel = (await storedLabels(page)).at(-1)!;
+  expect(child.finetune).toMatchObject({ parent: { id: 'starter' }, corrections: { labelId: correctedLabel.id, slices: corrected.map((s) => s + patient.keptFrom) } });
+  expect(models.map((m) => m.id)).toContain('starter');
+  await expect(viewer.getByLabel('Model')).toHaveValue(child.id);
+  // The Train tab's models list says where it comes from.
+  await page.getByRole('tab', { name: 'Train' }).click();
+  await expect(page.getByText('fine-tuned from Starter liver model on 8 corrected slices of 3Dircadb1.1')).toBeVisible();
+});

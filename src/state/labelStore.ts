@@ -1,0 +1,209 @@
+// Store: the label being edited in the viewer — where it started (the prediction, the expert's mask,
+// or nothing), the editing tool and its settings, undo / redo availability, the patient's stored
+// labels, saving (a new label, or edits to the one open) and exporting it. The pixels live in the
+// viewer (Cornerstone's labelmap, through the facade's handle); the records in IndexedDB
+// (storage/labels.ts), never over the expert's mask or a prediction. Fine-tuning on a saved label is
+// finetuneStore.ts.
+import { create } from 'zustand';
+import type { EditTool } from '../viewer';
+import { openCache } from '../storage/schema';
+import { addLabel, getLabel, listLabels, saveLabelEdits } from '../storage/labels';
+import { labelMask, newLabel, withEdits, type EditedLabel, type LabelOrigin } from '../storage/labelRecord';
+import { geometryFromSpacing } from '../export/geometry';
+import { niftiOfMask } from '../jobs/segment/segmentationExports';
+import { downloadBlob } from '../workers/exportClient';
+import { useViewerStore } from './viewerStore';
+import { useSegmentStore } from './segmentStore';
+import { cachedPatientOf, patientOnScreen } from './currentPatient';
+
+export const TOOL_KEYS: Record<EditTool, string> = { brush: 'B', eraser: 'X', thresholdBrush: 'T', fill: 'F', grow: 'O' };
+
+export interface LabelState {
+  editing: boolean;
+  /** The label open: a stored record, or a draft not saved yet (`stored` false). */
+  label: EditedLabel | null;
+  stored: boolean;
+  labels: EditedLabel[];
+  tool: EditTool;
+  brushSize: number;
+  range: [number, number];
+  canUndo: boolean;
+  canRedo: boolean;
+  /** Tools used since the last save, recorded with the edit. */
+  toolsUsed: string[];
+  message: string | null;
+  refresh(): Promise<void>;
+  start(origin: LabelOrigin): Promise<void>;
+  open(id: string): Promise<void>;
+  saveAsNew(): Promise<void>;
+  save(): Promise<void>;
+  stop(): void;
+  setTool(tool: EditTool): void;
+  setBrushSize(mm: number): void;
+  setRange(range: [number, number]): void;
+  undo(): void;
+  redo(): void;
+  exportNifti(): void;
+}
+
+const newId = () => `label-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+export const useLabelStore = create<LabelState>((set, get) => ({
+  editing: false,
+  label: null,
+  stored: false,
+  labels: [],
+  tool: 'brush',
+  brushSize: 8,
+  range: [-100, 250],
+  canUndo: false,
+  canRedo: false,
+  toolsUsed: [],
+  message: null,
+
+  async refresh() {
+    const shown = patientOnScreen();
+    set({ labels: shown ? await listLabels(await openCache(), shown.patientKey) : [] });
+  },
+
+  async start(origin) {
+    const { volume, prediction, patientKey, source, predictionFile } = useViewerStore.getState();
+    const shown = patientOnScreen();
+    if (!volume || !patientKey || !shown) return;
+    const px = volume.width * volume.height;
+    const mask = origin === 'prediction' ? prediction : origin === 'expert' ? (volume.truth ?? null) : new Uint8Array(px * volume.slices);
+    if (!mask) return set({ message: origin === 'prediction' ? 'segment the patient first: there is no prediction to start from' : 'this patient has no expert mask' });
+    const cached = await cachedPatientOf(patientKey);
+    const segment = useSegmentStore.getState();
+    const model = origin === 'prediction' && !predictionFile ? (segment.models.find((m) => m.id === segment.modelId) ?? null) : null;
+    const draft = newLabel(
+      {
+        id: newId(),
+        name: `${shown.name ?? volume.name} · ${origin === 'prediction' ? `corrected ${predictionFile ?? model?.name ?? 'prediction'}` : origin === 'expert' ? 'edited expert mask' : 'drawn'}`,
+        patientKey,
+        patientName: shown.name ?? volume.name,
+        width: volume.width,
+        height: volume.height,
+        slices: volume.slices,
+        firstSlice: source === 'cache' ? (cached?.keptFrom ?? 0) : 0,
+        origin,
+        model: model ? { id: model.id, name: model.name } : null,
+      },
+      mask,
+    );
+    begin(draft, false, mask);
+  },
+
+  async open(id) {
+    const label = await getLabel(await openCache(), id);
+    const volume = useViewerStore.getState().volume;
+    if (!label || !volume) return set({ message: 'that label is not stored any more' });
+    if (label.width !== volume.width || label.height !== volume.height || label.slices !== volume.slices) {
+      return set({ message: `${label.name} covers ${label.slices} slices of ${label.width}×${label.height}; the view shows ${volume.slices} of ${volume.width}×${volume.height} (switch between cached and HU images)` });
+    }
+    begin(label, true, labelMask(label));
+  },
+
+  async saveAsNew() {
+    const { label, toolsUsed } = get();
+    const mask = useViewerStore.getState().handle?.getEditedLabel();
+    if (!label || !mask) return;
+    const base: EditedLabel = get().stored ? { ...label, id: newId(), parentLabelId: label.id, name: `${label.name} (copy)`, createdAt: Date.now() } : label;
+    const record = withEdits(base, mask, toolsUsed);
+    try {
+      await addLabel(await openCache(), record);
+      set({ label: record, stored: true, toolsUsed: [], message: `saved as a new label: ${record.name} (${record.edited.length} edited slices)` });
+      await get().refresh();
+    } catch (e) {
+      set({ message: e instanceof Error ? e.message : String(e) });
+    }
+  },
+
+  async save() {
+    const { label, stored, toolsUsed } = get();
+    if (!stored) return get().saveAsNew();
+    const mask = useViewerStore.getState().handle?.getEditedLabel();
+    if (!label || !mask) return;
+    const record = withEdits(label, mask, toolsUsed);
+    if (record === label) return set({ message: 'nothing changed since the last save' });
+    try {
+      await saveLabelEdits(await openCache(), record);
+      set({ label: record, toolsUsed: [], message: `saved ${record.name} (${record.edited.length} edited slices)` });
+      await get().refresh();
+    } catch (e) {
+      set({ message: e instanceof Error ? e.message : String(e) });
+    }
+  },
+
+  stop() {
+    useViewerStore.getState().handle?.stopEditing();
+    set({ editing: false, label: null, stored: false, canUndo: false, canRedo: false, toolsUsed: [] });
+  },
+
+  setTool(tool) {
+    set({ tool });
+    if (get().editing) useViewerStore.getState().handle?.setEditTool(tool);
+  },
+
+  setBrushSize(mm) {
+    set({ brushSize: mm });
+    useViewerStore.getState().handle?.setBrushSize(mm);
+  },
+
+  setRange(range) {
+    set({ range });
+    useViewerStore.getState().handle?.setEditRange(range);
+  },
+
+  undo() {
+    useViewerStore.getState().handle?.undoEdit();
+  },
+
+  redo() {
+    useViewerStore.getState().handle?.redoEdit();
+  },
+
+  exportNifti() {
+    const { label } = get();
+    const { volume, handle } = useViewerStore.getState();
+    const mask = handle?.getEditedLabel();
+    if (!label || !volume || !mask) return;
+    const bytes = niftiOfMask(mask, geometryFromSpacing(volume.width, volume.height, volume.slices, volume.spacing), `LiverLab label ${label.name}`.slice(0, 79));
+    const name = `${label.patientName.replace(/[^\w.-]+/g, '_')}-label.nii.gz`;
+    downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/gzip' }), name);
+    set({ message: `${name} saved (${volume.slices} slices from slice ${label.firstSlice + 1} of the series, positioned from the spacing)` });
+  },
+}));
+
+/** Puts `label` (pixels `mask`) in the viewer as the editable label, with the store's tool and settings. */
+function begin(label: EditedLabel, stored: boolean, mask: Uint8Array): void {
+  const { handle } = useViewerStore.getState();
+  const { tool, brushSize, range } = useLabelStore.getState();
+  if (!handle?.startEditing(mask)) return useLabelStore.setState({ message: 'labels are edited in the stack layout' });
+  handle.setBrushSize(brushSize);
+  handle.setEditRange(range);
+  handle.setEditTool(tool);
+  useLabelStore.setState({ editing: true, label, stored, toolsUsed: [], message: stored ? `opened ${label.name}` : `editing a new label from ${label.origin === 'empty' ? 'an empty mask' : `the ${label.origin === 'expert' ? "expert's mask" : 'prediction'}`}` });
+}
+
+// The viewer's history and tools: keep the store in step with the handle that is attached.
+let unsubscribeLabel: (() => void) | null = null;
+useViewerStore.subscribe((state, before) => {
+  if (state.handle === before.handle) {
+    if (state.patientKey !== before.patientKey || state.source !== before.source) {
+      if (useLabelStore.getState().editing) useLabelStore.setState({ editing: false, label: null, stored: false, canUndo: false, canRedo: false });
+      void useLabelStore.getState().refresh();
+    }
+    return;
+  }
+  unsubscribeLabel?.();
+  unsubscribeLabel = null;
+  if (!state.handle) return;
+  unsubscribeLabel = state.handle.onLabelChange(({ canUndo, canRedo }) => {
+    const { tool, toolsUsed } = useLabelStore.getState();
+    useLabelStore.setState({ canUndo, canRedo, toolsUsed: toolsUsed.includes(tool) ? toolsUsed : [...toolsUsed, tool] });
+  });
+  // A new viewer (another layout, or the same patient again): a label being edited is shown again as last saved.
+  const { editing, label, stored } = useLabelStore.getState();
+  if (editing && label) begin(label, stored, labelMask(label));
+});

@@ -1,0 +1,46 @@
+// Worker: a fine-tune off the page's thread, as training runs (src/jobs/finetune/fromLabel.ts does the
+// work): picks the backend as the train worker does, reports status, every step (loss) and epoch, and
+// can be stopped between steps. The new model is stored by the job; the page only draws what this
+// worker reports.
+import { expose } from 'comlink';
+import { chooseBackend, setWasmPaths, setWasmThreads, type BackendName } from '../model/backends';
+import type { EpochRecord, StepInfo, Trainer } from '../model/trainer';
+import { openCache } from '../storage/schema';
+import { finetuneFromLabel, type LabelFinetuneOutcome, type LabelFinetuneRequest } from '../jobs/finetune/fromLabel';
+import { TFJS_WASM_PATHS } from './wasmAssets';
+
+export interface FinetuneEvents {
+  status(message: string): void;
+  step(info: StepInfo): void;
+  epoch(record: EpochRecord): void;
+}
+
+export interface FinetuneRequest extends LabelFinetuneRequest {
+  preferred?: BackendName;
+}
+
+let trainer: Trainer | null = null;
+
+const finetuneApi = {
+  async run(request: FinetuneRequest, events: FinetuneEvents): Promise<LabelFinetuneOutcome & { backend: BackendName }> {
+    setWasmPaths(TFJS_WASM_PATHS);
+    // As in the train worker: tfjs's threaded WASM build does not survive bundling.
+    setWasmThreads(0);
+    const { backend } = await chooseBackend(request.preferred);
+    events.status(`fine-tuning on ${backend}`);
+    const outcome = await finetuneFromLabel(
+      await openCache(),
+      request,
+      { status: (m) => events.status(m), onStep: (info) => events.step(info), onEpochEnd: (record) => events.epoch(record) },
+      (t) => (trainer = t),
+    );
+    trainer = null;
+    return { ...outcome, backend };
+  },
+  stop(): void {
+    trainer?.stop();
+  },
+};
+
+export type FinetuneApi = typeof finetuneApi;
+expose(finetuneApi);
