@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { batchIndices, batchesPerEpoch, epochOrder, makeBatch, type AugmentSettings, type Batch } from './batches';
 import { evaluate } from './evaluate';
+import type { LossName } from './losses';
+import { learningRateAt, type LearningRateSchedule } from './schedule';
 import { tfjsSegmentationModel } from './segmentationModel';
 import type { SliceSet } from './sliceSet';
 import { trainStepAsync } from './train';
@@ -21,12 +23,16 @@ export interface TrainerSettings {
   augment: AugmentSettings;
   /** Probability above which a pixel counts as organ in validation Dice. */
   threshold: number;
+  /** What the steps minimise; absent: the reference's −Dice. */
+  loss?: LossName;
+  /** Warm-up and decay of the learning rate (peak: learningRate); absent: constant, the optimizer's own rate untouched. */
+  schedule?: LearningRateSchedule;
 }
 
 export interface EpochRecord {
   epoch: number;
   loss: number;
-  /** Training soft Dice (−loss), mean over the epoch's batches. */
+  /** Training soft Dice (−loss), mean over the epoch's batches; NaN when the loss is not −Dice alone. */
   dice: number;
   valLoss: number | null;
   /** Mean over validation patients of the volume Dice. */
@@ -73,7 +79,7 @@ export interface TrainerCallbacks {
 }
 
 /** One optimisation step returning the loss; a step that throws fails the run (the backend's failure: see model/backendFallback). */
-export type StepFunction = (model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D) => Promise<number>;
+export type StepFunction = (model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D, loss?: LossName) => Promise<number>;
 
 export const MAX_STEPS_KEPT = 5000;
 const PREFETCH = 2;
@@ -148,12 +154,13 @@ export class Trainer {
         if (this.stopped) break;
         const batch = await queue.shift()!;
         if (b + PREFETCH < perEpoch) request(b + PREFETCH);
+        if (this.settings.schedule) setLearningRate(this.optimizer, learningRateAt(this.settings.schedule, this.settings.learningRate, epoch * perEpoch + b, perEpoch, epochs * perEpoch));
         const ts = performance.now();
         const x = tf.tensor4d(batch.x, [batch.n, this.train.size, this.train.size, 1]);
         const y = tf.tensor4d(batch.y, [batch.n, this.train.size, this.train.size, 1]);
         let loss: number;
         try {
-          loss = await this.step(this.model, this.optimizer, x, y);
+          loss = await this.step(this.model, this.optimizer, x, y, this.settings.loss);
         } finally {
           tf.dispose([x, y]);
         }
@@ -175,7 +182,7 @@ export class Trainer {
       const record: EpochRecord = {
         epoch: epoch + 1,
         loss,
-        dice: -loss,
+        dice: this.settings.loss === 'dicebce' ? NaN : -loss,
         valLoss: evaluation?.loss ?? null,
         valDice: evaluation?.meanDice ?? null,
         perPatientDice: Object.fromEntries((evaluation?.perPatient ?? []).map((p) => [p.name, p.dice])),
@@ -193,4 +200,11 @@ export class Trainer {
     }
     return { state: this.state, stopped: this.stopped };
   }
+}
+
+/** Sets the rate tfjs's optimizers (Adam, SGD, RMSProp…) read at every applyGradients. */
+export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  const o = optimizer as unknown as { learningRate?: unknown };
+  if (typeof o.learningRate !== 'number') throw new Error(`${optimizer.getClassName()} has no learning rate to schedule`);
+  o.learningRate = rate;
 }
