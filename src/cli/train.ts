@@ -45,6 +45,7 @@ Options:
   --schedule NAME     learning-rate decay after the warm-up: constant, cosine or step (×0.1 at 2/3)
   --warmup N          epochs of linear learning-rate warm-up (fractions allowed; default the preset's)
   --min-lr-fraction X where cosine ends, as a fraction of --lr (default 0)
+  --average DECAY     validate and save an exponential moving average of the weights (e.g. 0.98; 0: off)
   --organ NAME        mask folder (default liver)
   --backend NAME      wasm (default) or cpu
 
@@ -60,7 +61,7 @@ export const trainCommand: CliCommand = {
 };
 
 async function runTrain(args: string[], io: CliIo): Promise<number> {
-  const optionNames = ['val', 'out', 'preset', 'epochs', 'base', 'size', 'batch', 'lr', 'seed', 'seeds', 'augment', 'ranges', 'loss', 'schedule', 'warmup', 'min-lr-fraction', 'organ', 'backend'];
+  const optionNames = ['val', 'out', 'preset', 'epochs', 'base', 'size', 'batch', 'lr', 'seed', 'seeds', 'augment', 'ranges', 'loss', 'schedule', 'warmup', 'min-lr-fraction', 'average', 'organ', 'backend'];
   const parsed = readArgs('train', USAGE, args, Object.fromEntries(optionNames.map((k) => [k, { type: 'string' as const }])), io);
   if (!parsed) return 2;
   const v = parsed.values as Record<string, string | undefined>;
@@ -105,6 +106,11 @@ async function runTrain(args: string[], io: CliIo): Promise<number> {
     const wrong = checkSchedule(schedule);
     if (wrong) return usage(wrong);
     settings.schedule = schedule;
+  }
+  if (v.average !== undefined) {
+    const decay = Number(v.average);
+    if (!(decay >= 0 && decay < 1)) return usage('--average must be a decay from 0 (off) to below 1');
+    settings.weightAverage = decay || undefined;
   }
   const bad = checkTrainerSettings(settings) ?? seeds.map((seed) => checkTrainerSettings({ ...settings, seed })).find((m) => m !== null);
   if (bad) return usage(bad);

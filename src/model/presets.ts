@@ -1,6 +1,8 @@
 // Training presets: the reference's settings (what the Keras tutorial ran on a GPU) and one that a
 // laptop CPU finishes in minutes. Editable after choosing; pure data.
 import { DEFAULT_AUGMENT } from './batches';
+import { LOSS_NAMES } from './losses';
+import { checkSchedule } from './schedule';
 import type { TrainerSettings } from './trainer';
 
 export type PresetName = 'reference' | 'laptop';
@@ -27,5 +29,8 @@ export function checkTrainerSettings(s: TrainerSettings): string | null {
   if (!Number.isInteger(s.epochs) || s.epochs < 1) return 'epochs must be at least 1';
   if (!(s.threshold > 0 && s.threshold < 1)) return 'threshold must be between 0 and 1';
   if (!Number.isSafeInteger(s.seed) || s.seed < 0) return 'seed must be a whole number, 0 or more';
+  if (s.loss !== undefined && !LOSS_NAMES.includes(s.loss)) return `loss must be ${LOSS_NAMES.join(' or ')}`;
+  if (s.weightAverage !== undefined && !(s.weightAverage >= 0 && s.weightAverage < 1)) return 'weight-average decay must be from 0 to below 1';
+  if (s.schedule !== undefined) return checkSchedule(s.schedule);
   return null;
 }

@@ -124,16 +124,33 @@ describe('Trainer', () => {
     model.dispose();
   });
 
-  it('sets the scheduled learning rate before every step and trains on the settings\' loss', async () => {
+  it('sets the scheduled learning rate before every step, trains on the settings\' loss and validates the averaged weights', async () => {
     const model = unet({ baseFilters: 4, size: 64, seed: 2 });
     const optimizer = tf.train.adam(1e-3);
-    const s: TrainerSettings = { ...settings, epochs: 2, augment: { ...DEFAULT_AUGMENT, mode: 'none' }, loss: 'dicebce', schedule: { warmupEpochs: 1, decay: 'cosine', minFraction: 0 } };
+    const s: TrainerSettings = {
+      ...settings, epochs: 2, augment: { ...DEFAULT_AUGMENT, mode: 'none' }, loss: 'dicebce', schedule: { warmupEpochs: 1, decay: 'cosine', minFraction: 0 }, weightAverage: 0.9,
+    };
+    // The first epoch's checkpoint holds the averaged weights; the model trains on from its own.
+    const trainedAtEpochEnd: number[][] = [];
+    const seenAtEpochEnd: number[][] = [];
+    const firstKernel = () => Array.from(model.trainableWeights[0].read().dataSync().slice(0, 4));
     const seen: { rate: number; loss: string | undefined }[] = [];
     const recording: StepFunction = async (m, o, x, y, loss) => {
       seen.push({ rate: (o as unknown as { learningRate: number }).learningRate, loss });
       return trainStepAsync(m, o, x, y, loss);
     };
-    const { state } = await new Trainer(model, optimizer, train, null, s, inlineBatchSource(train, s), emptyTrainerState(), recording).fit();
+    const trainer = new Trainer(model, optimizer, train, val, s, inlineBatchSource(train, s), emptyTrainerState(), recording);
+    const { state } = await trainer.fit({
+      onStep: ({ step }) => {
+        if (step.step === Math.ceil(train.count / s.batchSize) - 1) trainedAtEpochEnd.push(firstKernel());
+      },
+      onEpochEnd: () => {
+        seenAtEpochEnd.push(firstKernel());
+      },
+    });
+    expect(seenAtEpochEnd).toHaveLength(2);
+    expect(seenAtEpochEnd[0]).not.toEqual(trainedAtEpochEnd[0]);
+    expect(state.history.every((h) => h.valDice !== null && h.valDice >= 0)).toBe(true);
     const perEpoch = Math.ceil(train.count / s.batchSize);
     expect(seen).toHaveLength(2 * perEpoch);
     seen.forEach((r, i) => {
