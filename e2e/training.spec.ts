@@ -30,9 +30,10 @@ async function cachedPhantomFolder(page: Page, count = 5, slices = 64) {
 /** Stronger than the reference's ranges: with few epochs they keep the model from learning only where the liver usually is. */
 const STRONG_AUGMENTATION = { 'Rotation (°)': '10', 'Width shift': '0.15', 'Height shift': '0.15', 'Shear (°)': '5', Zoom: '0.15' };
 
-async function setUpRun(page: Page, s: { base: number; size: number; epochs: number; lr?: number; batch?: number; backend?: string; strong?: boolean }) {
+async function setUpRun(page: Page, s: { preset?: 'laptop' | 'reference'; base: number; size: number; epochs: number; lr?: number; batch?: number; backend?: string; strong?: boolean }) {
   await page.getByRole('tab', { name: 'Train' }).click();
   await expect(page.getByTestId('run-setup')).toBeVisible();
+  if (s.preset) await page.getByLabel('Preset').selectOption(s.preset);
   await page.getByLabel('Base filters').fill(String(s.base));
   await page.getByLabel('Input size (px)').fill(String(s.size));
   await page.getByLabel('Epochs').fill(String(s.epochs));
@@ -69,7 +70,10 @@ function storedRuns(page: Page): Promise<StoredRun[]> {
 
 test('trains on the default backend to validation Dice ≥ 0.90 on a held-out phantom; no tensor leak; export → import gives the same Dice', async ({ page }) => {
   await cachedPhantomFolder(page);
-  await setUpRun(page, { base: 4, size: 64, epochs: EPOCHS, lr: 0.001, strong: true });
+  // The reference's loss and constant rate at the Laptop's lr (the recipe this phantom run was made
+  // for): the Laptop preset's −Dice + BCE spends its first dozen epochs at this tiny size (base 4,
+  // 64²) predicting background, and ends at 0.90 only just (docs/laptop-recipe.md is about real CT).
+  await setUpRun(page, { preset: 'reference', base: 4, size: 64, epochs: EPOCHS, lr: 0.001, batch: 8, strong: true });
   await expect(page.locator('[data-patient="Phantom.5"] select')).toHaveValue('val');
   await expect(page.locator('[data-patient="Phantom.4"] select')).toHaveValue('train');
   const t0 = Date.now();

@@ -72,6 +72,33 @@ describe('npm run cli -- train', () => {
     expect(shown).toMatch(/\r⟨K⟩seed 1 epoch 2\/2: loss -?\d/);
   });
 
+  it('takes the recipe\'s knobs (loss, schedule, warm-up, ranges, averaged weights) and keeps them in history.json', () => {
+    const out = path.join(dir, 'recipe');
+    const run = cli(['train', path.join(dir, 'data'), '--val', '3', '--preset', 'reference', '--epochs', '2', '--base', '4', '--size', '64', '--lr', '1e-3',
+      '--loss', 'dicebce', '--schedule', 'cosine', '--warmup', '0.5', '--ranges', 'rotation=12,zoom=0.15', '--average', '0.9', '--out', out]);
+    expect(run.status, run.stderr).toBe(0);
+    const { settings, history } = JSON.parse(readFileSync(path.join(out, 'history.json'), 'utf8'));
+    expect(settings).toMatchObject({ loss: 'dicebce', schedule: { warmupEpochs: 0.5, decay: 'cosine', minFraction: 0 }, weightAverage: 0.9 });
+    expect(settings.augment.ranges).toMatchObject({ rotationRange: 12, zoomRange: 0.15, widthShiftRange: 0.01 });
+    // −Dice + BCE starts above 0, where −Dice alone never goes.
+    expect(history[0].loss).toBeGreaterThan(0);
+  });
+
+  it('refuses a wrong loss, schedule, range or average, naming it, with exit 2', () => {
+    const base = ['train', path.join(dir, 'data'), '--val', '3', '--out', path.join(dir, 'x')];
+    const cases: [string[], RegExp][] = [
+      [['--loss', 'focal'], /--loss must be dice or dicebce/],
+      [['--schedule', 'linear'], /decay must be constant, cosine, step/],
+      [['--warmup=-1'], /warm-up must be 0 or more epochs/],
+      [['--ranges', 'spin=3'], /--ranges: 'spin=3' is not name=value/],
+      [['--average', '1'], /--average must be a decay from 0/],
+    ];
+    for (const [extra, message] of cases) {
+      const r = cli([...base, ...extra]);
+      expect([r.status, r.stderr]).toEqual([2, expect.stringMatching(message)]);
+    }
+  });
+
   it('refuses a missing --val and a --val that is every patient, with exit 2', () => {
     expect(cli(['train', path.join(dir, 'data'), '--out', path.join(dir, 'x')]).stderr).toMatch(/--val is required/);
     const r = cli(['train', path.join(dir, 'data'), '--val', '1,2,3', '--out', path.join(dir, 'x')]);

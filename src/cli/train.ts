@@ -10,6 +10,9 @@ import { medianAndSpread, parseSeeds, seedSpread } from '../model/seedRepeats';
 import { buildSliceSet, type PatientVolumeLike } from '../model/sliceSet';
 import type { TrainerSettings } from '../model/trainer';
 import type { AugmentMode } from '../model/batches';
+import { LOSS_NAMES, type LossName } from '../model/losses';
+import { CONSTANT_SCHEDULE, checkSchedule, type LearningRateDecay } from '../model/schedule';
+import { parseAugmentRanges } from './augmentRanges';
 import { DEFAULT_PIPELINE_PARAMS } from '../pipeline/params';
 import { runPreprocessJob } from '../jobs/preprocess/wholePatient';
 import type { CliCommand, CliIo } from './command';
@@ -30,12 +33,21 @@ backend (or --backend cpu). Saves the best model by validation Dice to <dir>/mod
 Options:
   --val LIST          validation patients by name or number (e.g. 3Dircadb1.1 or 1,18); required
   --out DIR           where to save the model (required)
-  --preset NAME       laptop (default: base 8, 128², batch 8, lr 1e-3, 20 epochs) or reference
+  --preset NAME       laptop (default: base 8, 128², batch 8, lr 1e-3 with 1 epoch of warm-up and a cosine
+                      decay, −Dice + BCE, augmentation rotation=15,shift=0.1,zoom=0.2,shear=5, weights
+                      averaged (0.95), 20 epochs) or reference (the reference's: −Dice, constant lr, its ranges)
   --epochs N --base N --size N --batch N --lr X    override the preset
   --seed N            the run's seed: weights' initialisation, batch order, augmentation (default 1)
   --seeds LIST        the same recipe once per seed (e.g. 1,2,3), each saved to <dir>/seed-<N>/;
                       reports each validation patient's median and spread (max − min) over the seeds
   --augment MODE      online (default), offline (the reference's) or none
+  --ranges LIST       augmentation ranges, Keras's names and units, e.g. rotation=10,shift=0.05,
+                      shear=5,zoom=0.1 (shift sets width and height; unnamed ones keep the preset's)
+  --loss NAME         dice (the reference's −Dice) or dicebce (−Dice + binary cross-entropy)
+  --schedule NAME     learning-rate decay after the warm-up: constant, cosine or step (×0.1 at 2/3)
+  --warmup N          epochs of linear learning-rate warm-up (fractions allowed; default the preset's)
+  --min-lr-fraction X where cosine ends, as a fraction of --lr (default 0)
+  --average DECAY     validate and save an exponential moving average of the weights (e.g. 0.98; 0: off)
   --organ NAME        mask folder (default liver)
   --backend NAME      wasm (default) or cpu
 
@@ -51,7 +63,7 @@ export const trainCommand: CliCommand = {
 };
 
 async function runTrain(args: string[], io: CliIo): Promise<number> {
-  const optionNames = ['val', 'out', 'preset', 'epochs', 'base', 'size', 'batch', 'lr', 'seed', 'seeds', 'augment', 'organ', 'backend'];
+  const optionNames = ['val', 'out', 'preset', 'epochs', 'base', 'size', 'batch', 'lr', 'seed', 'seeds', 'augment', 'ranges', 'loss', 'schedule', 'warmup', 'min-lr-fraction', 'average', 'organ', 'backend'];
   const parsed = readArgs('train', USAGE, args, Object.fromEntries(optionNames.map((k) => [k, { type: 'string' as const }])), io);
   if (!parsed) return 2;
   const v = parsed.values as Record<string, string | undefined>;
@@ -78,6 +90,29 @@ async function runTrain(args: string[], io: CliIo): Promise<number> {
   if (v.augment) {
     if (!['online', 'offline', 'none'].includes(v.augment)) return usage('--augment must be online, offline or none');
     settings.augment.mode = v.augment as AugmentMode;
+  }
+  if (v.ranges) {
+    const ranges = parseAugmentRanges(v.ranges, settings.augment.ranges);
+    if (typeof ranges === 'string') return usage(`--ranges: ${ranges}`);
+    settings.augment.ranges = ranges;
+  }
+  if (v.loss) {
+    if (!LOSS_NAMES.includes(v.loss as LossName)) return usage(`--loss must be ${LOSS_NAMES.join(' or ')}`);
+    settings.loss = v.loss as LossName;
+  }
+  if (v.schedule !== undefined || v.warmup !== undefined || v['min-lr-fraction'] !== undefined) {
+    const schedule = { ...CONSTANT_SCHEDULE, ...settings.schedule };
+    if (v.schedule !== undefined) schedule.decay = v.schedule as LearningRateDecay;
+    schedule.warmupEpochs = num('warmup') ?? schedule.warmupEpochs;
+    schedule.minFraction = num('min-lr-fraction') ?? schedule.minFraction;
+    const wrong = checkSchedule(schedule);
+    if (wrong) return usage(wrong);
+    settings.schedule = schedule;
+  }
+  if (v.average !== undefined) {
+    const decay = Number(v.average);
+    if (!(decay >= 0 && decay < 1)) return usage('--average must be a decay from 0 (off) to below 1');
+    settings.weightAverage = decay || undefined;
   }
   const bad = checkTrainerSettings(settings) ?? seeds.map((seed) => checkTrainerSettings({ ...settings, seed })).find((m) => m !== null);
   if (bad) return usage(bad);

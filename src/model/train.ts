@@ -6,13 +6,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-layers'; // side effect: registers every op's gradient (tfjs-core alone has none)
-import { diceLoss } from './losses';
+import { segmentationLoss, type LossName } from './losses';
 import { createRng } from '../pipeline/random';
 
-/** One optimisation step of −Dice on (x, y); returns the loss before the update. */
-export function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D): number {
+/** One optimisation step of the loss (default −Dice) on (x, y); returns the loss before the update. */
+export function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D, lossName: LossName = 'dice'): number {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const loss = optimizer.minimize(() => diceLoss(y, model.apply(x, { training: true }) as tf.Tensor), true, variables);
+  const lossOf = segmentationLoss(lossName);
+  const loss = optimizer.minimize(() => lossOf(y, model.apply(x, { training: true }) as tf.Tensor), true, variables);
   if (!loss) throw new Error('trainStep: optimizer returned no loss');
   const value = loss.dataSync()[0];
   loss.dispose();
@@ -24,9 +25,10 @@ export function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf
  * read (dataSync) goes through OffscreenCanvas WebGPU contexts, and in Chromium garbage-collecting
  * those destroys the GPUDevice (device.lost 'destroyed' a few seconds into a run).
  */
-export async function trainStepAsync(model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D): Promise<number> {
+export async function trainStepAsync(model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D, lossName: LossName = 'dice'): Promise<number> {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const loss = optimizer.minimize(() => diceLoss(y, model.apply(x, { training: true }) as tf.Tensor), true, variables);
+  const lossOf = segmentationLoss(lossName);
+  const loss = optimizer.minimize(() => lossOf(y, model.apply(x, { training: true }) as tf.Tensor), true, variables);
   if (!loss) throw new Error('trainStep: optimizer returned no loss');
   try {
     return (await loss.data())[0];

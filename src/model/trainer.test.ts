@@ -1,11 +1,14 @@
 // The trainer on phantom patients, on the WASM backend in Node: validation on a held-out patient
 // reaches a high Dice; a run stopped and restored from its checkpoint continues exactly as an
-// uninterrupted one; the same seed gives the same batches; pause holds the run.
+// uninterrupted one; the same seed gives the same batches; pause holds the run; a schedule sets the
+// optimizer's rate at every step and the settings' loss reaches the step.
 import { beforeAll, describe, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend } from './backends';
 import { buildSliceSet, type SliceSet } from './sliceSet';
-import { Trainer, inlineBatchSource, emptyTrainerState, type TrainerSettings, type TrainerState } from './trainer';
+import { Trainer, inlineBatchSource, emptyTrainerState, type StepFunction, type TrainerSettings, type TrainerState } from './trainer';
+import { learningRateAt } from './schedule';
+import { trainStepAsync } from './train';
 import { unet } from './unet';
 import { restoreModel, restoreOptimizer, snapshotModel, snapshotOptimizer } from './checkpoint';
 import { makeBatch, epochOrder, DEFAULT_AUGMENT } from './batches';
@@ -119,5 +122,47 @@ describe('Trainer', () => {
     expect(stopped).toBe(true);
     expect(state.epoch).toBe(0);
     model.dispose();
+  });
+
+  it('sets the scheduled learning rate before every step, trains on the settings\' loss and validates the averaged weights', async () => {
+    const model = unet({ baseFilters: 4, size: 64, seed: 2 });
+    const optimizer = tf.train.adam(1e-3);
+    const s: TrainerSettings = {
+      ...settings, epochs: 2, augment: { ...DEFAULT_AUGMENT, mode: 'none' }, loss: 'dicebce', schedule: { warmupEpochs: 1, decay: 'cosine', minFraction: 0 }, weightAverage: 0.9,
+    };
+    // The first epoch's checkpoint holds the averaged weights; the model trains on from its own.
+    const trainedAtEpochEnd: number[][] = [];
+    const seenAtEpochEnd: number[][] = [];
+    const firstKernel = () => Array.from(model.trainableWeights[0].read().dataSync().slice(0, 4));
+    const seen: { rate: number; loss: string | undefined }[] = [];
+    const recording: StepFunction = async (m, o, x, y, loss) => {
+      seen.push({ rate: (o as unknown as { learningRate: number }).learningRate, loss });
+      return trainStepAsync(m, o, x, y, loss);
+    };
+    const trainer = new Trainer(model, optimizer, train, val, s, inlineBatchSource(train, s), emptyTrainerState(), recording);
+    const { state } = await trainer.fit({
+      onStep: ({ step }) => {
+        if (step.step === Math.ceil(train.count / s.batchSize) - 1) trainedAtEpochEnd.push(firstKernel());
+      },
+      onEpochEnd: () => {
+        seenAtEpochEnd.push(firstKernel());
+      },
+    });
+    expect(seenAtEpochEnd).toHaveLength(2);
+    expect(seenAtEpochEnd[0]).not.toEqual(trainedAtEpochEnd[0]);
+    expect(state.history.every((h) => h.valDice !== null && h.valDice >= 0)).toBe(true);
+    const perEpoch = Math.ceil(train.count / s.batchSize);
+    expect(seen).toHaveLength(2 * perEpoch);
+    seen.forEach((r, i) => {
+      expect(r.loss).toBe('dicebce');
+      expect(r.rate).toBeCloseTo(learningRateAt(s.schedule!, 1e-3, i, perEpoch, 2 * perEpoch), 12);
+    });
+    expect(seen[perEpoch - 1].rate).toBeCloseTo(1e-3, 12);
+    expect(seen.at(-1)!.rate).toBeLessThan(1e-4);
+    // −Dice + BCE is above −Dice's range at the start of a run.
+    expect(state.history[0].loss).toBeGreaterThan(0);
+    expect(state.history[0].dice).toBeNaN();
+    model.dispose();
+    optimizer.dispose();
   });
 });

@@ -7,9 +7,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { batchIndices, batchesPerEpoch, epochOrder, makeBatch, type AugmentSettings, type Batch } from './batches';
 import { evaluate } from './evaluate';
+import type { LossName } from './losses';
+import { learningRateAt, type LearningRateSchedule } from './schedule';
 import { tfjsSegmentationModel } from './segmentationModel';
 import type { SliceSet } from './sliceSet';
 import { trainStepAsync } from './train';
+import { WeightAverage } from './weightAverage';
 
 export interface TrainerSettings {
   baseFilters: number;
@@ -21,12 +24,22 @@ export interface TrainerSettings {
   augment: AugmentSettings;
   /** Probability above which a pixel counts as organ in validation Dice. */
   threshold: number;
+  /** What the steps minimise; absent: the reference's −Dice. */
+  loss?: LossName;
+  /** Warm-up and decay of the learning rate (peak: learningRate); absent: constant, the optimizer's own rate untouched. */
+  schedule?: LearningRateSchedule;
+  /**
+   * Decay of an exponential moving average of the weights over the steps (e.g. 0.98); validation,
+   * the best model and the epoch's checkpoint use the averaged weights. Absent: the trained weights
+   * (the reference). A run resumed from a checkpoint restarts its average from the checkpoint's weights.
+   */
+  weightAverage?: number;
 }
 
 export interface EpochRecord {
   epoch: number;
   loss: number;
-  /** Training soft Dice (−loss), mean over the epoch's batches. */
+  /** Training soft Dice (−loss), mean over the epoch's batches; NaN when the loss is not −Dice alone. */
   dice: number;
   valLoss: number | null;
   /** Mean over validation patients of the volume Dice. */
@@ -73,7 +86,7 @@ export interface TrainerCallbacks {
 }
 
 /** One optimisation step returning the loss; a step that throws fails the run (the backend's failure: see model/backendFallback). */
-export type StepFunction = (model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D) => Promise<number>;
+export type StepFunction = (model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D, loss?: LossName) => Promise<number>;
 
 export const MAX_STEPS_KEPT = 5000;
 const PREFETCH = 2;
@@ -131,9 +144,19 @@ export class Trainer {
 
   /** Trains from the state's epoch to settings.epochs; resolves with the state ('stopped' when stop() was called). */
   async fit(callbacks: TrainerCallbacks = {}): Promise<{ state: TrainerState; stopped: boolean }> {
-    const { batchSize, epochs, seed } = this.settings;
-    const perEpoch = batchesPerEpoch(this.train.count, batchSize);
+    const perEpoch = batchesPerEpoch(this.train.count, this.settings.batchSize);
     if (this.train.count === 0) throw new Error('no training slices');
+    const average = this.settings.weightAverage ? new WeightAverage(this.model, this.settings.weightAverage) : null;
+    try {
+      await this.epochs(callbacks, perEpoch, average);
+    } finally {
+      average?.dispose();
+    }
+    return { state: this.state, stopped: this.stopped };
+  }
+
+  private async epochs(callbacks: TrainerCallbacks, perEpoch: number, average: WeightAverage | null): Promise<void> {
+    const { batchSize, epochs, seed } = this.settings;
     for (let epoch = this.state.epoch; epoch < epochs && !this.stopped; epoch++) {
       const t0 = performance.now();
       const order = epochOrder(this.train.count, seed, epoch);
@@ -148,15 +171,17 @@ export class Trainer {
         if (this.stopped) break;
         const batch = await queue.shift()!;
         if (b + PREFETCH < perEpoch) request(b + PREFETCH);
+        if (this.settings.schedule) setLearningRate(this.optimizer, learningRateAt(this.settings.schedule, this.settings.learningRate, epoch * perEpoch + b, perEpoch, epochs * perEpoch));
         const ts = performance.now();
         const x = tf.tensor4d(batch.x, [batch.n, this.train.size, this.train.size, 1]);
         const y = tf.tensor4d(batch.y, [batch.n, this.train.size, this.train.size, 1]);
         let loss: number;
         try {
-          loss = await this.step(this.model, this.optimizer, x, y);
+          loss = await this.step(this.model, this.optimizer, x, y, this.settings.loss);
         } finally {
           tf.dispose([x, y]);
         }
+        average?.update();
         const ms = performance.now() - ts;
         lossSum += loss;
         stepsDone++;
@@ -170,27 +195,39 @@ export class Trainer {
         await new Promise((r) => setTimeout(r, 0));
       }
       if (this.stopped) break;
-      const evaluation = this.val && this.val.count > 0 ? await evaluate(tfjsSegmentationModel(this.model, this.val.size), this.val, batchSize, this.settings.threshold) : null;
-      const loss = lossSum / Math.max(1, stepsDone);
-      const record: EpochRecord = {
-        epoch: epoch + 1,
-        loss,
-        dice: -loss,
-        valLoss: evaluation?.loss ?? null,
-        valDice: evaluation?.meanDice ?? null,
-        perPatientDice: Object.fromEntries((evaluation?.perPatient ?? []).map((p) => [p.name, p.dice])),
-        seconds: (performance.now() - t0) / 1000,
-        numTensors: tf.memory().numTensors,
+      // Validation, the best-epoch bookkeeping and the caller's checkpoint see the averaged weights
+      // when the run averages them; training goes on from its own.
+      const endEpoch = async () => {
+        const evaluation = this.val && this.val.count > 0 ? await evaluate(tfjsSegmentationModel(this.model, this.val.size), this.val, batchSize, this.settings.threshold) : null;
+        const loss = lossSum / Math.max(1, stepsDone);
+        const record: EpochRecord = {
+          epoch: epoch + 1,
+          loss,
+          dice: this.settings.loss === 'dicebce' ? NaN : -loss,
+          valLoss: evaluation?.loss ?? null,
+          valDice: evaluation?.meanDice ?? null,
+          perPatientDice: Object.fromEntries((evaluation?.perPatient ?? []).map((p) => [p.name, p.dice])),
+          seconds: (performance.now() - t0) / 1000,
+          numTensors: tf.memory().numTensors,
+        };
+        const improved = record.valDice !== null && (this.state.bestValDice === null || record.valDice > this.state.bestValDice);
+        if (improved) {
+          this.state.bestValDice = record.valDice;
+          this.state.bestEpoch = record.epoch;
+        }
+        this.state.history.push(record);
+        this.state.epoch = epoch + 1;
+        await callbacks.onEpochEnd?.(record, this.state, improved);
       };
-      const improved = record.valDice !== null && (this.state.bestValDice === null || record.valDice > this.state.bestValDice);
-      if (improved) {
-        this.state.bestValDice = record.valDice;
-        this.state.bestEpoch = record.epoch;
-      }
-      this.state.history.push(record);
-      this.state.epoch = epoch + 1;
-      await callbacks.onEpochEnd?.(record, this.state, improved);
+      if (average) await average.withAveraged(endEpoch);
+      else await endEpoch();
     }
-    return { state: this.state, stopped: this.stopped };
   }
+}
+
+/** Sets the rate tfjs's optimizers (Adam, SGD, RMSProp…) read at every applyGradients. */
+export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
+  const o = optimizer as unknown as { learningRate?: unknown };
+  if (typeof o.learningRate !== 'number') throw new Error(`${optimizer.getClassName()} has no learning rate to schedule`);
+  o.learningRate = rate;
 }

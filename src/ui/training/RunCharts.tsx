@@ -7,13 +7,15 @@ import { LineChart } from './LineChart';
 import { shortName } from '../format';
 
 export function RunCharts({ name, history, steps }: { name: string; history: EpochRecord[]; steps: StepRecord[] }) {
+  // −Dice alone never goes above 0; −Dice + BCE starts above it (the Laptop preset's loss).
+  const lossAboveZero = steps.some((r) => r.loss > 0);
   return (
     <div className="run-charts" data-testid="run-charts" data-run={name}>
       <div className="charts">
         <LineChart
-          title={`Loss per step (−Dice) — ${shortName(name)}`}
+          title={`Loss per step — ${shortName(name)}`}
           xLabel="step"
-          yRange={[-1, 0]}
+          yRange={[-1, lossAboveZero ? 1 : 0]}
           series={[{ name: 'train loss', color: 'var(--series-1)', points: steps.map((r) => [r.step, r.loss]) }]}
         />
         <LineChart
