@@ -72,7 +72,7 @@ test('trains on the default backend to validation Dice ≥ 0.90 on a held-out ph
   await cachedPhantomFolder(page);
   // The reference's loss and constant rate at the Laptop's lr (the recipe this phantom run was made
   // for): the Laptop preset's −Dice + BCE spends its first dozen epochs at this tiny size (base 4,
-  // 64²) predicting background, and ends at 0.90 only just (docs/laptop-recipe.md is about real CT).
+  // 64²) predicting background, and ends at 0.90 only just (src/model/laptop-recipe.md is about real CT).
   await setUpRun(page, { preset: 'reference', base: 4, size: 64, epochs: EPOCHS, lr: 0.001, batch: 8, strong: true });
   await expect(page.locator('[data-patient="Phantom.5"] select')).toHaveValue('val');
   await expect(page.locator('[data-patient="Phantom.4"] select')).toHaveValue('train');

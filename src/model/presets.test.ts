@@ -1,5 +1,5 @@
 // The presets: Reference stays the reference's settings (−Dice, constant rate, its augmentation
-// ranges, no averaging); Laptop is the measured recipe (docs/laptop-recipe.md) and passes the
+// ranges, no averaging); Laptop is the measured recipe (laptop-recipe.md beside it) and passes the
 // settings check, which refuses a wrong loss, schedule or average.
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_AUGMENT_RANGES } from '../pipeline/augment';

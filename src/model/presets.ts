@@ -17,7 +17,7 @@ export const PRESETS: Record<PresetName, { label: string; note: string; settings
     label: 'Laptop',
     note: 'base 8, 128², batch 8, lr 1e-3 (1 epoch warm-up, cosine decay), −Dice + BCE, stronger augmentation, averaged weights, 20 epochs: minutes on a laptop',
     // Measured on 3Dircadb1.1 and 3Dircadb1.17, one trained and the other held out, three seeds each
-    // way (docs/laptop-recipe.md): the reference's tiny augmentation ranges let a one-patient model
+    // way (src/model/laptop-recipe.md): the reference's tiny augmentation ranges let a one-patient model
     // learn where that patient's liver is; ranges a few times larger, the weights' moving average and
     // a cosine decay made the held-out Dice rise smoothly instead of swinging from epoch to epoch.
     settings: {
