@@ -40,19 +40,10 @@ export interface EditedLabel {
   history: LabelEdit[];
 }
 
-export interface NewLabel {
-  id: string;
-  name: string;
-  patientKey: string;
-  patientName: string;
-  width: number;
-  height: number;
-  slices: number;
-  firstSlice: number;
-  origin: LabelOrigin;
-  model: { id: string; name: string } | null;
+/** What a caller gives to store a new label; times, runs and history are the store's. */
+export type NewLabel = Pick<EditedLabel, 'id' | 'name' | 'patientKey' | 'patientName' | 'width' | 'height' | 'slices' | 'firstSlice' | 'origin' | 'model'> & {
   parentLabelId?: string | null;
-}
+};
 
 /** `mask` (slices × height × width, > 0 is foreground) as its per-slice runs. */
 export function maskToSliceRuns(mask: Uint8Array, px: number): (Uint32Array | null)[] {
