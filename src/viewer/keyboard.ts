@@ -35,7 +35,6 @@ export const SHORTCUTS: readonly { keys: string; action: string }[] = [
   { keys: '?', action: 'show / hide this help' },
 ];
 
-/** The command for a `KeyboardEvent.key`, or null when the key is not a viewer shortcut. */
 /** While a label is edited: the key's editing command (tools, brush size, undo / redo), or null. */
 export function editCommandForKey(key: string, ctrl: boolean, shift: boolean): EditCommand | null {
   if (ctrl) {
@@ -53,6 +52,7 @@ const EDIT_KEYS: Record<string, EditTool> = { b: 'brush', x: 'eraser', t: 'thres
 
 export type EditCommand = { kind: 'undo' } | { kind: 'redo' } | { kind: 'brushSize'; by: number } | { kind: 'editTool'; tool: EditTool };
 
+/** The command for a `KeyboardEvent.key`, or null when the key is not a viewer shortcut. */
 export function commandForKey(key: string): ViewerCommand | null {
   switch (key) {
     case 'ArrowUp':
