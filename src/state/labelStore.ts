@@ -91,7 +91,7 @@ export const useLabelStore = create<LabelState>((set, get) => ({
       },
       mask,
     );
-    begin(draft, false, mask);
+    begin(draft, false, mask, []);
   },
 
   async open(id) {
@@ -101,7 +101,7 @@ export const useLabelStore = create<LabelState>((set, get) => ({
     if (label.width !== volume.width || label.height !== volume.height || label.slices !== volume.slices) {
       return set({ message: `${label.name} covers ${label.slices} slices of ${label.width}×${label.height}; the view shows ${volume.slices} of ${volume.width}×${volume.height} (switch between cached and HU images)` });
     }
-    begin(label, true, labelMask(label));
+    begin(label, true, labelMask(label), []);
   },
 
   async saveAsNew() {
@@ -136,6 +136,7 @@ export const useLabelStore = create<LabelState>((set, get) => ({
   },
 
   stop() {
+    carried = null;
     useViewerStore.getState().handle?.stopEditing();
     set({ editing: false, label: null, stored: false, canUndo: false, canRedo: false, toolsUsed: [] });
   },
@@ -176,21 +177,29 @@ export const useLabelStore = create<LabelState>((set, get) => ({
 }));
 
 /** Puts `label` (pixels `mask`) in the viewer as the editable label, with the store's tool and settings. */
-function begin(label: EditedLabel, stored: boolean, mask: Uint8Array): void {
+function begin(label: EditedLabel, stored: boolean, mask: Uint8Array, toolsUsed: string[], message?: string): void {
   const { handle } = useViewerStore.getState();
   const { tool, brushSize, range } = useLabelStore.getState();
-  if (!handle?.startEditing(mask)) return useLabelStore.setState({ message: 'labels are edited in the stack layout' });
+  carried = null;
+  if (!handle?.startEditing(mask)) return useLabelStore.setState({ message: 'this view cannot edit labels' });
   handle.setBrushSize(brushSize);
   handle.setEditRange(range);
   handle.setEditTool(tool);
-  useLabelStore.setState({ editing: true, label, stored, toolsUsed: [], message: stored ? `opened ${label.name}` : `editing a new label from ${label.origin === 'empty' ? 'an empty mask' : `the ${label.origin === 'expert' ? "expert's mask" : 'prediction'}`}` });
+  const opened = stored ? `opened ${label.name}` : `editing a new label from ${label.origin === 'empty' ? 'an empty mask' : `the ${label.origin === 'expert' ? "expert's mask" : 'prediction'}`}`;
+  useLabelStore.setState({ editing: true, label, stored, toolsUsed, message: message ?? opened });
 }
+
+/** The label as edited in the viewer that is going away (a layout switch), handed to the next one. */
+let carried: { mask: Uint8Array; toolsUsed: string[] } | null = null;
+
+const layoutName = () => (useViewerStore.getState().layout === 'mpr' ? 'MPR' : 'stack');
 
 // The viewer's history and tools: keep the store in step with the handle that is attached.
 let unsubscribeLabel: (() => void) | null = null;
 useViewerStore.subscribe((state, before) => {
   if (state.handle === before.handle) {
     if (state.patientKey !== before.patientKey || state.source !== before.source) {
+      carried = null;
       if (useLabelStore.getState().editing) useLabelStore.setState({ editing: false, label: null, stored: false, canUndo: false, canRedo: false });
       void useLabelStore.getState().refresh();
     }
@@ -198,12 +207,17 @@ useViewerStore.subscribe((state, before) => {
   }
   unsubscribeLabel?.();
   unsubscribeLabel = null;
+  // The viewer going away (still alive here: it is detached before it is destroyed) keeps what was edited.
+  const { editing, label, stored, toolsUsed } = useLabelStore.getState();
+  const edited = editing ? before.handle?.getEditedLabel() : null;
+  if (edited) carried = { mask: edited, toolsUsed };
   if (!state.handle) return;
   unsubscribeLabel = state.handle.onLabelChange(({ canUndo, canRedo }) => {
     const { tool, toolsUsed } = useLabelStore.getState();
     useLabelStore.setState({ canUndo, canRedo, toolsUsed: toolsUsed.includes(tool) ? toolsUsed : [...toolsUsed, tool] });
   });
-  // A new viewer (another layout, or the same patient again): a label being edited is shown again as last saved.
-  const { editing, label, stored } = useLabelStore.getState();
-  if (editing && label) begin(label, stored, labelMask(label));
+  // A new viewer (another layout, or the same patient again): the label being edited is shown there as it was edited.
+  if (!editing || !label) return;
+  if (carried) begin(label, stored, carried.mask, carried.toolsUsed, `${layoutName()}: the label as edited so far (undo starts again here)`);
+  else begin(label, stored, labelMask(label), []);
 });

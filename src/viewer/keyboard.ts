@@ -29,6 +29,7 @@ export const SHORTCUTS: readonly { keys: string; action: string }[] = [
   { keys: 'R', action: 'reset zoom, pan, window and invert' },
   { keys: 'I', action: 'invert grey levels' },
   { keys: `1 – ${PRESET_ORDER.length}`, action: `window presets: ${PRESET_ORDER.map((p) => WINDOW_PRESETS[p].label.toLowerCase()).join(', ')} (HU images only)` },
+  { keys: 'Left drag / click', action: 'while editing a label, in the stack or any MPR pane: the editing tool (fill and grow work on the plane clicked); a layout switch keeps the edits, undo starts again' },
   { keys: 'B / X / T / F / O', action: 'while editing a label: brush / eraser / range brush / fill a closed contour / grow from a click' },
   { keys: '[ / ]', action: 'while editing a label: brush radius 2 mm smaller / larger' },
   { keys: 'Ctrl+Z / Ctrl+Y (Ctrl+Shift+Z)', action: 'while editing a label: undo / redo (100 steps)' },

@@ -1,20 +1,22 @@
-// Editing a label on a stack viewport with Cornerstone3D's own segmentation tools: an editable
-// labelmap segmentation (cyan) beside the truth / prediction overlays, made the viewport's active one;
-// BrushTool instances for the circular brush (FILL_INSIDE_CIRCLE), the eraser (ERASE_INSIDE_CIRCLE)
-// and the brush limited to a value range (THRESHOLD_INSIDE_CIRCLE: HU, or grey levels on cached
-// images); and two click tools of ours (regionFill.ts): fill a closed contour, grow from a click
-// within the range. Every edit goes through core's DefaultHistoryMemo (the brushes record their own
-// strokes; the click tools push a memo of the pixels they set), so undo and redo are Cornerstone's,
-// at least UNDO_STEPS deep. Never writes the CT, the truth or the prediction overlays.
-import { cache, eventTarget, imageLoader, utilities as coreUtilities, type Types } from '@cornerstonejs/core';
+// Editing a label with Cornerstone3D's own segmentation tools, in the stack viewport or the three MPR
+// panes alike: the label is a labelmap segmentation (labelmaps.ts: derived images per slice for the
+// stack, a labelmap volume for MPR), made each pane's active one; BrushTool instances for the circular
+// brush (FILL_INSIDE_CIRCLE), the eraser (ERASE_INSIDE_CIRCLE) and the brush limited to a value range
+// (THRESHOLD_INSIDE_CIRCLE: HU, or grey levels on cached images); and two click tools of ours
+// (regionFill.ts) on the plane clicked (labelPlanes.ts: axial, coronal or sagittal): fill a closed
+// contour, grow from a click within the range. Every edit goes through core's DefaultHistoryMemo (the
+// brushes record their own strokes, on stack and volume labelmaps; the click tools push a memo of the
+// voxels they set), so undo and redo are Cornerstone's, at least UNDO_STEPS deep. Never writes the
+// CT, the truth or the prediction overlays.
+import { cache, eventTarget, utilities as coreUtilities, type Types } from '@cornerstonejs/core';
 import { BrushTool, Enums, segmentation, utilities, type ToolGroupManager } from '@cornerstonejs/tools';
-import { applyOverlayStyle, uncache } from './overlays';
 import { closedRegionAt, grownRegionAt } from './regionFill';
+import { axisOfNormal, planeThrough, planeValues } from './labelPlanes';
 import { voxelAt } from './probe';
 import { createListeners } from './listeners';
+import type { LabelLabelmap } from './labelmaps';
 import type { EditTool, Unsubscribe, ViewerVolume } from './types';
 
-const LABELMAP = Enums.SegmentationRepresentations.Labelmap;
 const { DefaultHistoryMemo } = coreUtilities.HistoryMemo;
 
 /** Undo depth: the issue asks for at least 50 steps. */
@@ -27,9 +29,7 @@ export const BRUSH_INSTANCES = {
   thresholdBrush: { name: 'LiverLabThresholdBrush', strategy: 'THRESHOLD_INSIDE_CIRCLE' },
 } as const;
 
-const LABEL_COLOUR: Types.Color[] = [[0, 0, 0, 0], [0, 220, 255, 255]];
-
-type ToolGroup = NonNullable<ReturnType<typeof ToolGroupManager.getToolGroup>>;
+export type ToolGroup = NonNullable<ReturnType<typeof ToolGroupManager.getToolGroup>>;
 
 export interface LabelEditor {
   /** Replaces the label's content (shape of the volume, > 0: organ); the undo history is cleared. */
@@ -51,48 +51,52 @@ export interface LabelEditor {
   destroy(): void;
 }
 
-/** Registers our brush instances in a viewport's tool group (passive until activated). */
-export function addBrushTools(group: ToolGroup): void {
+/**
+ * Registers our brush instances in a viewer's tool group (passive until activated). `thresholdVolumeId`:
+ * the CT volume the range brush reads (MPR: without it the tool may pick an overlay's labelmap volume of
+ * the same size as its reference).
+ */
+export function addBrushTools(group: ToolGroup, thresholdVolumeId?: string): void {
   for (const { name, strategy } of Object.values(BRUSH_INSTANCES)) {
-    group.addToolInstance(name, BrushTool.toolName, { activeStrategy: strategy, brushSize: 8, threshold: { range: [-100, 250], isDynamic: false } });
+    const threshold = { range: [-100, 250], isDynamic: false, ...(thresholdVolumeId ? { volumeId: thresholdVolumeId } : {}) };
+    group.addToolInstance(name, BrushTool.toolName, { activeStrategy: strategy, brushSize: 8, threshold });
   }
 }
 
-export function createLabelEditor(options: {
+/** One view the label is edited in. */
+export interface EditPane {
   element: HTMLDivElement;
-  viewport: () => Types.IStackViewport;
-  viewportId: string;
+  viewport: () => Types.IViewport;
+}
+
+export function createLabelEditor(options: {
+  panes: EditPane[];
+  labelmap: LabelLabelmap;
   group: ToolGroup;
   groupId: string;
-  imageIds: string[];
   volume: ViewerVolume;
-  /** Puts the left button back to what it was (window/level or a measurement). */
+  /** Frees the left button of the viewer's own tools (window/level, measurements, crosshairs). */
+  freeLeftButton: () => void;
+  /** Puts the left button back to what it was. */
   restoreTool: () => void;
+  render: () => void;
 }): LabelEditor {
-  const { element, viewportId, group, groupId, imageIds, volume } = options;
+  const { panes, labelmap, group, groupId, volume } = options;
+  const { segmentationId, labelmapIds } = labelmap;
   const px = volume.width * volume.height;
-  const segmentationId = `${viewportId}-label`;
-  const images = imageLoader.createAndCacheDerivedImages(imageIds, {
-    getDerivedImageId: (referencedImageId: string) => referencedImageId.replace(/^liverlab:/, 'liverlab-label:'),
-    targetBuffer: { type: 'Uint8Array' },
-  });
-  const labelmapIds = images.map((i) => i.imageId);
+  const dims = [volume.width, volume.height, volume.slices] as const;
   const scalarsOf = (s: number): Uint8Array => {
     const image = cache.getImage(labelmapIds[s]);
     if (!image?.voxelManager) throw new Error(`label slice ${s} is not in the cache`);
     return image.voxelManager.getScalarData() as Uint8Array;
   };
-  segmentation.addSegmentations([{ segmentationId, representation: { type: LABELMAP, data: { imageIds: labelmapIds } }, config: { label: 'edited label', segments: { 1: { label: 'liver (edited)' } } } }]);
-  segmentation.addLabelmapRepresentationToViewport(viewportId, [{ segmentationId, config: { colorLUTOrIndex: LABEL_COLOUR.map((c) => [...c] as Types.Color) } }]);
-  segmentation.config.style.setRenderInactiveSegmentations(viewportId, true);
-  applyOverlayStyle(viewportId, segmentationId, { visible: true, opacity: 0.4, outline: false });
   DefaultHistoryMemo.size = Math.max(DefaultHistoryMemo.size, UNDO_STEPS);
 
   const listeners = createListeners<void>();
   const changed = () => listeners.emit();
   const modified = (slices?: number[]) => {
     segmentation.triggerSegmentationEvents.triggerSegmentationDataModified(segmentationId, slices);
-    options.viewport().render();
+    options.render();
   };
   const onData = (e: Event) => {
     if ((e as CustomEvent<{ segmentationId: string }>).detail?.segmentationId === segmentationId) changed();
@@ -103,41 +107,52 @@ export function createLabelEditor(options: {
   let range: [number, number] = [-100, 250];
 
   const makeActive = () => {
-    segmentation.activeSegmentation.setActiveSegmentation(viewportId, segmentationId);
+    for (const viewportId of labelmap.viewportIds) segmentation.activeSegmentation.setActiveSegmentation(viewportId, segmentationId);
     segmentation.segmentIndex.setActiveSegmentIndex(segmentationId, 1);
   };
 
-  /** Sets `pixels` of slice `s` to `value` as one undoable step. */
-  const setPixels = (s: number, pixels: Uint32Array, value: 0 | 1) => {
-    const scalars = scalarsOf(s);
-    const before = new Uint8Array(pixels.length);
-    pixels.forEach((p, k) => (before[k] = scalars[p]));
+  /** Sets the voxels `indices` to `value` as one undoable step. */
+  const setVoxels = (indices: number[], value: 0 | 1) => {
+    const before = Uint8Array.from(indices, (i) => scalarsOf(Math.floor(i / px))[i % px]);
+    const slices = [...new Set(indices.map((i) => Math.floor(i / px)))];
     const apply = (undo = false) => {
-      const target = scalarsOf(s);
-      pixels.forEach((p, k) => (target[p] = undo ? before[k] : value));
-      modified([s]);
+      indices.forEach((i, k) => (scalarsOf(Math.floor(i / px))[i % px] = undo ? before[k] : value));
+      modified(slices);
     };
     apply(false);
     DefaultHistoryMemo.push({ id: `liverlab-${tool}-${Date.now()}`, operationType: 'labelmap', restoreMemo: apply });
   };
 
-  const onClick = (e: MouseEvent) => {
-    if (e.button !== 0 || (tool !== 'fill' && tool !== 'grow')) return;
-    const vp = options.viewport();
-    const box = element.getBoundingClientRect();
+  /** Fill or grow on the plane the pane shows (axial, coronal or sagittal; nothing on an oblique one). */
+  const clickTool = (pane: EditPane, e: MouseEvent) => {
+    const vp = pane.viewport();
+    const axis = axisOfNormal(vp.getCamera().viewPlaneNormal ?? [0, 0, 1]);
+    const box = pane.element.getBoundingClientRect();
     const voxel = voxelAt(volume, vp.canvasToWorld([e.clientX - box.left, e.clientY - box.top]));
-    if (!voxel) return;
-    const [column, row, s] = voxel;
+    if (!voxel || axis === null) return;
+    const plane = planeThrough(dims, axis, voxel);
+    const [u, v] = plane.pixelOf(voxel);
+    const slices = Array.from({ length: volume.slices }, (_, s) => scalarsOf(s));
+    const n = plane.width * plane.height;
     const pixels =
       tool === 'fill'
-        ? closedRegionAt(scalarsOf(s), volume.width, volume.height, column, row)
-        : grownRegionAt(volume.pixels.subarray(s * px, (s + 1) * px), volume.width, volume.height, column, row, range);
-    if (pixels && pixels.length > 0) setPixels(s, pixels, 1);
+        ? closedRegionAt(planeValues(plane, new Uint8Array(n), (i) => slices[Math.floor(i / px)][i % px]), plane.width, plane.height, u, v)
+        : grownRegionAt(planeValues(plane, volume.pixels instanceof Int16Array ? new Int16Array(n) : new Uint8Array(n), (i) => volume.pixels[i]), plane.width, plane.height, u, v, range);
+    if (pixels && pixels.length > 0) setVoxels(Array.from(pixels, (p) => plane.voxelIndex(p)), 1);
   };
-  element.addEventListener('mousedown', onClick);
   // A brush records its stroke's memo when the button goes up, after its last data event: say so then.
   const onUp = () => setTimeout(changed, 0);
-  element.addEventListener('mouseup', onUp);
+  const paneListeners = panes.map((pane) => {
+    const onDown = (e: MouseEvent) => {
+      if (e.button === 0 && (tool === 'fill' || tool === 'grow')) clickTool(pane, e);
+    };
+    pane.element.addEventListener('mousedown', onDown);
+    pane.element.addEventListener('mouseup', onUp);
+    return () => {
+      pane.element.removeEventListener('mousedown', onDown);
+      pane.element.removeEventListener('mouseup', onUp);
+    };
+  });
 
   const brushNames = Object.values(BRUSH_INSTANCES).map((b) => b.name);
   const passiveBrushes = () => {
@@ -163,12 +178,10 @@ export function createLabelEditor(options: {
       tool = next;
       makeActive();
       passiveBrushes();
+      // A click tool: the left button does nothing else meanwhile.
+      options.freeLeftButton();
       if (next === 'brush' || next === 'eraser' || next === 'thresholdBrush') {
-        for (const t of ['WindowLevel', 'Length', 'EllipticalROI']) if (group.hasTool(t)) group.setToolPassive(t);
         group.setToolActive(BRUSH_INSTANCES[next].name, { bindings: [{ mouseButton: Enums.MouseBindings.Primary }] });
-      } else {
-        // A click tool: the left button does nothing else meanwhile.
-        for (const t of ['WindowLevel', 'Length', 'EllipticalROI']) if (group.hasTool(t)) group.setToolPassive(t);
       }
     },
     deactivate() {
@@ -191,12 +204,9 @@ export function createLabelEditor(options: {
     onChange: (listener) => listeners.add(listener),
     destroy() {
       eventTarget.removeEventListener(Enums.Events.SEGMENTATION_DATA_MODIFIED, onData);
-      element.removeEventListener('mousedown', onClick);
-      element.removeEventListener('mouseup', onUp);
+      for (const remove of paneListeners) remove();
       listeners.clear();
-      segmentation.removeSegmentationRepresentations(viewportId, { segmentationId });
-      segmentation.removeSegmentation(segmentationId);
-      for (const id of labelmapIds) uncache(id);
+      labelmap.release();
       clearHistory();
     },
   };

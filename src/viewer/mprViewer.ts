@@ -8,6 +8,9 @@ import { ToolGroupManager, CrosshairsTool, PanTool, ZoomTool, StackScrollTool, E
 import { initCornerstone } from './init';
 import { cacheVolume, geometryOf, uncacheVolume } from './localVolume';
 import { createVolumeOverlays } from './volumeOverlays';
+import { addBrushTools, createLabelEditor } from './labelEditing';
+import { volumeLabelmap } from './labelmaps';
+import { createEditing } from './editingHandle';
 import { differenceLabelmap } from './difference';
 import { createListeners } from './listeners';
 import { attachReadingAids } from './readingAids';
@@ -80,6 +83,7 @@ export async function createMprViewer(host: HTMLDivElement, volume: ViewerVolume
   group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: MouseBindings.Auxiliary }] });
   group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: MouseBindings.Secondary }] });
   group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: MouseBindings.Wheel }] });
+  addBrushTools(group, volumeId);
 
   const overlays = createVolumeOverlays(`liverlab-mpr-${n}`, Object.values(ids), volume, frameOfReferenceUID);
   if (volume.truth) overlays.setLabels('truth', volume.truth);
@@ -147,6 +151,25 @@ export async function createMprViewer(host: HTMLDivElement, volume: ViewerVolume
   const probes = createListeners<ProbeReading | null>();
   const aids = MPR_VIEWS.map((view) => attachReadingAids(elements[view], () => engine.getViewport(ids[view]), volume, probes));
   elements.axial.addEventListener(Enums.Events.VOI_MODIFIED, onVoi);
+  // Editing: the left button is the edit tool in all three panes (the crosshairs stay drawn, inert); back to the crosshairs after.
+  const crosshairs = () => group.setToolActive(CrosshairsTool.toolName, { bindings: [{ mouseButton: MouseBindings.Primary }] });
+  const editing = createEditing(
+    () =>
+      createLabelEditor({
+        panes: MPR_VIEWS.map((view) => ({ element: elements[view], viewport: () => engine.getViewport(ids[view]) })),
+        labelmap: volumeLabelmap(`liverlab-mpr-${n}`, Object.values(ids), volume, frameOfReferenceUID),
+        group,
+        groupId: toolGroupId,
+        volume,
+        freeLeftButton: () => group.setToolEnabled(CrosshairsTool.toolName),
+        restoreTool: crosshairs,
+        render: renderAll,
+      }),
+    () => {
+      crosshairs();
+      renderAll();
+    },
+  );
   const resize = new ResizeObserver(() => engine.resize(true, false));
   resize.observe(host);
   renderAll();
@@ -190,16 +213,7 @@ export async function createMprViewer(host: HTMLDivElement, volume: ViewerVolume
     onMeasurementsChange: () => () => undefined,
     removeMeasurement: () => undefined,
     clearMeasurements: () => undefined,
-    // Labels are edited in the stack layout (the brushes need a labelmap per displayed slice).
-    startEditing: () => false,
-    stopEditing: () => undefined,
-    setEditTool: () => undefined,
-    setBrushSize: () => undefined,
-    setEditRange: () => undefined,
-    getEditedLabel: () => null,
-    undoEdit: () => undefined,
-    redoEdit: () => undefined,
-    onLabelChange: () => () => undefined,
+    ...editing,
     onProbe: (listener) => probes.add(listener),
     setPrediction(mask) {
       if (mask.length !== volume.pixels.length) throw new RangeError(`prediction has ${mask.length} values, the volume ${volume.pixels.length}`);
@@ -214,6 +228,7 @@ export async function createMprViewer(host: HTMLDivElement, volume: ViewerVolume
       elements.axial.removeEventListener(Enums.Events.VOI_MODIFIED, onVoi);
       sliceListeners.clear();
       windowListeners.clear();
+      editing.destroy();
       overlays.destroy();
       for (const a of aids) a.destroy();
       probes.clear();

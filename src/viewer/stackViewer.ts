@@ -10,12 +10,14 @@ import { createToolGroup } from './tools';
 import { createMeasurements } from './measurements';
 import { attachReadingAids } from './readingAids';
 import { createOverlays, uncache } from './overlays';
-import { createLabelEditor, type LabelEditor } from './labelEditing';
+import { createLabelEditor } from './labelEditing';
+import { stackLabelmap } from './labelmaps';
+import { createEditing } from './editingHandle';
 import { differenceLabelmap } from './difference';
 import { createSliceRequests } from './sliceRequests';
 import { createListeners } from './listeners';
 import { WINDOW_PRESETS, initialWindow } from './presets';
-import type { DisplayWindow, EditTool, OverlayKind, OverlayStyle, PresetName, ViewerHandle, ViewerTool, ViewerVolume } from './types';
+import type { DisplayWindow, OverlayKind, OverlayStyle, PresetName, ViewerHandle, ViewerTool, ViewerVolume } from './types';
 
 let nextViewer = 1;
 
@@ -104,10 +106,25 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
   };
   let destroyed = false;
   let tool: ViewerTool = 'windowLevel';
-  let editor: LabelEditor | null = null;
-  let editSettings: { size: number; range: [number, number] } = { size: 8, range: [-100, 250] };
-  const labelListeners = createListeners<{ canUndo: boolean; canRedo: boolean }>();
-  const history = () => ({ canUndo: editor?.canUndo() ?? false, canRedo: editor?.canRedo() ?? false });
+  const editing = createEditing(
+    () =>
+      createLabelEditor({
+        panes: [{ element, viewport: () => viewport }],
+        labelmap: stackLabelmap(viewportId, imageIds),
+        group: tools.group,
+        groupId: tools.id,
+        volume,
+        freeLeftButton: () => {
+          for (const t of ['WindowLevel', 'Length', 'EllipticalROI']) tools.group.setToolPassive(t);
+        },
+        restoreTool: () => tools.setTool(tool),
+        render: () => viewport.render(),
+      }),
+    () => {
+      tools.setTool(tool);
+      viewport.render();
+    },
+  );
 
   return {
     sliceCount: volume.slices,
@@ -144,45 +161,7 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
       tools.setTool(next);
       return true;
     },
-    startEditing(label) {
-      editor ??= createLabelEditor({ element, viewport: () => viewport, viewportId, group: tools.group, groupId: tools.id, imageIds, volume, restoreTool: () => tools.setTool(tool) });
-      editor.onChange(() => labelListeners.emit(history()));
-      editor.setLabel(label);
-      editor.setBrushSize(editSettings.size);
-      editor.setRange(editSettings.range);
-      viewport.render();
-      labelListeners.emit(history());
-      return true;
-    },
-    stopEditing() {
-      editor?.destroy();
-      editor = null;
-      tools.setTool(tool);
-      viewport.render();
-    },
-    setEditTool(next: EditTool | null) {
-      if (!editor) return;
-      if (next) editor.activate(next);
-      else editor.deactivate();
-    },
-    setBrushSize(mm) {
-      editSettings = { ...editSettings, size: mm };
-      editor?.setBrushSize(mm);
-    },
-    setEditRange(range) {
-      editSettings = { ...editSettings, range };
-      editor?.setRange(range);
-    },
-    getEditedLabel: () => editor?.getLabel() ?? null,
-    undoEdit() {
-      editor?.undo();
-      labelListeners.emit(history());
-    },
-    redoEdit() {
-      editor?.redo();
-      labelListeners.emit(history());
-    },
-    onLabelChange: (listener) => labelListeners.add(listener),
+    ...editing,
     onMeasurementsChange: (listener) => measurements.onChange(listener),
     removeMeasurement: (id) => measurements.remove(id),
     clearMeasurements: () => measurements.clear(),
@@ -204,8 +183,7 @@ export async function createStackViewer(element: HTMLDivElement, volume: ViewerV
       element.removeEventListener('contextmenu', noMenu);
       sliceListeners.clear();
       windowListeners.clear();
-      labelListeners.clear();
-      editor?.destroy();
+      editing.destroy();
       overlays.destroy();
       aids.destroy();
       measurements.destroy();

@@ -1,5 +1,6 @@
 // "Edit label": start a label from the prediction, the expert's mask or nothing; the editing tools
-// (brush, eraser, threshold brush, fill, grow from click) with the brush size and the value range;
+// (brush, eraser, threshold brush, fill, grow from click; in the stack or MPR layout) with the brush
+// size and the value range;
 // undo / redo; save (as a new label, or the edits to the one open), export as NIfTI; the patient's
 // stored labels to open again; and fine-tuning the model on the saved corrections (FinetunePanel).
 // Layout only: state in labelStore.ts.
@@ -23,7 +24,6 @@ export function LabelPanel() {
   const hasTruth = useViewerStore((v) => Boolean(v.volume?.truth));
   const kind = useViewerStore((v) => v.volume?.kind ?? 'processed');
   const patientKey = useViewerStore((v) => v.patientKey);
-  const stack = useViewerStore((v) => v.layout === 'stack');
   useEffect(() => {
     void useLabelStore.getState().refresh();
   }, [patientKey]);
@@ -33,17 +33,16 @@ export function LabelPanel() {
       <h3>Edit label</h3>
       {!s.editing ? (
         <div className="label-start" role="group" aria-label="Start a label">
-          <button type="button" disabled={!hasPrediction || !stack} onClick={() => void s.start('prediction')}>
+          <button type="button" disabled={!hasPrediction} onClick={() => void s.start('prediction')}>
             Correct the prediction
           </button>
-          <button type="button" disabled={!hasTruth || !stack} onClick={() => void s.start('expert')}>
+          <button type="button" disabled={!hasTruth} onClick={() => void s.start('expert')}>
             Edit the expert&apos;s mask
           </button>
-          <button type="button" disabled={!stack} onClick={() => void s.start('empty')}>
+          <button type="button" onClick={() => void s.start('empty')}>
             Draw from empty
           </button>
           <p className="muted">To edit a DICOM SEG or NIfTI label, open it with &ldquo;Open segmentation…&rdquo; below, then correct it.</p>
-          {!stack && <p className="muted">Labels are edited in the stack layout.</p>}
         </div>
       ) : (
         <>
@@ -106,7 +105,7 @@ export function LabelPanel() {
           {s.labels.map((l) => (
             <li key={l.id} data-label-id={l.id}>
               {l.name} · {l.edited.length} edited slices · {new Date(l.updatedAt).toLocaleString()}{' '}
-              <button type="button" disabled={!stack} onClick={() => void s.open(l.id)}>
+              <button type="button" onClick={() => void s.open(l.id)}>
                 Open
               </button>
             </li>
