@@ -85,16 +85,18 @@ export interface StoredSliceInfo {
   imageHash?: string;
   maskHash?: string;
   mask?: number[];
+  /** The stored grey levels (with `images`). */
+  image?: number[];
 }
 
 /**
  * Every stored slice (of one patient, or of all with `patientKey` null), in (patient, index) order,
  * read from IndexedDB in the page: runs of slices are split back into slices, whatever their format.
  */
-export async function storedSlices(page: Page, patientKey: string | null, want: { hashes?: boolean; masks?: boolean } = {}): Promise<StoredSliceInfo[]> {
+export async function storedSlices(page: Page, patientKey: string | null, want: { hashes?: boolean; masks?: boolean; images?: boolean; only?: number[] } = {}): Promise<StoredSliceInfo[]> {
   await installStoredImageReader(page);
   return page.evaluate(
-    async ({ key, hashes, masks }) => {
+    async ({ key, hashes, masks, images, only }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const o = indexedDB.open('liverlab');
         o.onsuccess = () => resolve(o.result);
@@ -122,6 +124,7 @@ export async function storedSlices(page: Page, patientKey: string | null, want: 
         for (let r = 0; run.maskRuns && r < run.maskRuns.length; r += 2) mask.fill(1, run.maskRuns[r], run.maskRuns[r] + run.maskRuns[r + 1]);
         const maskPx = mask.length / count;
         for (let i = 0; i < count; i++) {
+          if (only && !only.includes(run.index + i)) continue;
           const img = image.subarray(i * px, (i + 1) * px);
           const msk = mask.subarray(i * maskPx, (i + 1) * maskPx);
           out.push({
@@ -131,12 +134,13 @@ export async function storedSlices(page: Page, patientKey: string | null, want: 
             maskBytes: msk.length,
             ...(hashes ? { imageHash: await hex(img), maskHash: await hex(msk) } : {}),
             ...(masks ? { mask: Array.from(msk) } : {}),
+            ...(images ? { image: Array.from(img) } : {}),
           });
         }
       }
       return out;
     },
-    { key: patientKey, hashes: want.hashes === true, masks: want.masks === true },
+    { key: patientKey, hashes: want.hashes === true, masks: want.masks === true, images: want.images === true, only: want.only ?? null },
   );
 }
 
