@@ -39,7 +39,7 @@ export interface TrainerSettings {
 export interface EpochRecord {
   epoch: number;
   loss: number;
-  /** Training soft Dice (−loss), mean over the epoch's batches; NaN when the loss is not −Dice alone. */
+  /** Training soft Dice, mean over the epoch's batches (the loss's Dice term; runs stored before it was kept for −Dice + BCE have NaN). */
   dice: number;
   valLoss: number | null;
   /** Mean over validation patients of the volume Dice. */

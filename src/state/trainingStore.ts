@@ -121,7 +121,9 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
           const live = get().live;
           if (!live) return;
           const steps = live.steps.length >= MAX_STEPS_KEPT ? [...live.steps.slice(1), info.step] : [...live.steps, info.step];
-          set({ live: { ...live, steps, last: info, updatedAt: performance.now(), status: live.status === 'paused' ? 'paused' : 'running' } });
+          // A step never reopens a run that has ended (its result may be handled before its last steps).
+          const status = live.status === 'starting' ? 'running' : live.status;
+          set({ live: { ...live, steps, last: info, updatedAt: performance.now(), status } });
         },
         epoch: (record) => {
           const live = get().live;
