@@ -276,12 +276,13 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
 
     async removeModel(id) {
       await deleteModel(await openCache(), id);
+      announce({ kind: 'models' });
       await get().refresh();
     },
   };
 });
 
-// Another tab saved an epoch, finished, or deleted a run: show its records as they are now.
+// Another tab saved an epoch, finished, or deleted a run, or stored or deleted a model: show the records as they are now.
 onOtherTabChange((change) => {
-  if (change.kind === 'runs') void useTrainingStore.getState().refresh();
+  if (change.kind === 'runs' || change.kind === 'models') void useTrainingStore.getState().refresh();
 });
