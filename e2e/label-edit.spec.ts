@@ -111,7 +111,7 @@ test('3Dircadb1.1: brush and eraser strokes change exactly the painted pixels, u
   expect(copy.sliceRuns).toEqual(first.sliceRuns);
 
   // Exported as NIfTI and opened back ("Open segmentation…", then "Correct the prediction"), it is the same label again.
-  const nifti = await downloads(page)(() => labels.getByRole('button', { name: 'Export NIfTI' }).click(), '.nii.gz');
+  const nifti = await downloads(page)(() => labels.getByRole('button', { name: 'Export label as NIfTI' }).click(), '.nii.gz');
   await labels.getByRole('button', { name: 'Close' }).click();
   await viewer.getByLabel('Open segmentation').setInputFiles({ name: 'edited-label.nii.gz', mimeType: 'application/gzip', buffer: Buffer.from(nifti) });
   await expect(viewer.getByTestId('opened-segmentation')).toContainText('shown as the prediction');

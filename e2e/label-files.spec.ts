@@ -37,12 +37,12 @@ test('3Dircadb1.1: an edited label exported as DICOM SEG and NIfTI opens back as
 
   // Exported: the SEG references the kept CT slices and names the label; the NIfTI is placed by the DICOM headers.
   const download = downloads(page);
-  const segBytes = await download(() => labels.getByRole('button', { name: 'Export DICOM SEG' }).click(), '.seg.dcm');
+  const segBytes = await download(() => labels.getByRole('button', { name: 'Export label as DICOM SEG' }).click(), '.seg.dcm');
   await expect(labels.getByTestId('label-message')).toContainText(`3Dircadb1.1_drawn-label.seg.dcm saved (references the ${patient.kept} slices from slice ${patient.keptFrom + 1}`);
   const seg = readDicomSeg(segBytes);
   expect(seg).toMatchObject({ frames: patient.kept, rows: H, columns: W, seriesDescription: 'LiverLab label: 3Dircadb1.1 · drawn', segmentLabels: ['Liver (edited label)'], segmentAlgorithmTypes: ['MANUAL'] });
   expect(new Set(seg.referencedSopInstanceUids).size).toBe(patient.kept);
-  const niftiBytes = await download(() => labels.getByRole('button', { name: 'Export NIfTI' }).click(), '.nii.gz');
+  const niftiBytes = await download(() => labels.getByRole('button', { name: 'Export label as NIfTI' }).click(), '.nii.gz');
   await expect(labels.getByTestId('label-message')).toContainText('3Dircadb1.1_drawn-label.nii.gz saved');
   await expect(labels.getByTestId('label-message')).toContainText('positioned from the DICOM headers');
   const nifti = readNifti(niftiBytes);

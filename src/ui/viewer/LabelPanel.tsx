@@ -101,10 +101,10 @@ export function LabelPanel() {
               Save as new label
             </button>
             <button type="button" onClick={() => void s.exportFile('seg')} title="DICOM SEG referencing the CT slices it segments (needs the original DICOM files loaded)">
-              Export DICOM SEG
+              Export label as DICOM SEG
             </button>
             <button type="button" onClick={() => void s.exportFile('nifti')}>
-              Export NIfTI
+              Export label as NIfTI
             </button>
             <button type="button" onClick={s.stop}>
               Close
