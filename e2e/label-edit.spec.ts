@@ -4,57 +4,9 @@
 // under the brush (checked against the label stored in IndexedDB); undo and redo; a reload keeps the
 // label; then the expert's mask on a few slices as the corrections, fine-tuned in the tab: the new
 // model names its parent and predicts the patient's other slices better.
-import type { Locator, Page } from '@playwright/test';
-import { test, expect, realPatient } from './fixtures';
-import { storedSummary } from './idb';
-import { canvasPixels, cachedTruth, downloads, type Pixels } from './viewerHelpers';
-
-interface StoredLabel {
-  id: string;
-  name: string;
-  parentLabelId: string | null;
-  edited: number[];
-  history: { slices: number[]; tools: string[] }[];
-  /** Each slice's foreground runs, as plain arrays (null: empty). */
-  sliceRuns: (number[] | null)[];
-}
-
-/** The labels IndexedDB holds, newest last, read in the page. */
-async function storedLabels(page: Page): Promise<StoredLabel[]> {
-  return page.evaluate(
-    () =>
-      new Promise<StoredLabel[]>((resolve, reject) => {
-        const open = indexedDB.open('liverlab');
-        open.onerror = () => reject(open.error);
-        open.onsuccess = () => {
-          const request = open.result.transaction('labels').objectStore('labels').getAll();
-          request.onsuccess = () => {
-            const all = request.result as (Omit<StoredLabel, 'sliceRuns'> & { sliceRuns: (Uint32Array | null)[]; createdAt: number })[];
-            resolve(all.sort((a, b) => a.createdAt - b.createdAt).map((l) => ({ ...l, sliceRuns: l.sliceRuns.map((r) => (r ? Array.from(r) : null)) })));
-            open.result.close();
-          };
-        };
-      }),
-  );
-}
-
-/** One slice of a stored label as 0/1 pixels. */
-function sliceOf(label: StoredLabel, s: number, px: number): Uint8Array {
-  const out = new Uint8Array(px);
-  const runs = label.sliceRuns[s] ?? [];
-  for (let r = 0; r < runs.length; r += 2) out.fill(1, runs[r], runs[r] + runs[r + 1]);
-  return out;
-}
-
-/** Page coordinates (CSS px) of the centre of image pixel (x, y) of a W×H slice, fitted and centred as Cornerstone draws it. */
-async function pageMap(page: Page, viewport: Locator, p: Pixels, W: number, H: number) {
-  const box = (await viewport.boundingBox())!;
-  const dpr = await page.evaluate(() => window.devicePixelRatio);
-  const scale = Math.min(p.width / W, p.height / H);
-  const ox = (p.width - W * scale) / 2;
-  const oy = (p.height - H * scale) / 2;
-  return (x: number, y: number) => ({ x: box.x + (ox + (x + 0.5) * scale) / dpr, y: box.y + (oy + (y + 0.5) * scale) / dpr });
-}
+import { test, expect } from './fixtures';
+import { cachedTruth, downloads } from './viewerHelpers';
+import { mouseOnImage, openRealPatient, sliceOf, storedLabels } from './labelHelpers';
 
 /** Distance from (x, y) to the segment a–b, in pixels. */
 function toSegment(x: number, y: number, a: [number, number], b: [number, number]): number {
@@ -80,59 +32,21 @@ function strokeCheck(before: Uint8Array, after: Uint8Array, W: number, a: [numbe
 
 test('3Dircadb1.1: brush and eraser strokes change exactly the painted pixels, undo/redo, a reload keeps the label; fine-tuning on corrected slices raises the Dice on the others', async ({ page }) => {
   test.setTimeout(900_000);
-  await page.goto('/');
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose a folder…' }).click();
-  await (await chooser).setFiles(realPatient('3Dircadb1.1'));
-  await expect(page.locator('[data-testid=patient-row][data-patient="3Dircadb1.1"]')).toBeVisible({ timeout: 120_000 });
-  await page.getByRole('button', { name: /Preprocess and cache 1 patient/ }).click();
-  await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 180_000 });
-  const patient = (await storedSummary(page)).patients.find((p) => p.name === '3Dircadb1.1')!;
+  const { patient, viewer, viewport, labels } = await openRealPatient(page, '3Dircadb1.1');
   const [W, H, px] = [patient.width, patient.height, patient.width * patient.height];
-
-  await page.getByRole('tab', { name: 'View' }).click();
-  const viewer = page.getByRole('region', { name: 'Viewer' });
-  const viewport = viewer.getByTestId('viewer-viewport');
-  await viewer.getByLabel('Patient').selectOption({ label: '3Dircadb1.1' });
-  await expect(viewport.locator('canvas').first()).toBeVisible();
   await viewer.getByLabel('Slices to segment').selectOption('slab');
   await viewer.getByRole('button', { name: 'Segment this patient' }).click();
   await expect(viewer.getByTestId('patient-metrics')).toBeVisible({ timeout: 180_000 });
   const starterDice = Number(await viewer.getByTestId('metric-dice').textContent());
 
   // A label drawn from empty on the middle slice, where the viewer opens.
-  const labels = viewer.getByTestId('label-panel');
   await labels.getByRole('button', { name: 'Draw from empty' }).click();
   await expect(labels.getByTestId('label-name')).toContainText('(not saved)');
   const slice = Number(await viewport.getByTestId('viewer-canvas-host').getAttribute('data-rendered-slice'));
   const spacing = 0.57; // 3Dircadb1.1's PixelSpacing (mm), shared/data/README.md
   await labels.getByLabel('Brush radius (mm)').fill('12');
   const radius = 12 / spacing; // Cornerstone's brushSize is the brush's radius in mm
-  // The side panel is long: the viewport is scrolled into view before each stroke, and mapped where it is then.
-  const shown = async () => {
-    await viewport.scrollIntoViewIfNeeded();
-    return pageMap(page, viewport, await canvasPixels(viewport), W, H);
-  };
-  const click = async (x: number, y: number) => {
-    const p = (await shown())(x, y);
-    await page.mouse.move(p.x, p.y);
-    // Held past Cornerstone's double-click wait (a quicker click is taken as the first of a double click, and draws nothing).
-    await page.mouse.down();
-    await page.waitForTimeout(600);
-    await page.mouse.up();
-    await page.waitForTimeout(300);
-  };
-  const stroke = async (a: [number, number], b: [number, number]) => {
-    const at = await shown();
-    const p = at(...a);
-    const q = at(...b);
-    await page.mouse.move(p.x, p.y);
-    await page.mouse.down();
-    await page.waitForTimeout(600);
-    await page.mouse.move(q.x, q.y, { steps: 24 });
-    await page.mouse.up();
-    await page.waitForTimeout(300);
-  };
+  const { click, stroke } = mouseOnImage(page, viewport, W, H);
   const empty = new Uint8Array(px);
 
   // A brush click: a disc of the brush's size around the click, on this slice only.
@@ -197,7 +111,7 @@ test('3Dircadb1.1: brush and eraser strokes change exactly the painted pixels, u
   expect(copy.sliceRuns).toEqual(first.sliceRuns);
 
   // Exported as NIfTI and opened back ("Open segmentation…", then "Correct the prediction"), it is the same label again.
-  const nifti = await downloads(page)(() => labels.getByRole('button', { name: 'Export NIfTI' }).click(), '.nii.gz');
+  const nifti = await downloads(page)(() => labels.getByRole('button', { name: 'Export label as NIfTI' }).click(), '.nii.gz');
   await labels.getByRole('button', { name: 'Close' }).click();
   await viewer.getByLabel('Open segmentation').setInputFiles({ name: 'edited-label.nii.gz', mimeType: 'application/gzip', buffer: Buffer.from(nifti) });
   await expect(viewer.getByTestId('opened-segmentation')).toContainText('shown as the prediction');
