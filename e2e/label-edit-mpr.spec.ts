@@ -8,8 +8,7 @@
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
 import { storedSlices } from './idb';
-import { canvasPixels } from './viewerHelpers';
-import { connectedRegion, mouse, openRealPatient, pageMap, savedLabel, sliceOf, strokeCheck, toSegment, type StoredLabel } from './labelHelpers';
+import { connectedRegion, mouse, mouseOnImage, openRealPatient, savedLabel, sliceOf, strokeCheck, toSegment, type StoredLabel } from './labelHelpers';
 
 /** A stored label as one slices × H × W volume. */
 function volumeOf(label: StoredLabel, px: number, slices: number): Uint8Array {
@@ -49,10 +48,7 @@ test('3Dircadb1.1: range brush, fill and grow in the stack; brush strokes in the
   truth.forEach((v, i) => v && ((lx += i % W), (ly += Math.floor(i / W)), ln++));
   const [cx, cy] = [Math.round(lx / ln), Math.round(ly / ln)];
   const save = () => savedLabel(page, labels.getByRole('button', { name: 'Save', exact: true }));
-  const at = async () => {
-    await viewport.scrollIntoViewIfNeeded();
-    return pageMap(page, viewport, await canvasPixels(viewport), W, H);
-  };
+  const onImage = mouseOnImage(page, viewport, W, H);
   const tool = async (name: string) => {
     await labels.getByRole('button', { name, exact: true }).click();
     await expect(labels.getByRole('button', { name, exact: true })).toHaveAttribute('aria-pressed', 'true');
@@ -76,8 +72,7 @@ test('3Dircadb1.1: range brush, fill and grow in the stack; brush strokes in the
   const [low, high] = [under[Math.floor(under.length / 3)], under[Math.floor((2 * under.length) / 3)]];
   await tool('Range brush');
   await range(low, high);
-  const rangeStroke = await at();
-  await mouse(page).stroke([rangeStroke(...a), rangeStroke(...b)]);
+  await onImage.stroke(a, b);
   label = await save();
   const ranged = sliceOf(label, slice, px);
   const inRange = (i: number) => grey[i] >= low && grey[i] <= high;
@@ -92,12 +87,11 @@ test('3Dircadb1.1: range brush, fill and grow in the stack; brush strokes in the
   await labels.getByLabel('Brush radius (mm)').fill('2');
   await tool('Brush');
   const [x0, y0, x1, y1] = [cx - 25, cy - 75, cx + 25, cy - 25];
-  const ring = await at();
-  await mouse(page).stroke([ring(x0, y0), ring(x1, y0), ring(x1, y1), ring(x0, y1), ring(x0, y0)], 8);
+  await onImage.stroke([x0, y0], [x1, y0], [x1, y1], [x0, y1], [x0, y0]);
   label = await save();
   const ringed = sliceOf(label, slice, px);
   await tool('Fill');
-  await mouse(page).click((await at())((x0 + x1) / 2, (y0 + y1) / 2));
+  await onImage.click((x0 + x1) / 2, (y0 + y1) / 2);
   label = await save();
   const filled = sliceOf(label, slice, px);
   const inside = connectedRegion(W, H, (x0 + x1) / 2, (y0 + y1) / 2, (i) => ringed[i] === 0);
@@ -115,7 +109,7 @@ test('3Dircadb1.1: range brush, fill and grow in the stack; brush strokes in the
   const [gx, gy] = [seed % W, Math.floor(seed / W)];
   await range(gLow, gHigh);
   await tool('Grow');
-  await mouse(page).click((await at())(gx, gy));
+  await onImage.click(gx, gy);
   label = await save();
   const grown = sliceOf(label, slice, px);
   const region = connectedRegion(W, H, gx, gy, within);

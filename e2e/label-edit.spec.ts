@@ -5,8 +5,8 @@
 // label; then the expert's mask on a few slices as the corrections, fine-tuned in the tab: the new
 // model names its parent and predicts the patient's other slices better.
 import { test, expect } from './fixtures';
-import { canvasPixels, cachedTruth, downloads } from './viewerHelpers';
-import { mouse, openRealPatient, pageMap, sliceOf, storedLabels, strokeCheck } from './labelHelpers';
+import { cachedTruth, downloads } from './viewerHelpers';
+import { mouseOnImage, openRealPatient, sliceOf, storedLabels, strokeCheck } from './labelHelpers';
 
 test('3Dircadb1.1: brush and eraser strokes change exactly the painted pixels, undo/redo, a reload keeps the label; fine-tuning on corrected slices raises the Dice on the others', async ({ page }) => {
   test.setTimeout(900_000);
@@ -24,16 +24,7 @@ test('3Dircadb1.1: brush and eraser strokes change exactly the painted pixels, u
   const spacing = 0.57; // 3Dircadb1.1's PixelSpacing (mm), shared/data/README.md
   await labels.getByLabel('Brush radius (mm)').fill('12');
   const radius = 12 / spacing; // Cornerstone's brushSize is the brush's radius in mm
-  // The side panel is long: the viewport is scrolled into view before each stroke, and mapped where it is then.
-  const shown = async () => {
-    await viewport.scrollIntoViewIfNeeded();
-    return pageMap(page, viewport, await canvasPixels(viewport), W, H);
-  };
-  const click = async (x: number, y: number) => mouse(page).click((await shown())(x, y));
-  const stroke = async (a: [number, number], b: [number, number]) => {
-    const at = await shown();
-    await mouse(page).stroke([at(...a), at(...b)]);
-  };
+  const { click, stroke } = mouseOnImage(page, viewport, W, H);
   const empty = new Uint8Array(px);
 
   // A brush click: a disc of the brush's size around the click, on this slice only.
@@ -98,7 +89,7 @@ test('3Dircadb1.1: brush and eraser strokes change exactly the painted pixels, u
   expect(copy.sliceRuns).toEqual(first.sliceRuns);
 
   // Exported as NIfTI and opened back ("Open segmentation…", then "Correct the prediction"), it is the same label again.
-  const nifti = await downloads(page)(() => labels.getByRole('button', { name: 'Export NIfTI' }).click(), '.nii.gz');
+  const nifti = await downloads(page)(() => labels.getByRole('button', { name: 'Export label as NIfTI' }).click(), '.nii.gz');
   await labels.getByRole('button', { name: 'Close' }).click();
   await viewer.getByLabel('Open segmentation').setInputFiles({ name: 'edited-label.nii.gz', mimeType: 'application/gzip', buffer: Buffer.from(nifti) });
   await expect(viewer.getByTestId('opened-segmentation')).toContainText('shown as the prediction');

@@ -1,39 +1,24 @@
-// Helpers shared by the label-editing e2e tests (label-edit, label-edit-mpr): a real patient cached
-// and shown in the View tab, the labels stored in IndexedDB read back, a saved label waited for, real
-// mouse clicks and strokes, and the checks' geometry (which pixels a stroke of a given radius may and
-// must change; the 4-connected region a fill or grow must give). Assertions stay in the specs.
+// Helpers shared by the label e2e tests (label-edit, label-edit-mpr, label-files): a real patient
+// dropped, cached and opened in the View tab; the labels IndexedDB holds, read in the page, and a saved
+// label waited for; one slice of a label as pixels; real mouse clicks and strokes at page points or on
+// image pixels of the stack viewer; and the checks' geometry (which pixels a stroke of a given radius
+// may and must change, the 4-connected region a fill or grow must give). Assertions stay in the specs.
 import type { Locator, Page } from '@playwright/test';
 import { expect, realPatient } from './fixtures';
-import { storedSummary, type StoredSummary } from './idb';
-import type { Pixels } from './viewerHelpers';
+import { storedSummary } from './idb';
+import { canvasPixels, type Pixels } from './viewerHelpers';
 
 export interface StoredLabel {
   id: string;
   name: string;
+  origin: string;
+  file?: string;
   parentLabelId: string | null;
   updatedAt: number;
   edited: number[];
   history: { slices: number[]; tools: string[] }[];
   /** Each slice's foreground runs, as plain arrays (null: empty). */
   sliceRuns: (number[] | null)[];
-}
-
-/** The patient chosen as a folder, preprocessed and cached, then shown (cached images) in the View tab. */
-export async function openRealPatient(page: Page, name: string): Promise<{ patient: StoredSummary['patients'][number]; viewer: Locator; viewport: Locator; labels: Locator }> {
-  await page.goto('/');
-  const chooser = page.waitForEvent('filechooser');
-  await page.getByRole('button', { name: 'Choose a folder…' }).click();
-  await (await chooser).setFiles(realPatient(name));
-  await expect(page.locator(`[data-testid=patient-row][data-patient="${name}"]`)).toBeVisible({ timeout: 120_000 });
-  await page.getByRole('button', { name: /Preprocess and cache 1 patient/ }).click();
-  await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 180_000 });
-  const patient = (await storedSummary(page)).patients.find((p) => p.name === name)!;
-  await page.getByRole('tab', { name: 'View' }).click();
-  const viewer = page.getByRole('region', { name: 'Viewer' });
-  const viewport = viewer.getByTestId('viewer-viewport');
-  await viewer.getByLabel('Patient').selectOption({ label: name });
-  await expect(viewport.locator('canvas').first()).toBeVisible();
-  return { patient, viewer, viewport, labels: viewer.getByTestId('label-panel') };
 }
 
 /** The labels IndexedDB holds, oldest first, read in the page. */
@@ -57,9 +42,8 @@ export async function storedLabels(page: Page): Promise<StoredLabel[]> {
 
 /** Clicks `button` (Save, or Save as new label) and gives the label stored by it once it is written. */
 export async function savedLabel(page: Page, button: Locator): Promise<StoredLabel> {
-  const before = await storedLabels(page);
   const stamp = (l: StoredLabel) => `${l.id}@${l.updatedAt}`;
-  const known = new Set(before.map(stamp));
+  const known = new Set((await storedLabels(page)).map(stamp));
   await button.click();
   let saved: StoredLabel | undefined;
   await expect.poll(async () => (saved = (await storedLabels(page)).find((l) => !known.has(stamp(l)))) !== undefined).toBe(true);
@@ -72,6 +56,24 @@ export function sliceOf(label: StoredLabel, s: number, px: number): Uint8Array {
   const runs = label.sliceRuns[s] ?? [];
   for (let r = 0; r < runs.length; r += 2) out.fill(1, runs[r], runs[r] + runs[r + 1]);
   return out;
+}
+
+/** The real patient `name` dropped as a folder, preprocessed into the cache and shown in the View tab (its cached slices). */
+export async function openRealPatient(page: Page, name: string) {
+  await page.goto('/');
+  const chooser = page.waitForEvent('filechooser');
+  await page.getByRole('button', { name: 'Choose a folder…' }).click();
+  await (await chooser).setFiles(realPatient(name));
+  await expect(page.locator(`[data-testid=patient-row][data-patient="${name}"]`)).toBeVisible({ timeout: 120_000 });
+  await page.getByRole('button', { name: /Preprocess and cache 1 patient/ }).click();
+  await expect(page.getByTestId('preprocess-status')).toContainText('Done', { timeout: 180_000 });
+  const patient = (await storedSummary(page)).patients.find((p) => p.name === name)!;
+  await page.getByRole('tab', { name: 'View' }).click();
+  const viewer = page.getByRole('region', { name: 'Viewer' });
+  const viewport = viewer.getByTestId('viewer-viewport');
+  await viewer.getByLabel('Patient').selectOption({ label: name });
+  await expect(viewport.locator('canvas').first()).toBeVisible();
+  return { patient, viewer, viewport, labels: viewer.getByTestId('label-panel') };
 }
 
 /** Page coordinates (CSS px) of the centre of image pixel (x, y) of a W×H slice, fitted and centred as Cornerstone draws it. */
@@ -104,6 +106,23 @@ export function mouse(page: Page) {
       for (const q of through) await page.mouse.move(q.x, q.y, { steps });
       await page.mouse.up();
       await page.waitForTimeout(300);
+    },
+  };
+}
+
+/** A click and a stroke (through any number of points) with the real mouse at image pixels of the W×H slices in `viewport`. */
+export function mouseOnImage(page: Page, viewport: Locator, W: number, H: number) {
+  // The side panel is long: the viewport is scrolled into view before each stroke, and mapped where it is then.
+  const shown = async () => {
+    await viewport.scrollIntoViewIfNeeded();
+    return pageMap(page, viewport, await canvasPixels(viewport), W, H);
+  };
+  return {
+    click: async (x: number, y: number) => mouse(page).click((await shown())(x, y)),
+    async stroke(...points: [number, number][]) {
+      const at = await shown();
+      // A long stroke (a closed contour) moves in fewer, longer steps per side.
+      await mouse(page).stroke(points.map((p) => at(...p)), points.length > 2 ? 8 : 24);
     },
   };
 }
@@ -155,4 +174,22 @@ export function connectedRegion(W: number, H: number, x: number, y: number, insi
     }
   }
   return { pixels, touchesEdge };
+}
+
+/** The models IndexedDB holds (id, name, where they came from), sorted by id, read in the page. */
+export async function storedModels(page: Page): Promise<{ id: string; name: string; source: string }[]> {
+  return page.evaluate(
+    () =>
+      new Promise<{ id: string; name: string; source: string }[]>((resolve, reject) => {
+        const open = indexedDB.open('liverlab');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const request = open.result.transaction('models').objectStore('models').getAll();
+          request.onsuccess = () => {
+            resolve((request.result as { id: string; name: string; source: string }[]).map(({ id, name, source }) => ({ id, name, source })).sort((a, b) => a.id.localeCompare(b.id)));
+            open.result.close();
+          };
+        };
+      }),
+  );
 }

@@ -6,7 +6,8 @@
 //   resume or delete it until it stops there, then continues it from the checkpoint; the history
 //   runs on without a gap or repeat and the checkpoints stay one per kind, at the run's epoch;
 // - a tab closed mid-run (it can announce nothing): the other tab sees the run's lock go, shows the
-//   run interrupted and resumes it.
+//   run interrupted and resumes it;
+// - a model imported or deleted in one tab is listed as it is in the other at once.
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -189,4 +190,31 @@ test('a tab closed mid-run frees its run: the other tab, told nothing, shows it 
   await expect(b.getByTestId('run-message')).toContainText(`resumed from the checkpoint of epoch ${at}`, { timeout: 120_000 });
   await b.getByRole('button', { name: 'Stop' }).click();
   await expect(b.getByTestId('run-status')).toHaveText('stopped', { timeout: 300_000 });
+});
+
+test('a model imported or deleted in one tab shows in the other tab\'s list at once', async ({ page }) => {
+  const a = page;
+  await a.goto('/');
+  const b = await a.context().newPage();
+  await b.goto('/');
+  for (const p of [a, b]) await p.getByRole('tab', { name: 'Train' }).click();
+  const starterRow = a.locator('[data-testid=model-row][data-source=starter]');
+  await expect(starterRow).toHaveCount(1, { timeout: 60_000 });
+  // The starter's files, exported from tab A, are the model A imports.
+  const dir = mkdtempSync(join(tmpdir(), 'liverlab-tabs-model-'));
+  const files: string[] = [];
+  a.on('download', async (d) => {
+    const path = join(dir, d.suggestedFilename());
+    await d.saveAs(path);
+    files.push(path);
+  });
+  await starterRow.getByRole('button', { name: 'Export' }).click();
+  await expect.poll(() => files.length).toBe(2);
+  await a.getByTestId('model-import').setInputFiles(files);
+  await expect(a.locator('[data-testid=model-row][data-source=import]')).toHaveCount(1);
+  const importedInB = b.locator('[data-testid=model-row][data-source=import]');
+  await expect(importedInB).toHaveCount(1);
+  await a.locator('[data-testid=model-row][data-source=import]').getByRole('button', { name: 'Delete' }).click();
+  await expect(importedInB).toHaveCount(0);
+  await b.close();
 });

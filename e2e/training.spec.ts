@@ -48,9 +48,9 @@ const EPOCHS = 40;
 interface StoredRun {
   name: string;
   status: string;
-  settings: { seed: number };
+  settings: { seed: number; loss?: string; schedule?: { decay: string; warmupEpochs: number }; weightAverage?: number };
   repeat?: { group: string; seeds: number[] };
-  state: { epoch: number; bestEpoch: number | null; history: { epoch: number; valDice: number | null; numTensors: number; perPatientDice: Record<string, number> }[] };
+  state: { epoch: number; bestEpoch: number | null; history: { epoch: number; dice: number; valDice: number | null; numTensors: number; perPatientDice: Record<string, number> }[] };
 }
 
 function storedRuns(page: Page): Promise<StoredRun[]> {
@@ -145,11 +145,23 @@ test('repeat with 3 seeds: one run per seed, each row and exported model names i
   await cachedDemo(page);
   await setUpRun(page, { base: 4, size: 64, epochs: 2 });
   await page.getByLabel('Seed').fill('4');
+  // The Laptop recipe's knobs are in the form, as the CLI's flags are; the run records what was set.
+  await expect(page.getByLabel('Loss')).toHaveValue('dicebce');
+  await expect(page.getByLabel('Learning-rate decay')).toHaveValue('cosine');
+  await expect(page.getByLabel('Warm-up')).toHaveValue('1');
+  await expect(page.getByLabel('Weight average (decay)')).toHaveValue('0.95');
+  await page.getByLabel('Learning-rate decay').selectOption('step');
+  await page.getByLabel('Weight average (decay)').fill('0.9');
   await page.getByRole('button', { name: 'Repeat with 3 seeds (4, 5, 6)' }).click();
   await expect(page.getByTestId('live-seed')).toHaveText('seed 4', { timeout: 120_000 });
   await expect.poll(async () => (await storedRuns(page)).filter((r) => r.status === 'finished').length, { timeout: 600_000 }).toBe(3);
   const runs = await storedRuns(page);
   expect(runs.map((r) => r.settings.seed).sort()).toEqual([4, 5, 6]);
+  for (const r of runs) {
+    expect(r.settings).toMatchObject({ loss: 'dicebce', schedule: { decay: 'step', warmupEpochs: 1 }, weightAverage: 0.9 });
+    // −Dice + BCE runs chart their training Dice too (the batches' Dice term).
+    for (const h of r.state.history) expect(h.dice).toBeGreaterThanOrEqual(0);
+  }
   expect(new Set(runs.map((r) => r.repeat?.group)).size).toBe(1);
   for (const r of runs) expect(r.name).toMatch(new RegExp(` · seed ${r.settings.seed}$`));
   for (const seed of [4, 5, 6]) await expect(page.locator(`[data-testid=run-row][data-run$="seed ${seed}"]`).getByTestId('run-seed')).toHaveText(String(seed));

@@ -67,7 +67,7 @@ self.onmessage = async (e: MessageEvent<TrainBenchRequest>) => {
     let timed = 0;
     let lastLoss = NaN;
     while (timed < steps && (timed === 0 || performance.now() - started < budgetMs)) {
-      lastLoss = await trainStepAsync(model, optimizer, x, y);
+      lastLoss = (await trainStepAsync(model, optimizer, x, y)).loss;
       timed++;
     }
     await flush();

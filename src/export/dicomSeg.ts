@@ -1,7 +1,7 @@
 // eslint-disable-next-line @typescript-eslint/triple-slash-reference -- dcmjs ships no types, and tsconfig.node (tests, CLI) does not include src/export/*.d.ts
 /// <reference path="./dcmjs.d.ts" />
 // DICOM SEG (Segmentation Storage, binary, one segment "Liver" coded in SNOMED CT) for a predicted
-// mask, referencing the CT slices it was computed on by their SOP Instance UIDs, and a reader that
+// mask or an edited label (its descriptions and algorithm type say which), referencing the CT slices it was computed on by their SOP Instance UIDs, and a reader that
 // gives the same voxels back. The dataset is built as dcmjs's naturalized JSON and written by dcmjs
 // (explicit VR little endian), so the IOD's structure is ours and the encoding is a kept library's.
 // Pure: typed arrays and dcmjs only; runs in Node, workers and the tab. Never writes a SEG that
@@ -27,9 +27,20 @@ export interface SegSource {
   geometry: VolumeGeometry;
 }
 
-export interface SegOptions {
+/** How a segment was made (PS3.3 C.8.20.4): by a model, a model's output corrected by hand, or by hand. */
+export type SegAlgorithmType = 'AUTOMATIC' | 'SEMIAUTOMATIC' | 'MANUAL';
+
+/** What a SEG says of itself, so a reader can tell a model's prediction from a clinician's label (LO values: 64 characters at most). */
+export interface SegDescription {
   seriesDescription?: string;
+  /** SegmentAlgorithmName; left out for a MANUAL segment. */
   algorithmName?: string;
+  algorithmType?: SegAlgorithmType;
+  segmentLabel?: string;
+  contentDescription?: string;
+}
+
+export interface SegOptions extends SegDescription {
   /** Fixes the new UIDs (tests, reproducible exports); default: random. */
   uidSeed?: string;
 }
@@ -45,6 +56,8 @@ export function writeDicomSeg(labels: Uint8Array, source: SegSource, options: Se
   const px = g.width * g.height;
   if (labels.length !== px * g.slices) throw new RangeError(`writeDicomSeg: ${labels.length} labels for ${g.slices} slices of ${g.width}×${g.height}`);
   if (source.sopInstanceUids.length !== g.slices) throw new RangeError(`writeDicomSeg: ${source.sopInstanceUids.length} source UIDs for ${g.slices} slices`);
+  const algorithmType = options.algorithmType ?? 'AUTOMATIC';
+  const lo = (text: string) => text.slice(0, 64);
   const seed = options.uidSeed ?? `${Date.now()}-${Math.random()}`;
   const sopInstanceUid = makeUid('LiverLab SEG', seed, source.seriesInstanceUid, 'instance');
   const seriesInstanceUid = makeUid('LiverLab SEG', seed, source.seriesInstanceUid, 'series');
@@ -69,7 +82,7 @@ export function writeDicomSeg(labels: Uint8Array, source: SegSource, options: Se
   const dataset = {
     SOPClassUID: SEGMENTATION_STORAGE,
     SOPInstanceUID: sopInstanceUid,
-    SpecificCharacterSet: 'ISO_IR 100',
+    SpecificCharacterSet: 'ISO_IR 192', // UTF-8, as dcmjs writes strings: names and descriptions beyond ASCII read back as written
     ImageType: ['DERIVED', 'PRIMARY'],
     ContentDate: date,
     ContentTime: time,
@@ -92,12 +105,12 @@ export function writeDicomSeg(labels: Uint8Array, source: SegSource, options: Se
     ReferringPhysicianName: '',
     SeriesInstanceUID: seriesInstanceUid,
     SeriesNumber: 300,
-    SeriesDescription: options.seriesDescription ?? 'LiverLab liver segmentation',
+    SeriesDescription: lo(options.seriesDescription ?? 'LiverLab liver segmentation'),
     InstanceNumber: 1,
     FrameOfReferenceUID: frameOfReferenceUid,
     PositionReferenceIndicator: '',
     ContentLabel: 'LIVER',
-    ContentDescription: 'Liver predicted by a LiverLab UNet',
+    ContentDescription: lo(options.contentDescription ?? 'Liver predicted by a LiverLab UNet'),
     ContentCreatorName: 'LiverLab',
     SamplesPerPixel: 1,
     PhotometricInterpretation: 'MONOCHROME2',
@@ -124,9 +137,9 @@ export function writeDicomSeg(labels: Uint8Array, source: SegSource, options: Se
     SegmentSequence: [
       {
         SegmentNumber: 1,
-        SegmentLabel: 'Liver',
-        SegmentAlgorithmType: 'AUTOMATIC',
-        SegmentAlgorithmName: options.algorithmName ?? 'LiverLab UNet',
+        SegmentLabel: lo(options.segmentLabel ?? 'Liver'),
+        SegmentAlgorithmType: algorithmType,
+        ...(algorithmType === 'MANUAL' ? {} : { SegmentAlgorithmName: lo(options.algorithmName ?? 'LiverLab UNet') }),
         SegmentedPropertyCategoryCodeSequence: [LIVER_CATEGORY],
         SegmentedPropertyTypeCodeSequence: [LIVER_TYPE],
         RecommendedDisplayCIELabValue: [36327, 58473, 47711],
@@ -160,7 +173,9 @@ export interface ReadSeg {
   rows: number;
   columns: number;
   frames: number;
+  seriesDescription: string | null;
   segmentLabels: string[];
+  segmentAlgorithmTypes: string[];
   /** The CT series and the CT slice each frame was derived from, in frame order. */
   referencedSeriesUid: string | null;
   referencedSopInstanceUids: string[];
@@ -206,7 +221,9 @@ export function readDicomSeg(bytes: Uint8Array): ReadSeg {
     rows,
     columns,
     frames,
+    seriesDescription: typeof ds.SeriesDescription === 'string' ? ds.SeriesDescription : null,
     segmentLabels: segments.map((s) => String(s.SegmentLabel ?? '')),
+    segmentAlgorithmTypes: segments.map((s) => String(s.SegmentAlgorithmType ?? '')),
     referencedSeriesUid: series ? String(series.SeriesInstanceUID) : null,
     referencedSopInstanceUids,
     positions,

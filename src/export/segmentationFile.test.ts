@@ -1,5 +1,6 @@
 // Opening a segmentation back: our own SEG and NIfTI exports give the identical voxels; files of
 // another size, slice count, voxel size or series are refused with the file and the mismatch named.
+import { gunzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { geometryFromSpacing, type VolumeGeometry } from './geometry';
 import { writeDicomSeg } from './dicomSeg';
@@ -91,6 +92,17 @@ describe('openSegmentation', () => {
     const coarse = geometryFromSpacing(W, H, D, [1, 1, 5]);
     const refused = openSegmentation('coarse.nii.gz', writeNifti(mask(2), coarse), target);
     expect(refused.ok ? '' : refused.message).toBe("coarse.nii.gz: voxels of 1.00×1.00×5.00 mm, but Phantom.2's are 0.80×0.70×2.50 mm; nothing was changed");
+  });
+
+  it('refuses a NIfTI cut short (fewer voxels than its header says) and a CT image as NIfTI (not uint8 labels)', () => {
+    const whole = gunzipSync(writeNifti(mask(6), geometryFromSpacing(W, H, D, spacing)));
+    expect(openSegmentation('cut.nii', whole.subarray(0, whole.length - 10), target)).toEqual({
+      ok: false,
+      message: `cut.nii: it holds ${W * H * D - 10} voxels where its header says 9×8×6: the file is cut short; nothing was changed`,
+    });
+    const ct = whole.slice();
+    new DataView(ct.buffer).setInt16(70, 4, true); // int16, as a CT volume
+    expect(openSegmentation('ct.nii', ct, target)).toEqual({ ok: false, message: 'ct.nii: NIfTI datatype 4: only uint8 labels are read; nothing was changed' });
   });
 
   it('names a file that is neither', () => {

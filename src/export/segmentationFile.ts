@@ -67,6 +67,7 @@ function fromNifti(bytes: Uint8Array, t: SegmentationTarget, fail: (p: string) =
     const what = w === t.width && h === t.height ? `${d} slices, but ${t.patient} shows ${t.slices}` : `${shape(w, h, d)} voxels, but ${t.patient} is ${shape(t.width, t.height, t.slices)}`;
     return fail(`${what} (width × height × slices)`);
   }
+  if (nii.data.length < w * h * d) return fail(`it holds ${nii.data.length} voxels where its header says ${shape(w, h, d)}: the file is cut short`);
   const expected = [t.spacing[1], t.spacing[0], t.spacing[2]];
   const voxel = [0, 1, 2].map((a) => Math.hypot(nii.affine[0][a], nii.affine[1][a], nii.affine[2][a]));
   if (voxel.some((v, a) => Math.abs(v - expected[a]) > 0.01 * expected[a] + 1e-3)) {

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import '@tensorflow/tfjs-layers'; // side effect: registers every op's gradient (tfjs-core alone has none)
-import { segmentationLoss, type LossName } from './losses';
+import { binaryCrossEntropy, diceCoefficient, segmentationLoss, type LossName } from './losses';
 import { createRng } from '../pipeline/random';
 
 /** One optimisation step of the loss (default −Dice) on (x, y); returns the loss before the update. */
@@ -20,20 +20,40 @@ export function trainStep(model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf
   return value;
 }
 
+/** What one step reports: the loss, and the batch's soft Dice (the loss's own Dice term, before the update). */
+export interface StepResult {
+  loss: number;
+  dice: number;
+}
+
 /**
  * trainStep with the loss read back asynchronously: what the trainer uses. On WebGPU a synchronous
  * read (dataSync) goes through OffscreenCanvas WebGPU contexts, and in Chromium garbage-collecting
- * those destroys the GPUDevice (device.lost 'destroyed' a few seconds into a run).
+ * those destroys the GPUDevice (device.lost 'destroyed' a few seconds into a run). The batch's Dice
+ * is kept from inside the loss (the same ops as losses.ts's, so the loss is bit for bit the same):
+ * with −Dice + BCE the loss alone no longer says how well the batch overlaps.
  */
-export async function trainStepAsync(model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D, lossName: LossName = 'dice'): Promise<number> {
+export async function trainStepAsync(model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D, lossName: LossName = 'dice'): Promise<StepResult> {
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
-  const lossOf = segmentationLoss(lossName);
-  const loss = optimizer.minimize(() => lossOf(y, model.apply(x, { training: true }) as tf.Tensor), true, variables);
-  if (!loss) throw new Error('trainStep: optimizer returned no loss');
+  let dice: tf.Scalar | null = null;
+  const loss = optimizer.minimize(
+    () => {
+      const prediction = model.apply(x, { training: true }) as tf.Tensor;
+      const coefficient = tf.keep(diceCoefficient(y, prediction));
+      dice = coefficient;
+      return lossName === 'dicebce' ? tf.add(tf.neg(coefficient), binaryCrossEntropy(y, prediction)) : tf.neg(coefficient);
+    },
+    true,
+    variables,
+  );
+  const kept = dice as tf.Scalar | null;
   try {
-    return (await loss.data())[0];
+    if (!loss || !kept) throw new Error('trainStep: optimizer returned no loss');
+    const [lossValue, diceValue] = await Promise.all([loss.data(), kept.data()]);
+    return { loss: lossValue[0], dice: diceValue[0] };
   } finally {
-    loss.dispose();
+    loss?.dispose();
+    kept?.dispose();
   }
 }
 

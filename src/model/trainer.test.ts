@@ -135,9 +135,12 @@ describe('Trainer', () => {
     const seenAtEpochEnd: number[][] = [];
     const firstKernel = () => Array.from(model.trainableWeights[0].read().dataSync().slice(0, 4));
     const seen: { rate: number; loss: string | undefined }[] = [];
+    const batchDice: number[] = [];
     const recording: StepFunction = async (m, o, x, y, loss) => {
       seen.push({ rate: (o as unknown as { learningRate: number }).learningRate, loss });
-      return trainStepAsync(m, o, x, y, loss);
+      const result = await trainStepAsync(m, o, x, y, loss);
+      batchDice.push(result.dice);
+      return result;
     };
     const trainer = new Trainer(model, optimizer, train, val, s, inlineBatchSource(train, s), emptyTrainerState(), recording);
     const { state } = await trainer.fit({
@@ -161,7 +164,14 @@ describe('Trainer', () => {
     expect(seen.at(-1)!.rate).toBeLessThan(1e-4);
     // −Dice + BCE is above −Dice's range at the start of a run.
     expect(state.history[0].loss).toBeGreaterThan(0);
-    expect(state.history[0].dice).toBeNaN();
+    // The epoch's train Dice is its batches' Dice term, not read from the loss (which holds the BCE too).
+    state.history.forEach((h, e) => {
+      const batches = batchDice.slice(e * perEpoch, (e + 1) * perEpoch);
+      expect(h.dice).toBeCloseTo(batches.reduce((a, b) => a + b, 0) / perEpoch, 12);
+      expect(h.dice).toBeGreaterThan(0);
+      expect(h.dice).toBeLessThan(1);
+      expect(h.dice).not.toBeCloseTo(-h.loss, 3);
+    });
     model.dispose();
     optimizer.dispose();
   });

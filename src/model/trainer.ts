@@ -11,7 +11,7 @@ import type { LossName } from './losses';
 import { learningRateAt, type LearningRateSchedule } from './schedule';
 import { tfjsSegmentationModel } from './segmentationModel';
 import type { SliceSet } from './sliceSet';
-import { trainStepAsync } from './train';
+import { trainStepAsync, type StepResult } from './train';
 import { WeightAverage } from './weightAverage';
 
 export interface TrainerSettings {
@@ -39,7 +39,7 @@ export interface TrainerSettings {
 export interface EpochRecord {
   epoch: number;
   loss: number;
-  /** Training soft Dice (−loss), mean over the epoch's batches; NaN when the loss is not −Dice alone. */
+  /** Training soft Dice, mean over the epoch's batches (the loss's Dice term; runs stored before it was kept for −Dice + BCE have NaN). */
   dice: number;
   valLoss: number | null;
   /** Mean over validation patients of the volume Dice. */
@@ -85,8 +85,8 @@ export interface TrainerCallbacks {
   onEpochEnd?(record: EpochRecord, state: TrainerState, improved: boolean): Promise<void> | void;
 }
 
-/** One optimisation step returning the loss; a step that throws fails the run (the backend's failure: see model/backendFallback). */
-export type StepFunction = (model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D, loss?: LossName) => Promise<number>;
+/** One optimisation step returning the loss and the batch's Dice; a step that throws fails the run (the backend's failure: see model/backendFallback). */
+export type StepFunction = (model: tfl.LayersModel, optimizer: tf.Optimizer, x: tf.Tensor4D, y: tf.Tensor4D, loss?: LossName) => Promise<StepResult>;
 
 export const MAX_STEPS_KEPT = 5000;
 const PREFETCH = 2;
@@ -164,6 +164,7 @@ export class Trainer {
       const request = (b: number) => queue.push(this.batches.batch(epoch, batchIndices(order, b, batchSize)));
       for (let b = 0; b < Math.min(PREFETCH, perEpoch); b++) request(b);
       let lossSum = 0;
+      let diceSum = 0;
       let stepsDone = 0;
       let samples = 0;
       for (let b = 0; b < perEpoch; b++) {
@@ -177,7 +178,9 @@ export class Trainer {
         const y = tf.tensor4d(batch.y, [batch.n, this.train.size, this.train.size, 1]);
         let loss: number;
         try {
-          loss = await this.step(this.model, this.optimizer, x, y, this.settings.loss);
+          const result = await this.step(this.model, this.optimizer, x, y, this.settings.loss);
+          loss = result.loss;
+          diceSum += result.dice;
         } finally {
           tf.dispose([x, y]);
         }
@@ -203,7 +206,7 @@ export class Trainer {
         const record: EpochRecord = {
           epoch: epoch + 1,
           loss,
-          dice: this.settings.loss === 'dicebce' ? NaN : -loss,
+          dice: diceSum / Math.max(1, stepsDone),
           valLoss: evaluation?.loss ?? null,
           valDice: evaluation?.meanDice ?? null,
           perPatientDice: Object.fromEntries((evaluation?.perPatient ?? []).map((p) => [p.name, p.dice])),

@@ -5,6 +5,7 @@
 import { create } from 'zustand';
 import { DEFAULT_FINETUNE } from '../jobs/finetune/finetune';
 import { changedSlices } from '../storage/labelRecord';
+import { announce } from '../storage/tabSync';
 import { startFinetuneWorker, type FinetuneOutcome, type FinetuneSession } from '../workers/finetuneClient';
 import { useViewerStore } from './viewerStore';
 import { useSegmentStore } from './segmentStore';
@@ -67,6 +68,7 @@ export const useFinetuneStore = create<FinetuneState>((set, get) => ({
       const outcome = await session.done;
       set({ outcome, status: 'done', message: outcome.stopped ? 'stopped: no model was saved' : `saved ${outcome.model.name} (parent: ${parent?.name ?? modelId})` });
       if (outcome.stopped) return;
+      announce({ kind: 'models' });
       await resegment(outcome.model.id);
     } catch (e) {
       set({ status: 'error', message: e instanceof Error ? e.message : String(e) });

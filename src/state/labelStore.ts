@@ -1,17 +1,18 @@
 // Store: the label being edited in the viewer — where it started (the prediction, the expert's mask,
 // or nothing), the editing tool and its settings, undo / redo availability, the patient's stored
-// labels, saving (a new label, or edits to the one open) and exporting it. The pixels live in the
+// labels, saving (a new label, or edits to the one open), exporting it (DICOM SEG, NIfTI) and opening
+// a SEG or NIfTI file as a new label (both in labelFiles.ts). The pixels live in the
 // viewer (Cornerstone's labelmap, through the facade's handle); the records in IndexedDB
-// (storage/labels.ts), never over the expert's mask or a prediction. Fine-tuning on a saved label is
+// (storage/labels.ts), never over the expert's mask or a prediction. A label being edited goes with
+// the view: switching between the stack and MPR layouts hands the edited mask, unsaved edits
+// included, to the new viewer (only the undo history starts again). Fine-tuning on a saved label is
 // finetuneStore.ts.
 import { create } from 'zustand';
 import type { EditTool } from '../viewer';
 import { openCache } from '../storage/schema';
 import { addLabel, getLabel, listLabels, saveLabelEdits } from '../storage/labels';
 import { labelMask, newLabel, withEdits, type EditedLabel, type LabelOrigin } from '../storage/labelRecord';
-import { geometryFromSpacing } from '../export/geometry';
-import { niftiOfMask } from '../jobs/segment/segmentationExports';
-import { downloadBlob } from '../workers/exportClient';
+import { exportLabelFile, labelFromFile, type LabelFileKind } from './labelFiles';
 import { useViewerStore } from './viewerStore';
 import { useSegmentStore } from './segmentStore';
 import { cachedPatientOf, patientOnScreen } from './currentPatient';
@@ -43,7 +44,10 @@ export interface LabelState {
   setRange(range: [number, number]): void;
   undo(): void;
   redo(): void;
-  exportNifti(): void;
+  /** The label on screen as a DICOM SEG or NIfTI download. */
+  exportFile(kind: LabelFileKind): Promise<void>;
+  /** A DICOM SEG or NIfTI file opened as a new label (a draft until saved). */
+  openFile(file: File): Promise<void>;
 }
 
 const newId = () => `label-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
@@ -91,7 +95,7 @@ export const useLabelStore = create<LabelState>((set, get) => ({
       },
       mask,
     );
-    begin(draft, false, mask, []);
+    begin(draft, false, mask);
   },
 
   async open(id) {
@@ -101,7 +105,7 @@ export const useLabelStore = create<LabelState>((set, get) => ({
     if (label.width !== volume.width || label.height !== volume.height || label.slices !== volume.slices) {
       return set({ message: `${label.name} covers ${label.slices} slices of ${label.width}×${label.height}; the view shows ${volume.slices} of ${volume.width}×${volume.height} (switch between cached and HU images)` });
     }
-    begin(label, true, labelMask(label), []);
+    begin(label, true, labelMask(label));
   },
 
   async saveAsNew() {
@@ -164,20 +168,24 @@ export const useLabelStore = create<LabelState>((set, get) => ({
     useViewerStore.getState().handle?.redoEdit();
   },
 
-  exportNifti() {
+  async exportFile(kind) {
     const { label } = get();
-    const { volume, handle } = useViewerStore.getState();
-    const mask = handle?.getEditedLabel();
-    if (!label || !volume || !mask) return;
-    const bytes = niftiOfMask(mask, geometryFromSpacing(volume.width, volume.height, volume.slices, volume.spacing), `LiverLab label ${label.name}`.slice(0, 79));
-    const name = `${label.patientName.replace(/[^\w.-]+/g, '_')}-label.nii.gz`;
-    downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/gzip' }), name);
-    set({ message: `${name} saved (${volume.slices} slices from slice ${label.firstSlice + 1} of the series, positioned from the spacing)` });
+    const mask = useViewerStore.getState().handle?.getEditedLabel();
+    if (!label || !mask) return;
+    set({ message: `writing the ${kind === 'seg' ? 'DICOM SEG' : 'NIfTI'}…` });
+    set({ message: await exportLabelFile(kind, label, mask) });
+  },
+
+  async openFile(file) {
+    const opened = await labelFromFile(file, newId());
+    if (!('draft' in opened)) return set({ message: opened.message });
+    begin(opened.draft, false, opened.mask);
+    if (get().editing) set({ message: opened.message });
   },
 }));
 
 /** Puts `label` (pixels `mask`) in the viewer as the editable label, with the store's tool and settings. */
-function begin(label: EditedLabel, stored: boolean, mask: Uint8Array, toolsUsed: string[], message?: string): void {
+function begin(label: EditedLabel, stored: boolean, mask: Uint8Array, toolsUsed: string[] = [], message?: string): void {
   const { handle } = useViewerStore.getState();
   const { tool, brushSize, range } = useLabelStore.getState();
   carried = null;
@@ -219,5 +227,5 @@ useViewerStore.subscribe((state, before) => {
   // A new viewer (another layout, or the same patient again): the label being edited is shown there as it was edited.
   if (!editing || !label) return;
   if (carried) begin(label, stored, carried.mask, carried.toolsUsed, `${layoutName()}: the label as edited so far (undo starts again here)`);
-  else begin(label, stored, labelMask(label), []);
+  else begin(label, stored, labelMask(label));
 });

@@ -5,6 +5,7 @@
 // are made in the page, nothing is uploaded anywhere.
 import { openCache } from '../storage/schema';
 import { getModel, getRun, putModel } from '../storage/runs';
+import { announce } from '../storage/tabSync';
 import { fromModelFiles, modelInputSize, toModelFiles } from '../model/modelFiles';
 import { parseSidecar, sidecarNameOf, type OnnxShapes, type OnnxSidecar } from '../model/onnxSidecar';
 import { downloadBlob } from '../workers/exportClient';
@@ -68,6 +69,7 @@ export async function importModelFiles(files: File[]): Promise<ImportOutcome> {
     valDice: null,
     model: snapshot,
   });
+  announce({ kind: 'models' });
   return { imported: id };
 }
 
@@ -87,5 +89,6 @@ export async function importOnnxModel(file: File, sidecar: OnnxSidecar): Promise
     valDice: null,
     onnx: { fileName: file.name, bytes, sidecar },
   });
+  announce({ kind: 'models' });
   return id;
 }

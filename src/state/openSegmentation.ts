@@ -4,7 +4,7 @@
 // truth), which "Correct the prediction" (labelStore.ts) then edits as a label opened from that file.
 // A file that does not match only produces a message naming it: nothing shown is replaced.
 // What is known of the patient on screen (cache entry, record, original files): currentPatient.ts.
-import { openSegmentation, type SegmentationTarget } from '../export/segmentationFile';
+import { openSegmentation, type OpenedSegmentation, type SegmentationTarget } from '../export/segmentationFile';
 import { blobSource } from '../common/blobSource';
 import { loadCtSeries } from '../discovery/loadPatientSeries';
 import type { ViewerVolume } from '../viewer';
@@ -16,20 +16,27 @@ export async function openSegmentationFile(file: File): Promise<void> {
   const shown = patientOnScreen();
   const report = (ok: boolean, message: string) => useViewerStore.setState({ opened: { file: file.name, ok, message } });
   if (!volume || !shown) return report(false, `${file.name}: open a patient first`);
+  const opened = await readSegmentationFile(file, volume, shown);
+  const now = useViewerStore.getState();
+  if (now.volume !== volume) return; // another patient meanwhile: this file was for the previous one
+  if (!opened.ok) return report(false, opened.message);
+  now.setPrediction(opened.labels);
+  useViewerStore.setState({ predictionFile: file.name });
+  now.showComparison();
+  let voxels = 0;
+  for (const v of opened.labels) voxels += v;
+  report(true, `${file.name}: ${opened.format} shown as the prediction (${voxels} voxels; ${opened.note})`);
+}
+
+/**
+ * A DICOM SEG or NIfTI file read and checked against the slices on screen: the 0/1 mask of their
+ * shape, or a message naming the file and the problem (also the "Open a label file…" path, labelFiles.ts).
+ */
+export async function readSegmentationFile(file: File, volume: ViewerVolume, shown: PatientOnScreen): Promise<OpenedSegmentation> {
   try {
-    const target = await targetOf(volume, shown);
-    const opened = openSegmentation(file.name, new Uint8Array(await file.arrayBuffer()), target);
-    const now = useViewerStore.getState();
-    if (now.volume !== volume) return; // another patient meanwhile: this file was for the previous one
-    if (!opened.ok) return report(false, opened.message);
-    now.setPrediction(opened.labels);
-    useViewerStore.setState({ predictionFile: file.name });
-    now.showComparison();
-    let voxels = 0;
-    for (const v of opened.labels) voxels += v;
-    report(true, `${file.name}: ${opened.format} shown as the prediction (${voxels} voxels; ${opened.note})`);
+    return openSegmentation(file.name, new Uint8Array(await file.arrayBuffer()), await targetOf(volume, shown));
   } catch (e) {
-    report(false, `${file.name}: ${e instanceof Error ? e.message : String(e)}; nothing was changed`);
+    return { ok: false, message: `${file.name}: ${e instanceof Error ? e.message : String(e)}; nothing was changed` };
   }
 }
 

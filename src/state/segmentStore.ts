@@ -14,6 +14,7 @@ import type { PatientMetrics } from '../metrics/patientMetrics';
 import { DEFAULT_MASK_SETTINGS, type MaskSettings } from '../model/probabilityMask';
 import { openCache } from '../storage/schema';
 import { listModels, type ModelListing } from '../storage/runs';
+import { onOtherTabChange } from '../storage/tabSync';
 import { ensureStarterModel } from './starterModel';
 import { inferWorker } from '../workers/inferClient';
 import type { ResultRow } from '../workers/infer.worker';
@@ -297,3 +298,8 @@ export function sortedResults(rows: ResultRow[], sort: SegmentState['sort']): Re
 function csvText(s: string): string {
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
+
+// Another tab stored or deleted a model (an import, a fine-tune, a run's new best epoch): the picker lists the models as they are now.
+onOtherTabChange((change) => {
+  if (change.kind === 'models' || change.kind === 'runs') void useSegmentStore.getState().loadModels();
+});

@@ -121,7 +121,9 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
           const live = get().live;
           if (!live) return;
           const steps = live.steps.length >= MAX_STEPS_KEPT ? [...live.steps.slice(1), info.step] : [...live.steps, info.step];
-          set({ live: { ...live, steps, last: info, updatedAt: performance.now(), status: live.status === 'paused' ? 'paused' : 'running' } });
+          // A step never reopens a run that has ended (its result may be handled before its last steps).
+          const status = live.status === 'starting' ? 'running' : live.status;
+          set({ live: { ...live, steps, last: info, updatedAt: performance.now(), status } });
         },
         epoch: (record) => {
           const live = get().live;
@@ -274,12 +276,13 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
 
     async removeModel(id) {
       await deleteModel(await openCache(), id);
+      announce({ kind: 'models' });
       await get().refresh();
     },
   };
 });
 
-// Another tab saved an epoch, finished, or deleted a run: show its records as they are now.
+// Another tab saved an epoch, finished, or deleted a run, or stored or deleted a model: show the records as they are now.
 onOtherTabChange((change) => {
-  if (change.kind === 'runs') void useTrainingStore.getState().refresh();
+  if (change.kind === 'runs' || change.kind === 'models') void useTrainingStore.getState().refresh();
 });

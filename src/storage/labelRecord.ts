@@ -1,12 +1,13 @@
 // An edited label as IndexedDB keeps it: a 0/1 mask over a patient's slices, slice by slice as runs of
 // foreground pixels (a few KB a slice), beside where it started (the model's prediction, the expert's
-// mask, or nothing) and its history of edits (which slices, when, with what). A label is its own
-// record: saving one never touches the expert's mask (the `slices` store) nor a prediction.
+// mask, a DICOM SEG or NIfTI file opened as a label, or nothing) and its history of edits (which
+// slices, when, with what). A label is its own record: saving one never touches the expert's mask
+// (the `slices` store) nor a prediction.
 // Pure: typed arrays only; the page, workers and Node tests share it.
 import { foregroundRuns, paintRuns } from '../common/maskRuns';
 
 /** What a label started from. */
-export type LabelOrigin = 'prediction' | 'expert' | 'empty';
+export type LabelOrigin = 'prediction' | 'expert' | 'empty' | 'file';
 
 /** One save of edits: the slices changed (0-based within the label), when, and with which tools. */
 export interface LabelEdit {
@@ -31,6 +32,8 @@ export interface EditedLabel {
   origin: LabelOrigin;
   /** The model whose prediction it started from (origin 'prediction'). */
   model: { id: string; name: string } | null;
+  /** The DICOM SEG or NIfTI file it was opened from (origin 'file'). */
+  file?: string;
   /** The label this one was saved from, when it is a later version of another. */
   parentLabelId: string | null;
   /** Each slice's foreground runs `[start, length, …]` (common/maskRuns); null: an empty slice. */
@@ -41,7 +44,7 @@ export interface EditedLabel {
 }
 
 /** What a caller gives to store a new label; times, runs and history are the store's. */
-export type NewLabel = Pick<EditedLabel, 'id' | 'name' | 'patientKey' | 'patientName' | 'width' | 'height' | 'slices' | 'firstSlice' | 'origin' | 'model'> & {
+export type NewLabel = Pick<EditedLabel, 'id' | 'name' | 'patientKey' | 'patientName' | 'width' | 'height' | 'slices' | 'firstSlice' | 'origin' | 'model' | 'file'> & {
   parentLabelId?: string | null;
 };
 

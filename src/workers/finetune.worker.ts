@@ -8,6 +8,7 @@ import type { EpochRecord, StepInfo, Trainer } from '../model/trainer';
 import { openCache } from '../storage/schema';
 import { finetuneFromLabel, type LabelFinetuneOutcome, type LabelFinetuneRequest } from '../jobs/finetune/fromLabel';
 import { TFJS_WASM_PATHS } from './wasmAssets';
+import { deliveredEvents } from './deliveredEvents';
 
 export interface FinetuneEvents {
   status(message: string): void;
@@ -22,25 +23,35 @@ export interface FinetuneRequest extends LabelFinetuneRequest {
 let trainer: Trainer | null = null;
 
 const finetuneApi = {
-  async run(request: FinetuneRequest, events: FinetuneEvents): Promise<LabelFinetuneOutcome & { backend: BackendName }> {
-    setWasmPaths(TFJS_WASM_PATHS);
-    // As in the train worker: tfjs's threaded WASM build does not survive bundling.
-    setWasmThreads(0);
-    const { backend } = await chooseBackend(request.preferred);
-    events.status(`fine-tuning on ${backend}`);
-    const outcome = await finetuneFromLabel(
-      await openCache(),
-      request,
-      { status: (m) => events.status(m), onStep: (info) => events.step(info), onEpochEnd: (record) => events.epoch(record) },
-      (t) => (trainer = t),
-    );
-    trainer = null;
-    return { ...outcome, backend };
+  /** Fine-tunes; returns once the page has handled every event it sent (deliveredEvents.ts). */
+  async run(request: FinetuneRequest, remoteEvents: FinetuneEvents): Promise<LabelFinetuneOutcome & { backend: BackendName }> {
+    const reporter = deliveredEvents(remoteEvents);
+    try {
+      return await finetuneRun(request, reporter.events);
+    } finally {
+      await reporter.delivered();
+    }
   },
   stop(): void {
     trainer?.stop();
   },
 };
+
+async function finetuneRun(request: FinetuneRequest, events: FinetuneEvents): Promise<LabelFinetuneOutcome & { backend: BackendName }> {
+  setWasmPaths(TFJS_WASM_PATHS);
+  // As in the train worker: tfjs's threaded WASM build does not survive bundling.
+  setWasmThreads(0);
+  const { backend } = await chooseBackend(request.preferred);
+  events.status(`fine-tuning on ${backend}`);
+  const outcome = await finetuneFromLabel(
+    await openCache(),
+    request,
+    { status: (m) => events.status(m), onStep: (info) => events.step(info), onEpochEnd: (record) => events.epoch(record) },
+    (t) => (trainer = t),
+  );
+  trainer = null;
+  return { ...outcome, backend };
+}
 
 export type FinetuneApi = typeof finetuneApi;
 expose(finetuneApi);

@@ -3,7 +3,8 @@
 // model (one at a time, kept between requests, a tfjs or an ONNX model behind SegmentationModel) and
 // the patient segmented last, whose probabilities stay here so a threshold or "largest component"
 // change re-binarises without re-running the model. Also the evaluation of a model over cached
-// patients, and the check of an ONNX model and its sidecar before the page stores them. Only masks,
+// patients, the check of an ONNX model and its sidecar before the page stores them, and the files of
+// an edited label (DICOM SEG, NIfTI) made from the mask the page sends. Only masks,
 // numbers and file bytes cross to the page, as transferables. Reads IndexedDB through src/storage;
 // never writes it.
 import { expose, transfer } from 'comlink';
@@ -23,7 +24,8 @@ import { getModel } from '../storage/runs';
 import { blobSource, type DroppedFile } from '../common/blobSource';
 import type { PatientFiles } from '../discovery/types';
 import { loadZlibWasm } from '../archive/zlibWasmBrowser';
-import { keptCtSlices } from '../jobs/segment/ctSeries';
+import { keptCtSlices, type KeptRange } from '../jobs/segment/ctSeries';
+import { niftiOfLabel, segOfLabel, type LabelFileMeta } from '../jobs/segment/labelExports';
 import { resizeNote, type ReadyModel } from '../jobs/segment/segmentVolume';
 import { cachedInputMismatch, segmentCachedPatient, segmentCachedPatients, type ResultRow } from '../jobs/segment/cachedPatient';
 import { segmentWholeScan } from '../jobs/segment/wholeScan';
@@ -82,13 +84,19 @@ export interface Originals {
   patient: PatientFiles;
 }
 
-/** The current patient's kept CT slices from the dropped originals, or why they cannot be had. */
-async function keptCt(originals: Originals | null) {
-  const s = current();
-  if (!originals || originals.files.length === 0) return keptCtSlices(null, s.meta);
+/** The CT slices `range` of the patient from the dropped originals, or why they cannot be had. */
+async function ctSlices(originals: Originals | null, range: KeptRange) {
+  if (!originals || originals.files.length === 0) return keptCtSlices(null, range);
   await loadZlibWasm();
-  return keptCtSlices(originals.files.map(blobSource), s.meta, originals.patient);
+  return keptCtSlices(originals.files.map(blobSource), range, originals.patient);
 }
+
+/** The current patient's kept CT slices from the dropped originals, or why they cannot be had. */
+const keptCt = (originals: Originals | null) => ctSlices(originals, current().meta);
+
+/** The CT slices an edited label covers, from the dropped originals, or why they cannot be had. */
+const labelCt = (label: LabelFileMeta, originals: Originals | null) =>
+  ctSlices(originals, { name: label.patientName, keptFrom: label.firstSlice, keptTo: label.firstSlice + label.slices - 1, kept: label.slices });
 
 export interface SegmentSummary {
   name: string;
@@ -201,6 +209,19 @@ const inferApi = {
   async exportSeg(settings: MaskSettings, originals: Originals | null): Promise<{ bytes: Uint8Array } | { problem: string }> {
     const { seg } = current();
     const result = segOfSegmentation(seg, settings, seg.ct ?? (await keptCt(originals)));
+    return 'bytes' in result ? transfer(result, [result.bytes.buffer]) : result;
+  },
+
+  /** NIfTI of an edited label's mask (`spacing`: the slices on screen); positioned from the CT headers when the originals are given. */
+  async exportLabelNifti(mask: Uint8Array, label: LabelFileMeta, spacing: [number, number, number], originals: Originals | null): Promise<{ bytes: Uint8Array; positioned: boolean; reason: string | null }> {
+    const ct = await labelCt(label, originals);
+    const result = { ...niftiOfLabel(mask, label, spacing, ct), reason: typeof ct === 'string' ? ct : null };
+    return transfer(result, [result.bytes.buffer]);
+  },
+
+  /** DICOM SEG of an edited label's mask referencing the CT slices it covers, or why it cannot be made. */
+  async exportLabelSeg(mask: Uint8Array, label: LabelFileMeta, spacing: [number, number, number], originals: Originals | null): Promise<{ bytes: Uint8Array } | { problem: string }> {
+    const result = segOfLabel(mask, label, spacing, await labelCt(label, originals));
     return 'bytes' in result ? transfer(result, [result.bytes.buffer]) : result;
   },
 

@@ -20,6 +20,7 @@ import { getCheckpoint, getRun, putRun, saveEpoch } from '../storage/runs';
 import { AugmentWorkers } from './augmentWorkers';
 import { TFJS_WASM_PATHS } from './wasmAssets';
 import { installTrainTestHooks } from './trainTestHooks';
+import { deliveredEvents } from './deliveredEvents';
 import type { RunOutcome } from '../model/backendFallback';
 
 export interface TrainEvents {
@@ -72,103 +73,13 @@ async function loadSet(db: Awaited<ReturnType<typeof openCache>>, keys: string[]
 }
 
 const trainApi = {
-  async run(runId: string, request: TrainRequest, events: TrainEvents): Promise<TrainOutcome> {
-    let backend: BackendName | null = null;
-    let phase: 'data' | 'training' = 'data';
-    let augmenters: AugmentWorkers | null = null;
-    const db = await openCache();
-    let run = await getRun(db, runId);
-    if (!run) return { status: 'failed', backend, message: `run ${runId} is not in the cache` };
+  /** Trains the run; returns once the page has handled every event this run sent (deliveredEvents.ts). */
+  async run(runId: string, request: TrainRequest, remoteEvents: TrainEvents): Promise<TrainOutcome> {
+    const reporter = deliveredEvents(remoteEvents);
     try {
-      setWasmPaths(TFJS_WASM_PATHS);
-      // tfjs's threaded WASM build spawns Emscripten pthread workers that do not survive bundling
-      // (the same failure other Vite apps report); the single-threaded SIMD build is used.
-      setWasmThreads(0);
-      if (request.testHooks) installTrainTestHooks();
-      const choice = await chooseBackend(request.preferred, request.startAt);
-      backend = choice.backend;
-      events.backend(choice);
-      watchDevice(backend, () => trainer?.stop());
-      run = { ...run, backend, status: 'running', updatedAt: Date.now(), message: undefined };
-      await putRun(db, run);
-
-      const s = run.settings;
-      events.status('reading the cached slices…');
-      let train = await loadSet(db, run.train.map((p) => p.key), s.size);
-      const val = run.val.length ? await loadSet(db, run.val.map((p) => p.key), s.size) : null;
-      if (s.augment.mode === 'offline') train = offlineAugmentedSet(train, s.seed, s.augment.ranges);
-
-      const last = run.state.epoch > 0 ? await getCheckpoint(db, run.id, 'last') : undefined;
-      const model = last ? await restoreModel(last.model) : unet({ baseFilters: s.baseFilters, size: s.size, seed: s.seed });
-      const optimizer = tf.train.adam(s.learningRate);
-      if (last) await restoreOptimizer(optimizer, last.optimizer);
-      const state = last ? run.state : emptyTrainerState();
-      events.status(last ? `resumed from the checkpoint of epoch ${last.epoch}` : 'training');
-
-      let batches: BatchSource;
-      const workers = Math.max(1, Math.min(3, (navigator.hardwareConcurrency || 2) - 1));
-      if (s.augment.mode === 'online' && typeof Worker !== 'undefined') {
-        try {
-          augmenters = await AugmentWorkers.start(train, workers, s.seed, s.augment);
-          batches = augmenters;
-        } catch {
-          batches = inlineBatchSource(train, s);
-        }
-      } else batches = inlineBatchSource(train, s);
-
-      trainer = new Trainer(model, optimizer, train, val, s, batches, state);
-      phase = 'training';
-      const current = run;
-      const { stopped } = await trainer.fit({
-        onStep: (info) => events.step(info),
-        onEpochEnd: async (record, st, improved) => {
-          checkDevice();
-          const [snapshot, opt] = await Promise.all([snapshotModel(model), snapshotOptimizer(optimizer)]);
-          // The device may have been lost while the weights were read back: then they are not saved.
-          checkDevice();
-          const base = { runId: current.id, epoch: record.epoch, valDice: record.valDice, model: snapshot, optimizer: opt, savedAt: Date.now() };
-          // The last epoch's write says 'finished' itself: a reload (or a busy machine's slow teardown
-          // of this worker) between it and a later status write would leave every epoch saved and the
-          // run reading 'running' — neither resumable nor finished.
-          const status = record.epoch >= s.epochs ? 'finished' : trainer?.isPaused ? 'paused' : 'running';
-          const updated: TrainingRun = { ...current, state: st, updatedAt: Date.now(), status };
-          const kept: StoredModel | null =
-            improved || record.valDice === null
-              ? {
-                  id: `run:${current.id}`,
-                  name: `${current.name} (best, epoch ${record.epoch})`,
-                  createdAt: current.createdAt,
-                  source: 'run',
-                  runId: current.id,
-                  size: s.size,
-                  baseFilters: s.baseFilters,
-                  valDice: record.valDice,
-                  model: snapshot,
-                }
-              : null;
-          await saveEpoch(db, updated, { ...base, kind: 'last' }, improved ? { ...base, kind: 'best' } : null, kept);
-          events.epoch(record, st);
-        },
-      });
-      checkDevice();
-      // Stopped during the last epoch's validation is still every epoch done: finished.
-      const status = stopped && trainer.state.epoch < s.epochs ? 'stopped' : 'finished';
-      await putRun(db, { ...current, state: trainer.state, status, updatedAt: Date.now() });
-      model.dispose();
-      optimizer.dispose();
-      return { status, backend };
-    } catch (e) {
-      // A lost device often shows first as a failed read (mapAsync rejected) a moment before
-      // device.lost resolves: give it that moment, so the message names the real cause.
-      if (backend === 'webgpu' && !lostReason) await Promise.race([deviceLost, new Promise((r) => setTimeout(r, 2000))]);
-      const message = lostReason ?? (e instanceof Error ? e.message : String(e));
-      const latest = (await getRun(db, runId)) ?? run;
-      await putRun(db, { ...latest, status: 'failed', message, updatedAt: Date.now() }).catch(() => undefined);
-      // A lost device is the backend's failure whenever it happens.
-      return { status: 'failed', backend, message, failedIn: lostReason ? 'training' : phase };
+      return await trainRun(runId, request, reporter.events);
     } finally {
-      augmenters?.terminate();
-      trainer = null;
+      await reporter.delivered();
     }
   },
   pause(): void {
@@ -181,6 +92,106 @@ const trainApi = {
     trainer?.stop();
   },
 };
+
+async function trainRun(runId: string, request: TrainRequest, events: TrainEvents): Promise<TrainOutcome> {
+  let backend: BackendName | null = null;
+  let phase: 'data' | 'training' = 'data';
+  let augmenters: AugmentWorkers | null = null;
+  const db = await openCache();
+  let run = await getRun(db, runId);
+  if (!run) return { status: 'failed', backend, message: `run ${runId} is not in the cache` };
+  try {
+    setWasmPaths(TFJS_WASM_PATHS);
+    // tfjs's threaded WASM build spawns Emscripten pthread workers that do not survive bundling
+    // (the same failure other Vite apps report); the single-threaded SIMD build is used.
+    setWasmThreads(0);
+    if (request.testHooks) installTrainTestHooks();
+    const choice = await chooseBackend(request.preferred, request.startAt);
+    backend = choice.backend;
+    events.backend(choice);
+    watchDevice(backend, () => trainer?.stop());
+    run = { ...run, backend, status: 'running', updatedAt: Date.now(), message: undefined };
+    await putRun(db, run);
+
+    const s = run.settings;
+    events.status('reading the cached slices…');
+    let train = await loadSet(db, run.train.map((p) => p.key), s.size);
+    const val = run.val.length ? await loadSet(db, run.val.map((p) => p.key), s.size) : null;
+    if (s.augment.mode === 'offline') train = offlineAugmentedSet(train, s.seed, s.augment.ranges);
+
+    const last = run.state.epoch > 0 ? await getCheckpoint(db, run.id, 'last') : undefined;
+    const model = last ? await restoreModel(last.model) : unet({ baseFilters: s.baseFilters, size: s.size, seed: s.seed });
+    const optimizer = tf.train.adam(s.learningRate);
+    if (last) await restoreOptimizer(optimizer, last.optimizer);
+    const state = last ? run.state : emptyTrainerState();
+    events.status(last ? `resumed from the checkpoint of epoch ${last.epoch}` : 'training');
+
+    let batches: BatchSource;
+    const workers = Math.max(1, Math.min(3, (navigator.hardwareConcurrency || 2) - 1));
+    if (s.augment.mode === 'online' && typeof Worker !== 'undefined') {
+      try {
+        augmenters = await AugmentWorkers.start(train, workers, s.seed, s.augment);
+        batches = augmenters;
+      } catch {
+        batches = inlineBatchSource(train, s);
+      }
+    } else batches = inlineBatchSource(train, s);
+
+    trainer = new Trainer(model, optimizer, train, val, s, batches, state);
+    phase = 'training';
+    const current = run;
+    const { stopped } = await trainer.fit({
+      onStep: (info) => events.step(info),
+      onEpochEnd: async (record, st, improved) => {
+        checkDevice();
+        const [snapshot, opt] = await Promise.all([snapshotModel(model), snapshotOptimizer(optimizer)]);
+        // The device may have been lost while the weights were read back: then they are not saved.
+        checkDevice();
+        const base = { runId: current.id, epoch: record.epoch, valDice: record.valDice, model: snapshot, optimizer: opt, savedAt: Date.now() };
+        // The last epoch's write says 'finished' itself: a reload (or a busy machine's slow teardown
+        // of this worker) between it and a later status write would leave every epoch saved and the
+        // run reading 'running' — neither resumable nor finished.
+        const status = record.epoch >= s.epochs ? 'finished' : trainer?.isPaused ? 'paused' : 'running';
+        const updated: TrainingRun = { ...current, state: st, updatedAt: Date.now(), status };
+        const kept: StoredModel | null =
+          improved || record.valDice === null
+            ? {
+                id: `run:${current.id}`,
+                name: `${current.name} (best, epoch ${record.epoch})`,
+                createdAt: current.createdAt,
+                source: 'run',
+                runId: current.id,
+                size: s.size,
+                baseFilters: s.baseFilters,
+                valDice: record.valDice,
+                model: snapshot,
+              }
+            : null;
+        await saveEpoch(db, updated, { ...base, kind: 'last' }, improved ? { ...base, kind: 'best' } : null, kept);
+        events.epoch(record, st);
+      },
+    });
+    checkDevice();
+    // Stopped during the last epoch's validation is still every epoch done: finished.
+    const status = stopped && trainer.state.epoch < s.epochs ? 'stopped' : 'finished';
+    await putRun(db, { ...current, state: trainer.state, status, updatedAt: Date.now() });
+    model.dispose();
+    optimizer.dispose();
+    return { status, backend };
+  } catch (e) {
+    // A lost device often shows first as a failed read (mapAsync rejected) a moment before
+    // device.lost resolves: give it that moment, so the message names the real cause.
+    if (backend === 'webgpu' && !lostReason) await Promise.race([deviceLost, new Promise((r) => setTimeout(r, 2000))]);
+    const message = lostReason ?? (e instanceof Error ? e.message : String(e));
+    const latest = (await getRun(db, runId)) ?? run;
+    await putRun(db, { ...latest, status: 'failed', message, updatedAt: Date.now() }).catch(() => undefined);
+    // A lost device is the backend's failure whenever it happens.
+    return { status: 'failed', backend, message, failedIn: lostReason ? 'training' : phase };
+  } finally {
+    augmenters?.terminate();
+    trainer = null;
+  }
+}
 
 export type TrainApi = typeof trainApi;
 expose(trainApi);

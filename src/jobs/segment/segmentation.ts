@@ -8,11 +8,10 @@ import type { MaskSettings } from '../../model/probabilityMask';
 import type { PatientMetrics } from '../../metrics/patientMetrics';
 import { patientMetrics } from '../../metrics/patientMetrics';
 import type { SliceHeader } from '../../dicom/types';
-import { geometryFromSlices, geometryFromSpacing } from '../../export/geometry';
 import { maskAndMetrics } from './segmentVolume';
 import { liverRange } from '../../pipeline/liverRange';
 import { keepRange } from '../../pipeline/keepRange';
-import { montageOfMask, niftiOfMask, segOfMask, type SegOutcome } from './segmentationExports';
+import { montageOfMask, niftiOverCt, segOverCt, type CtHeaders, type SegOutcome } from './segmentationExports';
 
 /** Which slices a segmentation covers: every slice of the CT series, or only the kept (trained-on) ones. */
 export type SegmentationScope = 'scan' | 'slab';
@@ -70,15 +69,13 @@ export function keptSlabOfTruth(truth: Uint8Array, slices: number, margin: numbe
 }
 
 /** NIfTI of the mask, positioned from the CT headers (or, without them, from the spacing alone). */
-export function niftiOfSegmentation(seg: Segmentation, settings: MaskSettings, ct: SliceHeader[] | string | null = seg.ct): { bytes: Uint8Array; positioned: boolean } {
-  const geometry = ct && typeof ct !== 'string' ? geometryFromSlices(ct, 0, ct.length - 1, seg.spacing[2]) : geometryFromSpacing(seg.width, seg.height, seg.slices, seg.spacing);
-  return { bytes: niftiOfMask(masksOf(seg, settings).mask, geometry, `LiverLab ${seg.modelName}`), positioned: geometry.fromDicom };
+export function niftiOfSegmentation(seg: Segmentation, settings: MaskSettings, ct: CtHeaders = seg.ct): { bytes: Uint8Array; positioned: boolean } {
+  return niftiOverCt(masksOf(seg, settings).mask, seg, ct, `LiverLab ${seg.modelName}`);
 }
 
 /** DICOM SEG of the mask referencing the CT slices, or why it cannot be made. */
-export function segOfSegmentation(seg: Segmentation, settings: MaskSettings, ct: SliceHeader[] | string | null = seg.ct): SegOutcome {
-  if (!ct || typeof ct === 'string') return { problem: `a DICOM SEG must reference the CT it segments: ${ct ?? 'the CT files are not loaded'}. NIfTI export still works.` };
-  return segOfMask(masksOf(seg, settings).mask, ct, { patientName: seg.name, algorithmName: seg.modelName, sliceSpacing: seg.spacing[2] });
+export function segOfSegmentation(seg: Segmentation, settings: MaskSettings, ct: CtHeaders = seg.ct): SegOutcome {
+  return segOverCt(masksOf(seg, settings).mask, ct, { patientName: seg.name, algorithmName: seg.modelName, sliceSpacing: seg.spacing[2] });
 }
 
 /** PNG montage of six slices with the prediction and the truth outline. */

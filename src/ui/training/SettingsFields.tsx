@@ -1,6 +1,9 @@
-// The editable training settings: model size, optimisation, augmentation mode and ranges.
+// The editable training settings: model size, optimisation (loss, learning-rate schedule, the
+// weights' moving average), augmentation mode and ranges. Every knob the CLI's `train` has.
 import type { TrainerSettings } from '../../model/trainer';
 import type { AugmentMode } from '../../model/batches';
+import type { LossName } from '../../model/losses';
+import { CONSTANT_SCHEDULE, type LearningRateDecay } from '../../model/schedule';
 
 type NumberKey = 'baseFilters' | 'size' | 'batchSize' | 'learningRate' | 'epochs' | 'seed' | 'threshold';
 type RangeKey = keyof TrainerSettings['augment']['ranges'];
@@ -35,6 +38,7 @@ export function SettingsFields({ settings, onChange }: { settings: TrainerSettin
           </label>
         ))}
       </div>
+      <RecipeFields settings={settings} onChange={onChange} />
       <div className="settings">
         <label>
           Augmentation
@@ -56,5 +60,38 @@ export function SettingsFields({ settings, onChange }: { settings: TrainerSettin
         </label>
       </div>
     </>
+  );
+}
+
+/** Loss, learning-rate warm-up and decay, and the weights' moving average (absent settings: the reference's). */
+function RecipeFields({ settings, onChange }: { settings: TrainerSettings; onChange: (s: TrainerSettings) => void }) {
+  const schedule = settings.schedule ?? CONSTANT_SCHEDULE;
+  const setSchedule = (patch: Partial<typeof schedule>) => onChange({ ...settings, schedule: { ...schedule, ...patch } });
+  return (
+    <div className="settings">
+      <label>
+        Loss
+        <select aria-label="Loss" value={settings.loss ?? 'dice'} onChange={(e) => onChange({ ...settings, loss: e.target.value as LossName })}>
+          <option value="dice">−Dice (the reference)</option>
+          <option value="dicebce">−Dice + binary cross-entropy</option>
+        </select>
+      </label>
+      <label>
+        Learning-rate decay
+        <select aria-label="Learning-rate decay" value={schedule.decay} onChange={(e) => setSchedule({ decay: e.target.value as LearningRateDecay })}>
+          <option value="constant">constant</option>
+          <option value="cosine">cosine to the end</option>
+          <option value="step">×0.1 at two thirds</option>
+        </select>
+      </label>
+      <label title="Epochs of linear learning-rate warm-up (fractions allowed)">
+        Warm-up
+        <input type="number" aria-label="Warm-up" min={0} step={0.5} value={schedule.warmupEpochs} onChange={(e) => setSchedule({ warmupEpochs: Number(e.target.value) })} />
+      </label>
+      <label title="Validate and save an exponential moving average of the weights; 0: the trained weights">
+        Weight average (decay)
+        <input type="number" aria-label="Weight average (decay)" min={0} max={0.999} step={0.01} value={settings.weightAverage ?? 0} onChange={(e) => onChange({ ...settings, weightAverage: Number(e.target.value) || undefined })} />
+      </label>
+    </div>
   );
 }

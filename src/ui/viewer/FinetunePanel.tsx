@@ -10,6 +10,8 @@ const dice = (d: number | null | undefined) => (d === null || d === undefined ? 
 export function FinetunePanel() {
   const f = useFinetuneStore();
   const stored = useLabelStore((s) => s.stored && (s.label?.edited.length ?? 0) > 0);
+  // The corrections are the slices edited by hand: a label saved as it came (from a file, a prediction) has none yet.
+  const noCorrections = useLabelStore((s) => s.editing && s.stored && s.label?.edited.length === 0);
   const o = f.outcome;
   return (
     <div className="finetune" data-testid="finetune">
@@ -20,6 +22,11 @@ export function FinetunePanel() {
         <button type="button" onClick={f.stop}>
           Stop
         </button>
+      )}
+      {noCorrections && f.status !== 'running' && (
+        <p className="muted" data-testid="finetune-needs-corrections">
+          No corrected slices yet: fine-tuning learns from the slices you edit by hand and save.
+        </p>
       )}
       {f.message && (
         <p className={f.status === 'error' ? 'error' : 'muted'} role="status" data-testid="finetune-message">

@@ -1,8 +1,8 @@
 // "Edit label": start a label from the prediction, the expert's mask or nothing; the editing tools
 // (brush, eraser, threshold brush, fill, grow from click; in the stack or MPR layout) with the brush
 // size and the value range;
-// undo / redo; save (as a new label, or the edits to the one open), export as NIfTI; the patient's
-// stored labels to open again; and fine-tuning the model on the saved corrections (FinetunePanel).
+// undo / redo; save (as a new label, or the edits to the one open), export as DICOM SEG or NIfTI;
+// open a DICOM SEG or NIfTI file as a new label; the patient's stored labels to open again; and fine-tuning the model on the saved corrections (FinetunePanel).
 // Layout only: state in labelStore.ts.
 import { useEffect } from 'react';
 import type { EditTool } from '../../viewer';
@@ -42,7 +42,19 @@ export function LabelPanel() {
           <button type="button" onClick={() => void s.start('empty')}>
             Draw from empty
           </button>
-          <p className="muted">To edit a DICOM SEG or NIfTI label, open it with &ldquo;Open segmentation…&rdquo; below, then correct it.</p>
+          <label>
+            Open a label file… <span className="muted">(DICOM SEG or NIfTI of this patient, to correct and save as a new label)</span>
+            <input
+              type="file"
+              aria-label="Open a label file"
+              accept=".dcm,.nii,.nii.gz,.gz,application/dicom"
+              onChange={(e) => {
+                const file = e.target.files?.[0];
+                if (file) void s.openFile(file);
+                e.target.value = '';
+              }}
+            />
+          </label>
         </div>
       ) : (
         <>
@@ -86,8 +98,11 @@ export function LabelPanel() {
             <button type="button" onClick={() => void s.saveAsNew()}>
               Save as new label
             </button>
-            <button type="button" onClick={s.exportNifti}>
-              Export NIfTI
+            <button type="button" onClick={() => void s.exportFile('seg')} title="DICOM SEG referencing the CT slices it segments (needs the original DICOM files loaded)">
+              Export label as DICOM SEG
+            </button>
+            <button type="button" onClick={() => void s.exportFile('nifti')}>
+              Export label as NIfTI
             </button>
             <button type="button" onClick={s.stop}>
               Close
