@@ -2,8 +2,9 @@
 // levels): in the stack, the range brush paints only the pixels whose value is within the range, fill
 // sets exactly the inside of a closed contour, grow sets exactly the 4-connected pixels within the range
 // from the click; then in the MPR layout (the label carried over), a brush stroke in the axial pane and
-// one in the coronal pane change exactly the voxels under the brush in that plane, undo / redo there,
-// and back in the stack the label is as edited in MPR, unsaved edits included. Every stroke is real
+// one in the coronal pane change exactly the voxels under the brush in that plane, fill in the coronal
+// pane sets exactly the inside of a contour drawn there, undo / redo there, and back in the stack the
+// label is as edited in MPR, unsaved edits included. Every stroke is real
 // mouse input; every check reads the label stored in IndexedDB.
 import type { Locator, Page } from '@playwright/test';
 import { test, expect } from './fixtures';
@@ -32,7 +33,7 @@ async function paneMap(page: Page, pane: Locator, size: [number, number]) {
   return (u: number, v: number) => ({ x: box.x + (x0 + ((u + 0.5) / size[0]) * (x1 - x0)) / dpr, y: box.y + (y0 + ((v + 0.5) / size[1]) * (y1 - y0)) / dpr });
 }
 
-test('3Dircadb1.1: range brush, fill and grow in the stack; brush strokes in the MPR axial and coronal panes, undo/redo there; the stack gets the edits back', async ({ page }) => {
+test('3Dircadb1.1: range brush, fill and grow in the stack; brush strokes in the MPR axial and coronal panes, fill in the coronal one, undo/redo there; the stack gets the edits back', async ({ page }) => {
   test.setTimeout(300_000);
   const t0 = Date.now();
   const { patient, viewer, viewport, labels } = await openRealPatient(page, '3Dircadb1.1');
@@ -153,14 +154,33 @@ test('3Dircadb1.1: range brush, fill and grow in the stack; brush strokes in the
   expect(coronalCheck).toMatchObject({ strayChanges: 0, coreUnchanged: 0 });
   expect(differences(afterCoronal, afterAxial, (i) => Math.floor(i / W) % H !== row)).toBe(0);
 
-  // Undo takes the coronal stroke back, redo puts it again; unsaved, it goes back to the stack with the layout.
+  // Fill in the coronal pane: a closed ring drawn there with the brush, a click inside it sets exactly the enclosed voxels of that plane.
+  await labels.getByLabel('Brush radius (mm)').fill('2');
+  const [u0, v0, u1, v1] = [cx + 150, slice + 5, cx + 230, slice + 25];
+  await panes.coronal.scrollIntoViewIfNeeded();
+  const ringAt = await paneMap(page, panes.coronal, [W, D]);
+  await mouse(page).stroke([ringAt(u0, v0), ringAt(u1, v0), ringAt(u1, v1), ringAt(u0, v1), ringAt(u0, v0)]);
+  const ringedPlane = plane(volumeOf(await save(), px, D));
+  await tool('Fill');
+  await panes.coronal.scrollIntoViewIfNeeded();
+  await mouse(page).click((await paneMap(page, panes.coronal, [W, D]))((u0 + u1) / 2, (v0 + v1) / 2));
+  const afterFill = volumeOf(await save(), px, D);
+  const enclosed = connectedRegion(W, D, (u0 + u1) / 2, (v0 + v1) / 2, (k) => ringedPlane[k] === 0);
+  expect(enclosed.touchesEdge).toBe(false);
+  expect(enclosed.pixels.size).toBeGreaterThan(300);
+  expect(differences(plane(afterFill), ringedPlane.map((v, k) => v || (enclosed.pixels.has(k) ? 1 : 0)))).toBe(0);
+  expect(differences(afterFill, afterCoronal, (i) => Math.floor(i / W) % H !== row)).toBe(0);
+
+  // Undo twice takes back the fill (our memo) and the ring (the brush's, on the labelmap volume); redo puts both again; unsaved, they go back to the stack with the layout.
   await viewport.focus();
   await page.keyboard.press('Control+z');
-  expect(differences(volumeOf(await save(), px, D), afterAxial)).toBe(0);
+  await page.keyboard.press('Control+z');
+  expect(differences(volumeOf(await save(), px, D), afterCoronal)).toBe(0);
   await viewport.focus();
+  await page.keyboard.press('Control+y');
   await page.keyboard.press('Control+y');
   await expect(labels.getByRole('button', { name: 'Redo' })).toBeDisabled();
   await viewer.getByLabel('Layout').selectOption('stack');
   await expect(labels.getByTestId('label-message')).toContainText('stack: the label as edited so far');
-  expect(differences(volumeOf(await save(), px, D), afterCoronal)).toBe(0);
+  expect(differences(volumeOf(await save(), px, D), afterFill)).toBe(0);
 });
