@@ -4,7 +4,7 @@
 // opened back with "Open a label file…" and saved as a new label that equals the saved one pixel for
 // pixel. A NIfTI of another size and a file that is no segmentation are refused with a message
 // naming the file and the problem, and leave the stored labels, models and cache as they were; a label with no
-// corrected slice says it cannot be fine-tuned on yet.
+// corrected slice says it cannot be fine-tuned on yet. A label deleted or saved in one tab is listed so in another.
 import { readNifti, writeNifti } from '../src/export/nifti';
 import { readDicomSeg } from '../src/export/dicomSeg';
 import { geometryFromSpacing } from '../src/export/geometry';
@@ -81,4 +81,21 @@ test('3Dircadb1.1: an edited label exported as DICOM SEG and NIfTI opens back as
   await expect(labels.getByRole('button', { name: 'Draw from empty' })).toBeVisible(); // no label was opened for editing
   expect({ labels: await storedLabels(page), models: await storedModels(page), cache: await storedSummary(page) }).toEqual(before);
   await expect(labels.getByTestId('stored-labels').locator('li')).toHaveCount(3);
+
+  // A second tab on the same patient lists the labels as this tab deletes and saves them.
+  const other = await page.context().newPage();
+  await other.goto('/');
+  await other.getByRole('tab', { name: 'View' }).click();
+  const otherViewer = other.getByRole('region', { name: 'Viewer' });
+  await otherViewer.getByLabel('Patient').selectOption({ label: '3Dircadb1.1' });
+  const otherList = otherViewer.getByTestId('label-panel').getByTestId('stored-labels').locator('li');
+  await expect(otherList).toHaveCount(3);
+  await labels.getByRole('button', { name: `Delete ${saved.name}` }).click();
+  await expect(labels.getByTestId('label-message')).toHaveText(`deleted ${saved.name}`);
+  await expect(otherList).toHaveCount(2);
+  expect((await storedLabels(page)).map((l) => l.id)).not.toContain(saved.id);
+  await labels.getByTestId('stored-labels').getByRole('button', { name: 'Open' }).first().click();
+  await labels.getByRole('button', { name: 'Save as new label' }).click();
+  await expect(otherList).toHaveCount(3);
+  await other.close();
 });

@@ -10,7 +10,8 @@
 import { create } from 'zustand';
 import type { EditTool } from '../viewer';
 import { openCache } from '../storage/schema';
-import { addLabel, getLabel, listLabels, saveLabelEdits } from '../storage/labels';
+import { addLabel, deleteLabel, getLabel, listLabels, saveLabelEdits } from '../storage/labels';
+import { announce, onOtherTabChange } from '../storage/tabSync';
 import { labelMask, newLabel, withEdits, type EditedLabel, type LabelOrigin } from '../storage/labelRecord';
 import { exportLabelFile, labelFromFile, type LabelFileKind } from './labelFiles';
 import { useViewerStore } from './viewerStore';
@@ -39,6 +40,8 @@ export interface LabelState {
   saveAsNew(): Promise<void>;
   save(): Promise<void>;
   stop(): void;
+  /** Deletes a stored label (not the one open for editing); the expert's mask and the predictions are never touched. */
+  remove(id: string): Promise<void>;
   setTool(tool: EditTool): void;
   setBrushSize(mm: number): void;
   setRange(range: [number, number]): void;
@@ -116,6 +119,7 @@ export const useLabelStore = create<LabelState>((set, get) => ({
     const record = withEdits(base, mask, toolsUsed);
     try {
       await addLabel(await openCache(), record);
+      announce({ kind: 'labels', patientKey: record.patientKey });
       set({ label: record, stored: true, toolsUsed: [], message: `saved as a new label: ${record.name} (${record.edited.length} edited slices)` });
       await get().refresh();
     } catch (e) {
@@ -132,6 +136,7 @@ export const useLabelStore = create<LabelState>((set, get) => ({
     if (record === label) return set({ message: 'nothing changed since the last save' });
     try {
       await saveLabelEdits(await openCache(), record);
+      announce({ kind: 'labels', patientKey: record.patientKey });
       set({ label: record, toolsUsed: [], message: `saved ${record.name} (${record.edited.length} edited slices)` });
       await get().refresh();
     } catch (e) {
@@ -143,6 +148,17 @@ export const useLabelStore = create<LabelState>((set, get) => ({
     carried = null;
     useViewerStore.getState().handle?.stopEditing();
     set({ editing: false, label: null, stored: false, canUndo: false, canRedo: false, toolsUsed: [] });
+  },
+
+  async remove(id) {
+    const { label, editing } = get();
+    if (editing && label?.id === id) return set({ message: 'close the label before deleting it' });
+    const stored = get().labels.find((l) => l.id === id);
+    if (!stored) return;
+    await deleteLabel(await openCache(), id);
+    announce({ kind: 'labels', patientKey: stored.patientKey });
+    set({ message: `deleted ${stored.name}` });
+    await get().refresh();
   },
 
   setTool(tool) {
@@ -193,8 +209,16 @@ function begin(label: EditedLabel, stored: boolean, mask: Uint8Array, toolsUsed:
   handle.setBrushSize(brushSize);
   handle.setEditRange(range);
   handle.setEditTool(tool);
-  const opened = stored ? `opened ${label.name}` : `editing a new label from ${label.origin === 'empty' ? 'an empty mask' : `the ${label.origin === 'expert' ? "expert's mask" : 'prediction'}`}`;
+  const opened = stored ? `opened ${label.name}` : `editing a new label from ${startedFrom(label)}`;
   useLabelStore.setState({ editing: true, label, stored, toolsUsed, message: message ?? opened });
+}
+
+/** What a new label started from, as the label panel says it. */
+function startedFrom(label: EditedLabel): string {
+  if (label.origin === 'empty') return 'an empty mask';
+  if (label.origin === 'expert') return "the expert's mask";
+  if (label.origin === 'file') return `the file ${label.file ?? ''}`.trim();
+  return 'the prediction';
 }
 
 /** The label as edited in the viewer that is going away (a layout switch), handed to the next one. */
@@ -228,4 +252,9 @@ useViewerStore.subscribe((state, before) => {
   if (!editing || !label) return;
   if (carried) begin(label, stored, carried.mask, carried.toolsUsed, `${layoutName()}: the label as edited so far (undo starts again here)`);
   else begin(label, stored, labelMask(label));
+});
+
+// Another tab saved or deleted a label: the list of the patient on screen shows the labels as they are now.
+onOtherTabChange((change) => {
+  if (change.kind === 'labels' && patientOnScreen()?.patientKey === change.patientKey) void useLabelStore.getState().refresh();
 });

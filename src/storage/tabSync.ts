@@ -3,7 +3,7 @@
 // - a Web Lock per training run, so two tabs never train (and checkpoint) the same run at once;
 // - a Web Lock around cache writes (preprocessing, deleting, renaming), so one tab's write waits
 //   for another's to finish instead of interleaving with it, and the waiting tab can say so;
-// - a BroadcastChannel on which a tab announces what it changed in the cache, the runs or the models, so the
+// - a BroadcastChannel on which a tab announces what it changed in the cache, the runs, the models or the labels, so the
 //   other tabs refresh their lists.
 // Browsers without Web Locks or BroadcastChannel (Node, old browsers) run the work unguarded and
 // announce nothing. No IndexedDB here: callers pass the work.
@@ -17,7 +17,9 @@ export type TabChange =
   | { kind: 'datasets'; action: 'written' | 'deleted' | 'renamed'; names: string[] }
   | { kind: 'runs'; runId: string }
   /** A model was stored (imported, fine-tuned) or deleted. */
-  | { kind: 'models' };
+  | { kind: 'models' }
+  /** A label of that patient was saved or deleted. */
+  | { kind: 'labels'; patientKey: string };
 
 interface Envelope {
   tab: string;

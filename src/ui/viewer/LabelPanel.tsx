@@ -122,6 +122,9 @@ export function LabelPanel() {
               {l.name} · {l.edited.length} edited slices · {new Date(l.updatedAt).toLocaleString()}{' '}
               <button type="button" onClick={() => void s.open(l.id)}>
                 Open
+              </button>{' '}
+              <button type="button" aria-label={`Delete ${l.name}`} disabled={s.editing && s.label?.id === l.id} onClick={() => void s.remove(l.id)}>
+                Delete
               </button>
             </li>
           ))}
