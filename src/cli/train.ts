@@ -35,7 +35,7 @@ Options:
   --out DIR           where to save the model (required)
   --preset NAME       laptop (default: base 8, 128², batch 8, lr 1e-3 with 1 epoch of warm-up and a cosine
                       decay, −Dice + BCE, augmentation rotation=15,shift=0.1,zoom=0.2,shear=5, weights
-                      averaged (0.95), 20 epochs) or reference (the reference's: −Dice, constant lr, its ranges)
+                      averaged (0.95), 24 epochs) or reference (the reference's: −Dice, constant lr, its ranges)
   --epochs N --base N --size N --batch N --lr X    override the preset
   --seed N            the run's seed: weights' initialisation, batch order, augmentation (default 1)
   --seeds LIST        the same recipe once per seed (e.g. 1,2,3), each saved to <dir>/seed-<N>/;
