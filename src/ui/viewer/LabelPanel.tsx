@@ -9,6 +9,7 @@ import type { EditTool } from '../../viewer';
 import { TOOL_KEYS, useLabelStore } from '../../state/labelStore';
 import { useViewerStore } from '../../state/viewerStore';
 import { FinetunePanel } from './FinetunePanel';
+import { SegmentationFileInput } from './SegmentationFileInput';
 
 const TOOLS: { tool: EditTool; label: string; title: string }[] = [
   { tool: 'brush', label: 'Brush', title: 'paint a circle' },
@@ -42,19 +43,7 @@ export function LabelPanel() {
           <button type="button" onClick={() => void s.start('empty')}>
             Draw from empty
           </button>
-          <label>
-            Open a label file… <span className="muted">(DICOM SEG or NIfTI of this patient, to correct and save as a new label)</span>
-            <input
-              type="file"
-              aria-label="Open a label file"
-              accept=".dcm,.nii,.nii.gz,.gz,application/dicom"
-              onChange={(e) => {
-                const file = e.target.files?.[0];
-                if (file) void s.openFile(file);
-                e.target.value = '';
-              }}
-            />
-          </label>
+          <SegmentationFileInput label="Open a label file…" hint="(DICOM SEG or NIfTI of this patient, to correct and save as a new label)" ariaLabel="Open a label file" onFile={(file) => void s.openFile(file)} />
         </div>
       ) : (
         <>

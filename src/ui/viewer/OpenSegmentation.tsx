@@ -4,6 +4,7 @@
 import { useState, type DragEvent } from 'react';
 import { useViewerStore } from '../../state/viewerStore';
 import { openSegmentationFile } from '../../state/openSegmentation';
+import { SegmentationFileInput } from './SegmentationFileInput';
 
 export function OpenSegmentation() {
   const opened = useViewerStore((s) => s.opened);
@@ -25,19 +26,7 @@ export function OpenSegmentation() {
       onDragLeave={() => setDragging(false)}
       onDrop={onDrop}
     >
-      <label>
-        Open segmentation… <span className="muted">(DICOM SEG or NIfTI, or drop it here)</span>
-        <input
-          type="file"
-          aria-label="Open segmentation"
-          accept=".dcm,.nii,.nii.gz,.gz,application/dicom"
-          onChange={(e) => {
-            const file = e.target.files?.[0];
-            if (file) void openSegmentationFile(file);
-            e.target.value = '';
-          }}
-        />
-      </label>
+      <SegmentationFileInput label="Open segmentation…" hint="(DICOM SEG or NIfTI, or drop it here)" ariaLabel="Open segmentation" onFile={(file) => void openSegmentationFile(file)} />
       {opened && (
         <p className={opened.ok ? 'muted' : 'error'} role={opened.ok ? 'status' : 'alert'} data-testid="opened-segmentation">
           {opened.message}
