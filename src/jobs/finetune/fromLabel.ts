@@ -1,15 +1,16 @@
 // The tab's fine-tune, from what IndexedDB holds: the model in use, a stored edited label (its edited
-// slices are the corrections, on the cached patient's preprocessed images), and — for a model trained
-// here — its run's training patients, replayed from the cache. The new model is stored with its parent
+// slices are the corrections, on the cached patient's preprocessed images), and the patients the model
+// learned from, replayed from the cache when it holds them (replayPatients.ts). The new model is stored with its parent
 // and its corrections (StoredModel.finetune); the parent, the label and the cached patients are only
 // read. Dice of parent and child against the expert's mask on the patient's other kept slices tells
 // whether the rest of the scan improved. Runs in the training worker; no DOM.
 import type { Db, StoredModel } from '../../storage/schema';
-import { findPatient, listPatients } from '../../storage/datasets';
+import { findPatient } from '../../storage/datasets';
 import { readPatientVolume, readSliceSet } from '../../storage/readPatient';
 import { getLabel } from '../../storage/labels';
 import { labelMask } from '../../storage/labelRecord';
-import { getModel, getRun, putModel } from '../../storage/runs';
+import { getModel, putModel } from '../../storage/runs';
+import { replayPatients } from './replayPatients';
 import type { TrainerCallbacks, Trainer } from '../../model/trainer';
 import type { PatientVolumeLike } from '../../model/sliceSet';
 import { correctionVolume } from './corrections';
@@ -60,10 +61,9 @@ export async function finetuneFromLabel(db: Db, request: LabelFinetuneRequest, c
   if (!corrections.ok) throw new Error(label.edited.length === 0 ? `label ${label.name} has no edited slice: edit and save some slices first` : corrections.message);
 
   const replay: PatientVolumeLike[] = [];
-  const run = parent.runId ? await getRun(db, parent.runId) : undefined;
-  if (run) {
+  const metas = await replayPatients(db, parent, patient.key);
+  if (metas.length > 0) {
     callbacks.status?.(`reading the training slices of ${parent.name}…`);
-    const metas = (await listPatients(db, run.train.map((t) => t.key))).filter((m) => m.key !== patient.key && m.groundTruth !== false);
     // Replayed at the cached size: the slice set is resized once more to the model's size with the corrections.
     for (const meta of metas) {
       const set = await readSliceSet(db, [meta], size);
@@ -79,7 +79,7 @@ export async function finetuneFromLabel(db: Db, request: LabelFinetuneRequest, c
   callbacks.status?.('measuring the model before fine-tuning…');
   const correctedCheck = { ...corrections.volume, name: `${patient.name} (corrected)` };
   const before = await snapshotDice(parent.model, [...otherSlices, correctedCheck]);
-  callbacks.status?.(`fine-tuning on ${corrected.length} corrected slices${replay.length ? ` and ${replay.map((r) => r.name).join(', ')}` : ' (nothing to replay: not a model trained here)'}…`);
+  callbacks.status?.(`fine-tuning on ${corrected.length} corrected slices${replay.length ? ` and ${replay.map((r) => r.name).join(', ')}` : ' (nothing to replay: the patients this model learned from are not cached)'}…`);
   const result = await finetuneModel({ parent: parent.model, corrections: corrections.volume, replay, settings: request.settings }, callbacks, onTrainer);
   const after = await snapshotDice(result.snapshot, [...otherSlices, correctedCheck]);
   const origin = finetuneOrigin(
