@@ -28,9 +28,12 @@ async function tabTo(page: Page, name: string): Promise<void> {
  * only for an active page, and on a busy machine the page may not be active again yet after the last
  * chooser closed: the page is brought to the front first, and Enter pressed again if no chooser came.
  */
-async function chooserByEnter(page: Page): Promise<FileChooser> {
+async function chooserByEnter(page: Page, name: string): Promise<FileChooser> {
+  const button = page.getByRole('button', { name, exact: true });
   for (let attempt = 1; ; attempt++) {
     await page.bringToFront();
+    // Bringing the page to the front may leave nothing focused: the button reached with Tab is focused again.
+    if (!(await button.evaluate((el) => el === document.activeElement))) await button.focus();
     const chooser = page.waitForEvent('filechooser', { timeout: 15_000 });
     await page.keyboard.press('Enter');
     try {
@@ -55,7 +58,7 @@ test('3Dircadb1.17 by keyboard: the step bar leads from data to training, Clear 
   // "Choose a folder…" is a button reached with Tab and opened with Enter.
   await page.locator('body').click({ position: { x: 5, y: 5 } });
   await tabTo(page, 'Choose a folder…');
-  await (await chooserByEnter(page)).setFiles(realPatient('3Dircadb1.17'));
+  await (await chooserByEnter(page, 'Choose a folder…')).setFiles(realPatient('3Dircadb1.17'));
   await expect(page.locator('[data-testid=patient-row][data-patient="3Dircadb1.17"]')).toBeVisible({ timeout: 120_000 });
   await expect(page.getByTestId('step-data-status')).toHaveText('1 patient to cache');
   await expect(page.getByTestId('next-action')).toHaveText('Next: Preprocess the 1 listed patient');
@@ -75,7 +78,7 @@ test('3Dircadb1.17 by keyboard: the step bar leads from data to training, Clear 
   // "Choose files or zips…" too.
   await page.getByRole('button', { name: 'Clear list' }).focus();
   await tabTo(page, 'Choose files or zips…');
-  const filesChooser = await chooserByEnter(page);
+  const filesChooser = await chooserByEnter(page, 'Choose files or zips…');
   expect(filesChooser.isMultiple()).toBe(true);
   await filesChooser.setFiles([]); // closed with nothing chosen
   await expect(page.getByTestId('patient-row')).toHaveCount(1);
@@ -97,7 +100,7 @@ test('3Dircadb1.17 by keyboard: the step bar leads from data to training, Clear 
   await expect(page.getByRole('tab', { name: 'Train' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('alert')).toContainText('no validation patient');
   await tabTo(page, 'Import model…');
-  const modelChooser = await chooserByEnter(page);
+  const modelChooser = await chooserByEnter(page, 'Import model…');
   expect(modelChooser.isMultiple()).toBe(true);
   await modelChooser.setFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{}') });
   await expect(page.getByTestId('models-message')).toContainText('import failed');
