@@ -84,9 +84,9 @@ export interface StoredSliceInfo {
   maskBytes: number;
   imageHash?: string;
   maskHash?: string;
-  mask?: number[];
+  mask?: Uint8Array;
   /** The stored grey levels (with `images`). */
-  image?: number[];
+  image?: Uint8Array;
 }
 
 /**
@@ -95,7 +95,9 @@ export interface StoredSliceInfo {
  */
 export async function storedSlices(page: Page, patientKey: string | null, want: { hashes?: boolean; masks?: boolean; images?: boolean; only?: number[] } = {}): Promise<StoredSliceInfo[]> {
   await installStoredImageReader(page);
-  return page.evaluate(
+  // Pixels cross from the page as base64: a real patient's masks as arrays of numbers took minutes to serialise.
+  const fromBase64 = (b64: string | undefined) => (b64 === undefined ? undefined : new Uint8Array(Buffer.from(b64, 'base64')));
+  const slices = await page.evaluate(
     async ({ key, hashes, masks, images, only }) => {
       const db = await new Promise<IDBDatabase>((resolve, reject) => {
         const o = indexedDB.open('liverlab');
@@ -114,7 +116,12 @@ export async function storedSlices(page: Page, patientKey: string | null, want: 
       const bytes = async (b: Blob | Uint8Array) => (b instanceof Blob ? new Uint8Array(await b.arrayBuffer()) : b);
       const hex = async (b: Uint8Array) =>
         Array.from(new Uint8Array(await crypto.subtle.digest('SHA-256', b as Uint8Array<ArrayBuffer>)), (x) => x.toString(16).padStart(2, '0')).join('');
-      const out: StoredSliceInfo[] = [];
+      const base64 = (b: Uint8Array) => {
+        let text = '';
+        for (let i = 0; i < b.length; i += 0x8000) text += String.fromCharCode(...b.subarray(i, i + 0x8000));
+        return btoa(text);
+      };
+      const out: (Omit<StoredSliceInfo, 'mask' | 'image'> & { mask?: string; image?: string })[] = [];
       for (const run of rows) {
         const count = run.count ?? 1;
         const image = await imagesOf(run);
@@ -133,8 +140,8 @@ export async function storedSlices(page: Page, patientKey: string | null, want: 
             imageBytes: img.length,
             maskBytes: msk.length,
             ...(hashes ? { imageHash: await hex(img), maskHash: await hex(msk) } : {}),
-            ...(masks ? { mask: Array.from(msk) } : {}),
-            ...(images ? { image: Array.from(img) } : {}),
+            ...(masks ? { mask: base64(msk) } : {}),
+            ...(images ? { image: base64(img) } : {}),
           });
         }
       }
@@ -142,6 +149,7 @@ export async function storedSlices(page: Page, patientKey: string | null, want: 
     },
     { key: patientKey, hashes: want.hashes === true, masks: want.masks === true, images: want.images === true, only: want.only ?? null },
   );
+  return slices.map(({ mask, image, ...rest }) => ({ ...rest, ...(mask === undefined ? {} : { mask: fromBase64(mask) }), ...(image === undefined ? {} : { image: fromBase64(image) }) }));
 }
 
 /** SHA-256 (hex) of each stored image and mask slice of one patient, in slice order. */

@@ -97,14 +97,18 @@ export function morph(mask: ArrayLike<number>, w: number, h: number, r: number):
 }
 
 /** The cached masks of one patient, slice by slice, read from IndexedDB in the page. */
-export async function cachedMasks(page: Page, patientKey: string): Promise<number[][]> {
+export async function cachedMasks(page: Page, patientKey: string): Promise<Uint8Array[]> {
   const slices = await storedSlices(page, patientKey, { masks: true });
-  return slices.sort((a, b) => a.index - b.index).map((s) => s.mask as number[]);
+  return slices.sort((a, b) => a.index - b.index).map((s) => s.mask!);
 }
 
 /** The same, as one kept × H × W volume. */
 export async function cachedTruth(page: Page, patientKey: string): Promise<Uint8Array> {
-  return Uint8Array.from((await cachedMasks(page, patientKey)).flat());
+  const masks = await cachedMasks(page, patientKey);
+  const px = masks[0]?.length ?? 0;
+  const volume = new Uint8Array(masks.length * px);
+  masks.forEach((mask, k) => volume.set(mask, k * px));
+  return volume;
 }
 
 /** The demo dataset cached (3 phantoms), then the View tab. */
