@@ -6,7 +6,7 @@
 //
 // usage: npx tsx scripts/bench-train-browser.ts [--quick] [--backends webgpu,webgl,wasm,cpu]
 //          [--steps 10] [--budget-s 20] [--first-step-cap-s 90] [--no-build]
-import { CHROMIUM_ARGS } from './chromium';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 import { startPreview } from './previewServer';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -66,9 +66,11 @@ export async function benchTrainInBrowser(opts: BrowserTrainOptions): Promise<{ 
   const results: BrowserTrainResult[] = [];
   const skipped: BrowserTrainSkip[] = [];
   try {
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
-    try {
-      for (const backend of opts.backends) {
+    for (const backend of opts.backends) {
+      // A fresh browser per backend: a software GPU's work for a page closed at its cap goes on in the GPU
+      // process, and slowed the WASM rows measured after it by half (434 against 275 ms a step, base 8).
+      const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs });
+      try {
         for (const c of opts.configs) {
           // A fresh page per measurement: no backend state or compiled shaders carried over.
           const page = await browser.newPage();
@@ -91,9 +93,9 @@ export async function benchTrainInBrowser(opts: BrowserTrainOptions): Promise<{ 
             log(`  ${Math.round(last.msPerStep)} ms/step, first ${Math.round(last.firstStepMs)} ms, ${last.numTensorsAfter} tensors, last loss ${last.lastLoss.toFixed(4)}`);
           } else log(`  skipped: ${skipped.at(-1)?.reason}`);
         }
+      } finally {
+        await browser.close();
       }
-    } finally {
-      await browser.close();
     }
   } finally {
     server.stop();

@@ -1,5 +1,6 @@
 // Debian's Chromium and the flags that work on these machines (no network chatter, WebGPU on
 // SwiftShader): one list for Playwright and the benchmarks, so they always drive the same browser.
+// CHROMIUM_EXTRA_ARGS (space-separated) adds flags for an experiment, e.g. "--js-flags=--no-wasm-dynamic-tiering".
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export const CHROMIUM_ARGS = [
@@ -12,4 +13,5 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--enable-unsafe-webgpu',
   '--disable-dev-shm-usage',
+  ...(process.env.CHROMIUM_EXTRA_ARGS ?? '').split(' ').filter(Boolean),
 ];
