@@ -6,7 +6,7 @@
 //
 // The browser backends (WebGPU, WebGL, WASM, CPU in Chromium) come from scripts/bench-train-browser.ts.
 //
-// usage: npx tsx scripts/bench-train.ts [--quick] [--steps 10] [--budget-s 30] [--backends wasm,cpu]
+// usage: npx tsx scripts/bench-train.ts [--quick] [--steps 10] [--budget-s 30] [--backends wasm,cpu|none]
 //          [--configs 8x128x4,32x256x2] [--cpu-max-gmac 3] [--no-torch] [--no-browser]
 //          [--browser-backends webgpu,webgl,wasm,cpu] [--browser-budget-s 20] [--first-step-cap-s 90]
 // Timed steps stop at --steps or when --budget-s seconds have passed (at least one timed step).
@@ -62,7 +62,8 @@ function option(name: string, fallback: string): string {
 
 const steps = Number(option('steps', '10'));
 const budgetMs = Number(option('budget-s', '30')) * 1000;
-const backends = option('backends', 'wasm,cpu').split(',') as BackendName[];
+// `--backends none`: no Node rows (e.g. only the browser's WebGPU row, on a machine with a GPU).
+const backends = option('backends', 'wasm,cpu').split(',').filter((b) => b !== '' && b !== 'none') as BackendName[];
 const quick = process.argv.includes('--quick');
 const withBrowser = !process.argv.includes('--no-browser');
 const configs: Config[] = (quick ? '8x128x4' : option('configs', '8x128x4,32x256x2')).split(',').map((c) => {
