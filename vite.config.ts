@@ -1,4 +1,5 @@
-// Vite: React app, workers as ES modules, WASM served from the app itself (no CDN).
+// Vite: React app, workers as ES modules, WASM served from the app itself (no CDN), every response
+// cross-origin isolated (scripts/isolation.vite.ts).
 // Cornerstone3D (src/viewer) needs no DICOM image loader, codecs or CDN: our images come from typed
 // arrays. Its vtk.js XML readers import Node's `events` (through xmlbuilder2) at module load, so
 // `events` is aliased to a small browser shim.
@@ -11,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { offlineApp } from './scripts/offline.vite.ts';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from './scripts/isolation.vite.ts';
 
 export default defineConfig({
   plugins: [react(), ...offlineApp()],
@@ -18,8 +20,9 @@ export default defineConfig({
     alias: [{ find: /^events$/, replacement: fileURLToPath(new URL('./src/viewer/shims/events.ts', import.meta.url)) }],
   },
   worker: { format: 'es' },
-  server: { port: 5173, strictPort: false },
-  preview: { port: 4173 },
+  // Cross-origin isolated (scripts/isolation.vite.ts): the trainer's threads share memory.
+  server: { port: 5173, strictPort: false, headers: CROSS_ORIGIN_ISOLATION_HEADERS },
+  preview: { port: 4173, headers: CROSS_ORIGIN_ISOLATION_HEADERS },
   build: { target: 'es2022', chunkSizeWarningLimit: 8000 },
   optimizeDeps: {
     exclude: ['h5wasm'],

@@ -82,6 +82,12 @@ test('trains on the default backend to validation Dice ≥ 0.90 on a held-out ph
   const backend = await page.getByTestId('backend').textContent();
   const skipped = (await page.getByTestId('skipped-backends').count()) ? await page.getByTestId('skipped-backends').textContent() : 'none';
   console.log(`[measure] default backend: ${backend}; skipped: ${skipped}`);
+  if (backend?.includes('WASM')) {
+    // The page is cross-origin isolated, so the run's steps are split over one thread a core (batch 8, at most 4).
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+    const threads = Math.min(await page.evaluate(() => navigator.hardwareConcurrency), 4, 8);
+    await expect(page.getByTestId('training-threads')).toHaveText(threads > 1 ? `${threads} threads` : '1 thread (one core)');
+  }
   await expect(page.getByTestId('run-status')).toHaveText('finished', { timeout: 600_000 });
   console.log(`[measure] ${EPOCHS} epochs (base 4, 64², 4 training phantoms): ${Date.now() - t0} ms`);
   const [run] = await storedRuns(page);

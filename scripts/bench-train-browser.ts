@@ -3,9 +3,11 @@
 // `vite preview`, and in Debian's Chromium (the flags of playwright.config.ts, WebGPU on SwiftShader)
 // measures each tfjs backend in a fresh worker per (backend, config): ms per step, first step
 // (shader compiles), live tensors after the timed steps. Slow backends are capped, not waited for.
+// WASM is timed on one thread and with the step split over training threads (--threads 1,2), as
+// the app's runs split it in a cross-origin-isolated page.
 //
 // usage: npx tsx scripts/bench-train-browser.ts [--quick] [--backends webgpu,webgl,wasm,cpu]
-//          [--steps 10] [--budget-s 20] [--first-step-cap-s 90] [--no-build]
+//          [--steps 10] [--budget-s 20] [--first-step-cap-s 90] [--threads 1,2] [--no-build]
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium';
 import { startPreview } from './previewServer';
 import { execFileSync } from 'node:child_process';
@@ -24,6 +26,7 @@ export interface BrowserTrainConfig {
 export interface BrowserTrainResult extends BrowserTrainConfig {
   backend: BackendName;
   runtime: 'browser';
+  threads: number;
   msPerStep: number;
   firstStepMs: number;
   numTensorsAfter: number;
@@ -34,6 +37,7 @@ export interface BrowserTrainResult extends BrowserTrainConfig {
 export interface BrowserTrainSkip extends BrowserTrainConfig {
   backend: BackendName;
   runtime: 'browser';
+  threads: number;
   reason: string;
   firstStepMs?: number;
 }
@@ -45,6 +49,8 @@ export interface BrowserTrainOptions {
   budgetMs: number;
   /** A backend whose first step takes longer is stopped and reported as capped. */
   firstStepCapMs: number;
+  /** WASM rows: threads a step is split over (other backends: 1). */
+  threads: number[];
   build: boolean;
   log?: (line: string) => void;
 }
@@ -71,7 +77,7 @@ export async function benchTrainInBrowser(opts: BrowserTrainOptions): Promise<{ 
       // process, and slowed the WASM rows measured after it by half (434 against 275 ms a step, base 8).
       const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: chromiumArgs });
       try {
-        for (const c of opts.configs) {
+        for (const c of opts.configs.flatMap((config) => (backend === 'wasm' ? opts.threads.filter((t) => t <= config.batch) : [1]).map((threads) => ({ ...config, threads })))) {
           // A fresh page per measurement: no backend state or compiled shaders carried over.
           const page = await browser.newPage();
           await page.goto(url);
@@ -79,7 +85,7 @@ export async function benchTrainInBrowser(opts: BrowserTrainOptions): Promise<{ 
           // The CPU backend gets one timed step: it is here to show the order of magnitude.
           const steps = backend === 'cpu' ? 1 : opts.steps;
           const totalCapMs = opts.firstStepCapMs * 3 + opts.budgetMs + 60_000;
-          log(`… browser ${backend} base ${c.baseFilters} ${c.size}² batch ${c.batch} (first step capped at ${opts.firstStepCapMs / 1000} s)`);
+          log(`… browser ${backend} base ${c.baseFilters} ${c.size}² batch ${c.batch}, ${c.threads} thread(s) (first step capped at ${opts.firstStepCapMs / 1000} s)`);
           const outcome = await page.evaluate(
             (req) => window.runTrainBench(req),
             { backend, ...c, steps, budgetMs: opts.budgetMs, firstStepCapMs: opts.firstStepCapMs, totalCapMs },
@@ -89,7 +95,7 @@ export async function benchTrainInBrowser(opts: BrowserTrainOptions): Promise<{ 
           else if ('skipped' in outcome) skipped.push({ backend, ...c, runtime: 'browser', reason: outcome.skipped });
           else skipped.push({ backend, ...c, runtime: 'browser', reason: outcome.capped, firstStepMs: outcome.firstStepMs });
           const last = results.at(-1);
-          if (last && last.backend === backend && last.baseFilters === c.baseFilters && last.size === c.size) {
+          if (last && last.backend === backend && last.baseFilters === c.baseFilters && last.size === c.size && last.threads === c.threads) {
             log(`  ${Math.round(last.msPerStep)} ms/step, first ${Math.round(last.firstStepMs)} ms, ${last.numTensorsAfter} tensors, last loss ${last.lastLoss.toFixed(4)}`);
           } else log(`  skipped: ${skipped.at(-1)?.reason}`);
         }
@@ -120,12 +126,13 @@ export function browserOptionsFromArgs(): BrowserTrainOptions {
     steps: Number(option('steps', '10')),
     budgetMs: Number(option('browser-budget-s', '20')) * 1000,
     firstStepCapMs: Number(option('first-step-cap-s', '90')) * 1000,
+    threads: option('threads', '1,2').split(',').map(Number),
     build: !process.argv.includes('--no-build'),
   };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { results, skipped } = await benchTrainInBrowser(browserOptionsFromArgs());
-  console.table(results.map((r) => ({ backend: r.backend, base: r.baseFilters, size: r.size, batch: r.batch, 'ms/step': Math.round(r.msPerStep), 'first step ms': Math.round(r.firstStepMs), 'tensors after': r.numTensorsAfter, steps: r.steps })));
+  console.table(results.map((r) => ({ backend: r.backend, threads: r.threads, base: r.baseFilters, size: r.size, batch: r.batch, 'ms/step': Math.round(r.msPerStep), 'first step ms': Math.round(r.firstStepMs), 'tensors after': r.numTensorsAfter, steps: r.steps })));
   for (const s of skipped) console.log(`skipped ${s.backend} base ${s.baseFilters} ${s.size}² batch ${s.batch}: ${s.reason}`);
 }

@@ -6,7 +6,10 @@
 //
 // The browser backends (WebGPU, WebGL, WASM, CPU in Chromium) come from scripts/bench-train-browser.ts.
 //
-// usage: npx tsx scripts/bench-train.ts [--quick] [--steps 10] [--budget-s 30] [--backends wasm,cpu|none]
+// WASM is timed on one thread and split over worker threads (model/dataParallel.ts, as `cli train`
+// and the tab's trainer run it), --threads 1,2 by default.
+//
+// usage: npx tsx scripts/bench-train.ts [--quick] [--steps 10] [--budget-s 30] [--backends wasm,cpu|none] [--threads 1,2]
 //          [--configs 8x128x4,32x256x2] [--cpu-max-gmac 3] [--no-torch] [--no-browser]
 //          [--browser-backends webgpu,webgl,wasm,cpu] [--browser-budget-s 20] [--first-step-cap-s 90]
 // Timed steps stop at --steps or when --budget-s seconds have passed (at least one timed step).
@@ -18,7 +21,9 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend, type BackendName } from '../src/model/backends';
-import { trainStep } from '../src/model/train';
+import { trainStepAsync } from '../src/model/train';
+import type { StepFunction } from '../src/model/trainer';
+import { startTrainingThreads } from '../src/cli/replicaThreads';
 import { unet } from '../src/model/unet';
 import { benchTrainInBrowser, browserOptionsFromArgs, type BrowserTrainResult, type BrowserTrainSkip } from './bench-train-browser';
 
@@ -31,6 +36,8 @@ interface Config {
 interface TfjsResult extends Config {
   backend: string;
   runtime: 'node';
+  /** Threads a step is split over (model/dataParallel.ts); 1: the usual step. */
+  threads: number;
   msPerStep: number;
   /** Process CPU time per step: robust to other processes sharing the cores. */
   cpuMsPerStep: number;
@@ -70,6 +77,7 @@ const configs: Config[] = (quick ? '8x128x4' : option('configs', '8x128x4,32x256
   const [baseFilters, size, batch] = c.split('x').map(Number);
   return { baseFilters, size, batch };
 });
+const threadCounts = option('threads', '1,2').split(',').map(Number);
 const cpuMaxGmac = Number(option('cpu-max-gmac', '3'));
 const withTorch = !process.argv.includes('--no-torch');
 
@@ -98,27 +106,31 @@ function cpuMs(since: NodeJS.CpuUsage): number {
   return (used.user + used.system) / 1000;
 }
 
-function benchTfjs(backend: string, config: Config, maxSteps: number): TfjsResult {
+async function benchTfjs(backend: string, config: Config, maxSteps: number, threads: number): Promise<TfjsResult> {
   const { baseFilters, size, batch } = config;
   const model = unet({ baseFilters, size });
   const optimizer = tf.train.adam(1e-3);
   const x = tf.randomUniform([batch, size, size, 1]) as tf.Tensor4D;
   const y = tf.cast(tf.greater(tf.randomUniform([batch, size, size, 1]), 0.7), 'float32') as tf.Tensor4D;
+  const parallel = await startTrainingThreads(model, threads, batch);
+  const step: StepFunction = parallel?.step ?? trainStepAsync;
 
   let started = performance.now();
-  trainStep(model, optimizer, x, y);
+  await step(model, optimizer, x, y);
   const firstStepMs = performance.now() - started;
   // Warm up as the PyTorch yardstick does (2 steps), unless one step already takes long.
   const warmSteps = maxSteps > 1 ? (firstStepMs < 5000 ? 2 : 1) : 0;
-  for (let i = 0; i < warmSteps; i++) trainStep(model, optimizer, x, y);
+  for (let i = 0; i < warmSteps; i++) await step(model, optimizer, x, y);
 
+  // Process CPU time counts every thread of the process (the replicas are worker threads).
   const cpuStart = process.cpuUsage();
   started = performance.now();
   let timedSteps = 0;
   while (timedSteps < maxSteps && (timedSteps === 0 || performance.now() - started < budgetMs)) {
-    trainStep(model, optimizer, x, y);
+    await step(model, optimizer, x, y);
     timedSteps++;
   }
+  parallel?.close();
   const msPerStep = (performance.now() - started) / timedSteps;
   const cpuMsPerStep = cpuMs(cpuStart) / timedSteps;
   const numTensorsAfter = tf.memory().numTensors;
@@ -126,7 +138,7 @@ function benchTfjs(backend: string, config: Config, maxSteps: number): TfjsResul
   tf.dispose([x, y]);
   optimizer.dispose();
   model.dispose();
-  return { backend, runtime: 'node', baseFilters, size, batch, msPerStep, cpuMsPerStep, firstStepMs, numTensorsAfter, steps: timedSteps };
+  return { backend, runtime: 'node', threads, baseFilters, size, batch, msPerStep, cpuMsPerStep, firstStepMs, numTensorsAfter, steps: timedSteps };
 }
 
 function torchAvailable(): boolean {
@@ -173,8 +185,10 @@ async function main() {
         continue;
       }
       const timed = wanted === 'cpu' ? 1 : steps;
-      console.error(`… ${wanted} base ${config.baseFilters} ${config.size}² batch ${config.batch} (${round(gmac, 2)} GMAC/step, ≤ ${timed} steps)`);
-      results.push(benchTfjs(wanted, config, timed));
+      for (const threads of wanted === 'wasm' ? threadCounts.filter((t) => t <= config.batch) : [1]) {
+        console.error(`… ${wanted} base ${config.baseFilters} ${config.size}² batch ${config.batch}, ${threads} thread(s) (${round(gmac, 2)} GMAC/step, ≤ ${timed} steps)`);
+        results.push(await benchTfjs(wanted, config, timed, threads));
+      }
     }
   }
 
@@ -201,7 +215,7 @@ async function main() {
   const rows = results.map((r) => {
     const reference = referenceOf(r);
     return {
-      backend: `${r.backend} (node)`, base: r.baseFilters, size: r.size, batch: r.batch,
+      backend: `${r.backend} (node${r.threads > 1 ? `, ${r.threads} threads` : ''})`, base: r.baseFilters, size: r.size, batch: r.batch,
       'ms/step': round(r.msPerStep), 'cpu ms/step': round(r.cpuMsPerStep), 'first step ms': round(r.firstStepMs),
       'tensors after': r.numTensorsAfter, 'GMAC/s (cpu)': round((3 * forwardMacs(r)) / 1e6 / r.cpuMsPerStep, 2),
       'vs torch (wall)': reference ? `${round(r.msPerStep / reference.msPerStep, 2)}×` : '–',
@@ -211,7 +225,7 @@ async function main() {
   for (const r of browser.results) {
     const reference = referenceOf(r);
     rows.push({
-      backend: `${r.backend} (browser)`, base: r.baseFilters, size: r.size, batch: r.batch,
+      backend: `${r.backend} (browser${r.threads > 1 ? `, ${r.threads} threads` : ''})`, base: r.baseFilters, size: r.size, batch: r.batch,
       'ms/step': round(r.msPerStep), 'cpu ms/step': NaN, 'first step ms': round(r.firstStepMs),
       'tensors after': r.numTensorsAfter, 'GMAC/s (cpu)': NaN,
       'vs torch (wall)': reference ? `${round(r.msPerStep / reference.msPerStep, 2)}×` : '–',

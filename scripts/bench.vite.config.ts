@@ -3,6 +3,7 @@
 // and served by `vite preview --config scripts/bench.vite.config.ts`. Never part of the app's build.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
+import { CROSS_ORIGIN_ISOLATION_HEADERS } from './isolation.vite';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
@@ -12,5 +13,6 @@ export default defineConfig({
   logLevel: 'error',
   worker: { format: 'es' },
   build: { target: 'es2022', outDir: here('../.e2e-dist/bench-train'), emptyOutDir: true, chunkSizeWarningLimit: 8000 },
-  preview: { port: 4174 },
+  // Cross-origin isolated like the app, so the bench's worker can start training threads.
+  preview: { port: 4174, headers: CROSS_ORIGIN_ISOLATION_HEADERS },
 });

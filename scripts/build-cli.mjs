@@ -21,7 +21,7 @@ export async function buildCli() {
   const startedAt = Date.now();
   const result = await build({
     absWorkingDir: REPO,
-    entryPoints: { liverlab: 'src/cli/bin.ts' },
+    entryPoints: { liverlab: 'src/cli/bin.ts', 'replica-thread': 'src/cli/replicaThread.ts' },
     bundle: true,
     platform: 'node',
     format: 'esm',

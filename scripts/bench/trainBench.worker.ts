@@ -1,11 +1,13 @@
 /// <reference types="vite/client" />
 // Worker of the browser training bench: one backend, one UNet config, set up like the app's
-// training worker (app-served WASM binaries, single-threaded WASM), then ms per Adam step on −Dice
+// training worker (app-served WASM binaries, single-threaded WASM; on WASM, the step split over
+// `threads` training threads as the app's runs do: workers/trainingThreads.ts), then ms per Adam step on −Dice
 // (src/model/train.ts `trainStepAsync`, the trainer's own step), the first step (shader compiles) apart,
 // and the live tensor count after the timed steps (a leak shows as growth).
 import * as tf from '@tensorflow/tfjs-core';
 import { chooseBackend, setWasmPaths, setWasmThreads, type BackendName } from '../../src/model/backends';
 import { trainStepAsync } from '../../src/model/train';
+import { startTrainingThreads } from '../../src/workers/trainingThreads';
 import { unet } from '../../src/model/unet';
 import { TFJS_WASM_PATHS } from '../../src/workers/wasmAssets';
 
@@ -16,6 +18,8 @@ export interface TrainBenchRequest {
   batch: number;
   steps: number;
   budgetMs: number;
+  /** WASM: threads a step is split over. */
+  threads: number;
 }
 
 export interface TrainBenchResult {
@@ -23,6 +27,7 @@ export interface TrainBenchResult {
   baseFilters: number;
   size: number;
   batch: number;
+  threads: number;
   msPerStep: number;
   firstStepMs: number;
   numTensorsAfter: number;
@@ -36,7 +41,7 @@ export type TrainBenchReply = TrainBenchResult | { firstStepMs: number } | { ski
 const post = (reply: TrainBenchReply) => (self as unknown as Worker).postMessage(reply);
 
 self.onmessage = async (e: MessageEvent<TrainBenchRequest>) => {
-  const { backend, baseFilters, size, batch, steps, budgetMs } = e.data;
+  const { backend, baseFilters, size, batch, steps, budgetMs, threads } = e.data;
   try {
     setWasmPaths(TFJS_WASM_PATHS);
     setWasmThreads(0);
@@ -49,34 +54,41 @@ self.onmessage = async (e: MessageEvent<TrainBenchRequest>) => {
     const optimizer = tf.train.adam(1e-3);
     const x = tf.randomUniform([batch, size, size, 1], 0, 1, 'float32', 1) as tf.Tensor4D;
     const y = tf.cast(tf.greater(tf.randomUniform([batch, size, size, 1], 0, 1, 'float32', 2), 0.7), 'float32') as tf.Tensor4D;
+    const threadsStarted = await startTrainingThreads(model, backend, batch, threads);
+    if (threadsStarted.threads !== threads) {
+      post({ skipped: `${threads} threads: ${threadsStarted.note ?? 'not started'}` });
+      return;
+    }
+    const step = threadsStarted.parallel?.step ?? trainStepAsync;
 
     // trainStepAsync awaits the loss read back; reading a weight as well makes sure no queued GPU
     // work (the optimizer's updates) is left running when the clock stops.
     const flush = () => model.trainableWeights[0].read().data();
     let started = performance.now();
-    await trainStepAsync(model, optimizer, x, y);
+    await step(model, optimizer, x, y);
     await flush();
     const firstStepMs = performance.now() - started;
     post({ firstStepMs });
     // Warm up like the Node bench and the PyTorch yardstick (2 steps), 1 when a step is slow.
     const warmSteps = firstStepMs < 5000 ? 2 : 1;
-    for (let i = 0; i < warmSteps; i++) await trainStepAsync(model, optimizer, x, y);
+    for (let i = 0; i < warmSteps; i++) await step(model, optimizer, x, y);
     await flush();
 
     started = performance.now();
     let timed = 0;
     let lastLoss = NaN;
     while (timed < steps && (timed === 0 || performance.now() - started < budgetMs)) {
-      lastLoss = (await trainStepAsync(model, optimizer, x, y)).loss;
+      lastLoss = (await step(model, optimizer, x, y)).loss;
       timed++;
     }
     await flush();
     const msPerStep = (performance.now() - started) / timed;
     const numTensorsAfter = tf.memory().numTensors;
+    threadsStarted.parallel?.close();
     tf.dispose([x, y]);
     optimizer.dispose();
     model.dispose();
-    post({ backend, baseFilters, size, batch, msPerStep, firstStepMs, numTensorsAfter, steps: timed, lastLoss });
+    post({ backend, baseFilters, size, batch, threads, msPerStep, firstStepMs, numTensorsAfter, steps: timed, lastLoss });
   } catch (error) {
     post({ skipped: error instanceof Error ? error.message : String(error) });
   }

@@ -21,6 +21,8 @@ import { collectNodeSources } from '../node/nodeSources';
 import { matchPatients } from './patientSelection';
 import { trainOneSeed, type SeedSummary } from './trainSeed';
 import { dropPatients } from './dropPatients';
+import { defaultTrainingThreads, startTrainingThreads } from './replicaThreads';
+import { unet } from '../model/unet';
 
 const USAGE = `Usage: npm run cli -- train <folder|file|zip>… --val <patients> --out <dir> [options]
 
@@ -50,6 +52,9 @@ Options:
   --average DECAY     validate and save an exponential moving average of the weights (e.g. 0.98; 0: off)
   --organ NAME        mask folder (default liver)
   --backend NAME      wasm (default) or cpu
+  --threads N         split each WASM step's batch over N threads (default: one a core, at most 4 and
+                      the batch size; 1: one thread). The same N gives the same run every time; another
+                      N the same run up to float rounding
 
 Last line of stdout: {"backend","seed","epochs","valDice","perPatientDice","bestEpoch","seconds","out",...};
 with --seeds: {"backend","seeds":[{"seed","valDice","perPatientDice","bestEpoch",...}],
@@ -63,7 +68,7 @@ export const trainCommand: CliCommand = {
 };
 
 async function runTrain(args: string[], io: CliIo): Promise<number> {
-  const optionNames = ['val', 'out', 'preset', 'epochs', 'base', 'size', 'batch', 'lr', 'seed', 'seeds', 'augment', 'ranges', 'loss', 'schedule', 'warmup', 'min-lr-fraction', 'average', 'organ', 'backend'];
+  const optionNames = ['val', 'out', 'preset', 'epochs', 'base', 'size', 'batch', 'lr', 'seed', 'seeds', 'augment', 'ranges', 'loss', 'schedule', 'warmup', 'min-lr-fraction', 'average', 'organ', 'backend', 'threads'];
   const parsed = readArgs('train', USAGE, args, Object.fromEntries(optionNames.map((k) => [k, { type: 'string' as const }])), io);
   if (!parsed) return 2;
   const v = parsed.values as Record<string, string | undefined>;
@@ -118,6 +123,8 @@ async function runTrain(args: string[], io: CliIo): Promise<number> {
   if (bad) return usage(bad);
   const backendName = (v.backend ?? 'wasm') as BackendName;
   if (backendName !== 'wasm' && backendName !== 'cpu') return usage('--backend must be wasm or cpu in Node');
+  const threads = backendName === 'wasm' ? (num('threads') ?? defaultTrainingThreads(settings.batchSize)) : 1;
+  if (!Number.isInteger(threads) || threads < 1 || threads > settings.batchSize) return usage(`--threads must be a whole number from 1 to the batch size (${settings.batchSize})`);
 
   const drop = await collectNodeSources(parsed.positionals);
   if (drop.missing.length > 0) return usage(`no such file or folder: ${drop.missing.join(', ')}`);
@@ -150,14 +157,20 @@ async function runTrain(args: string[], io: CliIo): Promise<number> {
   const { backend } = await chooseBackend(backendName);
   const train = buildSliceSet(trainVolumes, settings.size);
   const val = buildSliceSet(valVolumes, settings.size);
-  io.err(`train: ${train.count} training slices (${split.train.join(', ')}), ${val.count} validation slices (${split.val.join(', ')}), ${backend}\n`);
+  const shape = unet({ baseFilters: settings.baseFilters, size: settings.size });
+  const parallel = await startTrainingThreads(shape, threads, settings.batchSize).finally(() => shape.dispose());
+  io.err(`train: ${train.count} training slices (${split.train.join(', ')}), ${val.count} validation slices (${split.val.join(', ')}), ${backend}, ${threads} thread${threads > 1 ? 's' : ''}\n`);
   const out = path.resolve(v.out);
   const runs: SeedSummary[] = [];
-  for (const seed of seeds) {
-    const seedOut = seeds.length > 1 ? path.join(out, `seed-${seed}`) : out;
-    runs.push(await trainOneSeed({ settings: { ...settings, seed }, train, val, split, out: seedOut }, io));
+  try {
+    for (const seed of seeds) {
+      const seedOut = seeds.length > 1 ? path.join(out, `seed-${seed}`) : out;
+      runs.push(await trainOneSeed({ settings: { ...settings, seed }, train, val, split, out: seedOut, step: parallel?.step }, io));
+    }
+  } finally {
+    parallel?.close();
   }
-  const common = { backend, trainSlices: train.count, valSlices: val.count, seconds: Math.round((performance.now() - t0) / 100) / 10, out };
+  const common = { backend, threads, trainSlices: train.count, valSlices: val.count, seconds: Math.round((performance.now() - t0) / 100) / 10, out };
   let summary: object;
   if (seeds.length === 1) summary = { ...runs[0], ...common };
   else {

@@ -9,7 +9,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { snapshotModel, type ModelSnapshot } from '../model/checkpoint';
 import { toModelFiles } from '../model/modelFiles';
 import type { SliceSet } from '../model/sliceSet';
-import { Trainer, inlineBatchSource, type TrainerSettings } from '../model/trainer';
+import { Trainer, inlineBatchSource, type StepFunction, type TrainerSettings } from '../model/trainer';
 import { unet } from '../model/unet';
 import type { CliIo } from './command';
 import { progressLine } from './progressLine';
@@ -21,6 +21,8 @@ export interface SeedRun {
   split: { train: string[]; val: string[] };
   /** The folder the model, its weights and history.json go to. */
   out: string;
+  /** The step split over threads (model/dataParallel); absent: the one-thread step. */
+  step?: StepFunction;
 }
 
 export interface SeedSummary {
@@ -39,7 +41,7 @@ export async function trainOneSeed(run: SeedRun, io: CliIo): Promise<SeedSummary
   const { settings, train, val, split } = run;
   const model = unet({ baseFilters: settings.baseFilters, size: settings.size, seed: settings.seed });
   const optimizer = tf.train.adam(settings.learningRate);
-  const trainer = new Trainer(model, optimizer, train, val, settings, inlineBatchSource(train, settings));
+  const trainer = new Trainer(model, optimizer, train, val, settings, inlineBatchSource(train, settings), undefined, run.step);
   let best: ModelSnapshot | null = null;
   const t0 = performance.now();
   const progress = progressLine(io, { tty: io.errTerminal !== undefined, columns: io.errTerminal?.columns });

@@ -35,9 +35,11 @@ export function setWasmPaths(paths: WasmPaths): void {
 }
 
 /**
- * XNNPACK thread count for the threaded WASM build. Only cross-origin-isolated pages (COOP/COEP
- * headers, SharedArrayBuffer) get it; Node never does (tfjs turns it off there, and its pthread
- * workers load from blob: URLs that Node's Worker rejects).
+ * XNNPACK thread count for the threaded WASM build; unset or 0: the single-threaded SIMD build.
+ * Only cross-origin-isolated pages (COOP/COEP headers, SharedArrayBuffer) can have it; Node never
+ * does (tfjs turns it off there, and its pthread workers load from blob: URLs that Node's Worker
+ * rejects). The app never asks for it: its pthread workers do not survive bundling, and on a small
+ * machine splitting the batch over our own threads is faster (model/dataParallel.ts).
  */
 export function setWasmThreads(threads: number): void {
   wasmSettings.threads = threads;
@@ -132,8 +134,8 @@ async function tryWasm(): Promise<string | null> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (wasmSettings.paths !== undefined) wasm.setWasmPaths(wasmSettings.paths);
-    if (wasmSettings.threads === 0) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    else if (wasmSettings.threads !== undefined) wasm.setThreadsCount(wasmSettings.threads);
+    if (!wasmSettings.threads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+    else wasm.setThreadsCount(wasmSettings.threads);
     const { registerWasmTrainingKernels } = await import('./wasmKernels');
     registerWasmTrainingKernels();
     const failure = await activate('wasm');

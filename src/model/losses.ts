@@ -11,7 +11,7 @@ export type LossName = 'dice' | 'dicebce';
 export const LOSS_NAMES: readonly LossName[] = ['dice', 'dicebce'];
 
 /** Probabilities are clipped to [ε, 1 − ε] before the logarithms (as Keras and PyTorch's yardstick do). */
-const BCE_EPSILON = 1e-6;
+export const BCE_EPSILON = 1e-6;
 
 /** Soft Dice (2·Σ y·p + smooth) / (Σ y + Σ p + smooth) over every pixel of the batch. */
 export function diceCoefficient(yTrue: tf.Tensor, yPred: tf.Tensor, smooth = 1): tf.Scalar {

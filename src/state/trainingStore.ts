@@ -15,6 +15,7 @@ import { checkTrainerSettings } from '../model/presets';
 import { openCache, type RunStatus, type TrainingRun } from '../storage/schema';
 import { deleteModel, deleteRun, getRun, listModels, listRuns, putRun, type ModelListing } from '../storage/runs';
 import { startTrainingWorker, type TrainSession } from '../workers/trainClient';
+import type { TrainingThreadsInfo } from '../workers/trainingThreads';
 import type { TrainRequest } from '../workers/train.worker';
 import { automated } from '../workers/trainTestHooks';
 import { announce, onOtherTabChange, runLockReleased, runsTrainingNow, withRunLock } from '../storage/tabSync';
@@ -38,6 +39,8 @@ export interface LiveRun {
   startEpoch: number;
   /** Backends that failed mid-run, in order, and where the run continued. */
   fallbacks: BackendFallback[];
+  /** Threads each step is split over, once known, and why only one when so. */
+  threads: TrainingThreadsInfo | null;
 }
 
 export interface StartRequest {
@@ -106,7 +109,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
       live: {
         runId: run.id, name: run.name, status: 'starting', backend: null, skipped: [], message: null, settings: run.settings,
         history: run.state.history, steps: run.state.steps, last: null, updatedAt: performance.now(), startedAt: performance.now(), startEpoch: run.state.epoch,
-        fallbacks,
+        fallbacks, threads: null,
       },
     });
     for (;;) {
@@ -117,6 +120,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
           patchLive({ backend: b, skipped, status: 'running', fallbacks: [...fallbacks] });
         },
         status: (message) => patchLive({ message }),
+        threads: (threads) => patchLive({ threads }),
         step: (info) => {
           const live = get().live;
           if (!live) return;
@@ -144,7 +148,7 @@ export const useTrainingStore = create<TrainingState>((set, get) => {
         from = { ...stored, status: 'running', message: undefined, updatedAt: Date.now() };
         await putRun(db, from);
         patchLive({
-          status: 'starting', backend: null, skipped: [], message: describeFallback(fallbacks.at(-1)!), fallbacks: [...fallbacks],
+          status: 'starting', backend: null, skipped: [], threads: null, message: describeFallback(fallbacks.at(-1)!), fallbacks: [...fallbacks],
           history: stored.state.history, steps: stored.state.steps, last: null, startEpoch: stored.state.epoch, startedAt: performance.now(), updatedAt: performance.now(),
         });
         request = { startAt: start, testHooks };

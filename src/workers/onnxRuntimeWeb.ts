@@ -23,8 +23,9 @@ let loading: Promise<OnnxRuntime> | null = null;
 async function loadRuntime(): Promise<OnnxRuntime> {
   const ort = await import('onnxruntime-web/webgpu');
   ort.env.wasm.wasmPaths = { wasm: ortWasmUrl };
-  // Threads need a cross-origin-isolated page (SharedArrayBuffer); the app is not one.
-  if (!globalThis.crossOriginIsolated) ort.env.wasm.numThreads = 1;
+  // One thread, as every other WASM runtime of the app's workers: ORT's own threads (its pthread
+  // workers, possible now that the page is cross-origin isolated) are not what the app is tested with.
+  ort.env.wasm.numThreads = 1;
   ort.env.wasm.proxy = false;
   ort.env.logLevel = 'error';
   return ort as unknown as OnnxRuntime;

@@ -22,10 +22,13 @@ import { TFJS_WASM_PATHS } from './wasmAssets';
 import { installTrainTestHooks } from './trainTestHooks';
 import { deliveredEvents } from './deliveredEvents';
 import type { RunOutcome } from '../model/backendFallback';
+import { startTrainingThreads, type TrainingThreads, type TrainingThreadsInfo } from './trainingThreads';
 
 export interface TrainEvents {
   backend(choice: { backend: BackendName; skipped: SkippedBackend[] }): void;
   status(message: string): void;
+  /** Threads each step is split over (workers/trainingThreads.ts), and why only one when so. */
+  threads(info: TrainingThreadsInfo): void;
   step(info: StepInfo): void;
   epoch(record: EpochRecord, state: TrainerState): void;
 }
@@ -97,6 +100,7 @@ async function trainRun(runId: string, request: TrainRequest, events: TrainEvent
   let backend: BackendName | null = null;
   let phase: 'data' | 'training' = 'data';
   let augmenters: AugmentWorkers | null = null;
+  let threads: TrainingThreads | null = null;
   const db = await openCache();
   let run = await getRun(db, runId);
   if (!run) return { status: 'failed', backend, message: `run ${runId} is not in the cache` };
@@ -137,7 +141,9 @@ async function trainRun(runId: string, request: TrainRequest, events: TrainEvent
       }
     } else batches = inlineBatchSource(train, s);
 
-    trainer = new Trainer(model, optimizer, train, val, s, batches, state);
+    threads = await startTrainingThreads(model, backend, s.batchSize);
+    events.threads({ threads: threads.threads, note: threads.note });
+    trainer = new Trainer(model, optimizer, train, val, s, batches, state, threads.parallel?.step);
     phase = 'training';
     const current = run;
     const { stopped } = await trainer.fit({
@@ -189,6 +195,7 @@ async function trainRun(runId: string, request: TrainRequest, events: TrainEvent
     return { status: 'failed', backend, message, failedIn: lostReason ? 'training' : phase };
   } finally {
     augmenters?.terminate();
+    threads?.parallel?.close();
     trainer = null;
   }
 }

@@ -29,6 +29,11 @@ export function LiveRunView({ live }: { live: LiveRun }) {
         <span className="backend-badge" data-testid="backend" title={live.skipped.map((k) => `${BACKEND_LABEL[k.backend]}: ${k.reason}`).join('\n')}>
           {live.backend ? `Training on ${BACKEND_LABEL[live.backend]}` : 'choosing a backend…'}
         </span>
+        {live.threads && live.backend === 'wasm' && (
+          <span className="muted" data-testid="training-threads" title={live.threads.note ?? 'each step’s batch is split over the threads, as one step on the whole batch'}>
+            {live.threads.threads > 1 ? `${live.threads.threads} threads` : `1 thread${live.threads.note ? ` (${live.threads.note})` : ''}`}
+          </span>
+        )}
         <span data-testid="run-status" className={`status ${live.status}`}>
           {live.status}
         </span>
