@@ -8,6 +8,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chooseBackend, type BackendName } from '../model/backends';
+import { defaultTrainingThreads, startTrainingThreads } from './replicaThreads';
 import { toModelFiles } from '../model/modelFiles';
 import type { PatientVolumeLike } from '../model/sliceSet';
 import { DEFAULT_PIPELINE_PARAMS } from '../pipeline/params';
@@ -50,6 +51,7 @@ Options:
   --replay N          at most N replayed slices, evenly spread (default ${DEFAULT_FINETUNE.maxReplaySlices})
   --seed N            batch order (default ${DEFAULT_FINETUNE.seed})
   --backend NAME      wasm (default) or cpu
+  --threads N         split each WASM step's batch over N threads (default: one a core, at most 4)
 
 Last line of stdout: {"patient","slices","parent","settings","corrections","replay","epochs",
 "diceBefore","diceAfter","finetuneSeconds","seconds","backend","out"}: Dice (at the model's input size,
@@ -63,7 +65,7 @@ export const finetuneCommand: CliCommand = {
 };
 
 async function runFinetune(args: string[], io: CliIo): Promise<number> {
-  const names = ['model', 'patient', 'labels', 'slices', 'organ', 'out', 'epochs', 'lr', 'repeats', 'replay', 'seed', 'backend'];
+  const names = ['model', 'patient', 'labels', 'slices', 'organ', 'out', 'epochs', 'lr', 'repeats', 'replay', 'seed', 'backend', 'threads'];
   const parsed = readArgs('finetune', USAGE, args, Object.fromEntries(names.map((k) => [k, { type: 'string' as const }])), io);
   if (!parsed) return 2;
   const v = parsed.values as Record<string, string | undefined>;
@@ -92,6 +94,8 @@ async function runFinetune(args: string[], io: CliIo): Promise<number> {
   if (bad) return usage(bad);
   const backendName = (v.backend ?? 'wasm') as BackendName;
   if (backendName !== 'wasm' && backendName !== 'cpu') return usage('--backend must be wasm or cpu in Node');
+  const threads = v.threads === undefined ? defaultTrainingThreads(settings.batchSize) : Number(v.threads);
+  if (!Number.isInteger(threads) || threads < 1) return usage('--threads must be a whole number, 1 or more');
   const organ = v.organ ?? DEFAULT_PIPELINE_PARAMS.organ;
   const t0 = performance.now();
 
@@ -147,7 +151,7 @@ async function runFinetune(args: string[], io: CliIo): Promise<number> {
   const progress = progressLine(io, { tty: io.errTerminal !== undefined, columns: io.errTerminal?.columns });
   const stepMs: number[] = [];
   const result = await finetuneModel(
-    { parent: loaded.snapshot, corrections: corrections.volume, replay, settings },
+    { parent: loaded.snapshot, corrections: corrections.volume, replay, settings, threads: (model, batch) => startTrainingThreads(model, backend === 'wasm' ? Math.min(threads, batch) : 1, batch) },
     {
       onStep: ({ step, batchesPerEpoch }) => {
         stepMs.push(step.ms);

@@ -42,6 +42,24 @@ describe('npm run cli -- train', () => {
     expect(history.history).toHaveLength(2);
   });
 
+  it('--threads 2 splits each step over two worker threads: the same run every time, and the one-thread run up to float rounding', () => {
+    const runWith = (threads: number, name: string) => {
+      const out = path.join(dir, name);
+      const run = cli(['train', path.join(dir, 'data'), '--val', '3', '--epochs', '2', '--base', '4', '--size', '64', '--threads', String(threads), '--out', out]);
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stderr).toContain(`wasm, ${threads} thread${threads > 1 ? 's' : ''}`);
+      const summary = JSON.parse(run.stdout.trim().split('\n').at(-1)!);
+      expect(summary.threads).toBe(threads);
+      return JSON.parse(readFileSync(path.join(out, 'history.json'), 'utf8')).history as { loss: number; valDice: number }[];
+    };
+    const one = runWith(1, 'one-thread');
+    const [a, b] = [runWith(2, 'two-threads-a'), runWith(2, 'two-threads-b')];
+    expect(b.map((h) => h.loss)).toEqual(a.map((h) => h.loss));
+    expect(b.map((h) => h.valDice)).toEqual(a.map((h) => h.valDice));
+    expect(a[0].loss).toBeCloseTo(one[0].loss, 3);
+    expect(cli(['train', path.join(dir, 'data'), '--val', '3', '--batch', '4', '--threads', '5', '--out', path.join(dir, 'x')]).stderr).toContain('--threads must be a whole number from 1 to the batch size (4)');
+  });
+
   it('--seeds 1,2 trains the same recipe once per seed and reports each validation patient\'s median and spread', () => {
     const out = path.join(dir, 'seeds');
     const run = cli(['train', path.join(dir, 'data'), '--val', '3', '--epochs', '2', '--base', '4', '--size', '64', '--seeds', '1,2', '--out', out]);

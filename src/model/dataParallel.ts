@@ -39,6 +39,9 @@ export interface DataParallel {
   close(): void;
 }
 
+/** A shell's way to split a model's steps over threads (null: one thread), for jobs that build the model themselves. */
+export type StartStepThreads = (model: tfl.LayersModel, batchSize: number) => Promise<DataParallel | null>;
+
 export interface DataParallelOptions {
   threads: number;
   /** The largest batch a step will get (the run's batch size). */

@@ -4,6 +4,7 @@
 // worker reports.
 import { expose } from 'comlink';
 import { chooseBackend, setWasmPaths, setWasmThreads, type BackendName } from '../model/backends';
+import { startTrainingThreads } from './trainingThreads';
 import type { EpochRecord, StepInfo, Trainer } from '../model/trainer';
 import { openCache } from '../storage/schema';
 import { finetuneFromLabel, type LabelFinetuneOutcome, type LabelFinetuneRequest } from '../jobs/finetune/fromLabel';
@@ -48,6 +49,11 @@ async function finetuneRun(request: FinetuneRequest, events: FinetuneEvents): Pr
     request,
     { status: (m) => events.status(m), onStep: (info) => events.step(info), onEpochEnd: (record) => events.epoch(record) },
     (t) => (trainer = t),
+    async (model, batchSize) => {
+      const started = await startTrainingThreads(model, backend, batchSize);
+      if (started.parallel) events.status(`fine-tuning on ${backend}, ${started.threads} threads`);
+      return started.parallel;
+    },
   );
   trainer = null;
   return { ...outcome, backend };

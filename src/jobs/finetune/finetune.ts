@@ -8,6 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { restoreModel, snapshotModel, snapshotShape, type ModelSnapshot } from '../../model/checkpoint';
 import { DEFAULT_AUGMENT, type AugmentSettings } from '../../model/batches';
+import type { DataParallel, StartStepThreads } from '../../model/dataParallel';
 import { evaluate } from '../../model/evaluate';
 import { tfjsSegmentationModel } from '../../model/segmentationModel';
 import { buildSliceSet, type PatientVolumeLike } from '../../model/sliceSet';
@@ -74,6 +75,8 @@ export interface FinetuneJob {
   /** Where batches are made (a worker pool in the tab); inline by default. */
   batches?: (set: ReturnType<typeof finetuneSliceSet>['set'], settings: TrainerSettings) => BatchSource;
   step?: StepFunction;
+  /** Splits the steps over threads once the model is built (model/dataParallel); absent: one thread. */
+  threads?: StartStepThreads;
 }
 
 export interface FinetuneResult {
@@ -101,13 +104,16 @@ export async function finetuneModel(job: FinetuneJob, callbacks: TrainerCallback
   const t0 = performance.now();
   const model = await restoreModel(job.parent);
   const optimizer = tf.train.adam(job.settings.learningRate);
+  let parallel: DataParallel | null = null;
   try {
     const batches = job.batches?.(set, settings) ?? inlineBatchSource(set, settings);
-    const trainer = new Trainer(model, optimizer, set, null, settings, batches, undefined, job.step);
+    parallel = job.step ? null : ((await job.threads?.(model, settings.batchSize)) ?? null);
+    const trainer = new Trainer(model, optimizer, set, null, settings, batches, undefined, job.step ?? parallel?.step);
     onTrainer?.(trainer);
     const { state, stopped } = await trainer.fit(callbacks);
     return { snapshot: await snapshotModel(model), state, stopped, counts, replayed: replay.map((r) => ({ patient: r.name, slices: r.kept })), seconds: (performance.now() - t0) / 1000 };
   } finally {
+    parallel?.close();
     model.dispose();
     optimizer.dispose();
   }

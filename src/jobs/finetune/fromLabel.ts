@@ -14,6 +14,7 @@ import { replayPatients } from './replayPatients';
 import type { TrainerCallbacks, Trainer } from '../../model/trainer';
 import type { PatientVolumeLike } from '../../model/sliceSet';
 import { correctionVolume } from './corrections';
+import type { StartStepThreads } from '../../model/dataParallel';
 import { finetuneModel, finetuneOrigin, parentInputSize, snapshotDice, type FinetuneSettings } from './finetune';
 
 export interface LabelFinetuneRequest {
@@ -31,7 +32,13 @@ export interface LabelFinetuneOutcome {
   stopped: boolean;
 }
 
-export async function finetuneFromLabel(db: Db, request: LabelFinetuneRequest, callbacks: TrainerCallbacks & { status?(message: string): void } = {}, onTrainer?: (t: Trainer) => void): Promise<LabelFinetuneOutcome> {
+export async function finetuneFromLabel(
+  db: Db,
+  request: LabelFinetuneRequest,
+  callbacks: TrainerCallbacks & { status?(message: string): void } = {},
+  onTrainer?: (t: Trainer) => void,
+  threads?: StartStepThreads,
+): Promise<LabelFinetuneOutcome> {
   const parent = await getModel(db, request.modelId);
   if (!parent) throw new Error('the model in use is not stored any more');
   if (!parent.model) throw new Error(`${parent.name} is an ONNX model: only models in tfjs layers format can be fine-tuned here`);
@@ -80,7 +87,7 @@ export async function finetuneFromLabel(db: Db, request: LabelFinetuneRequest, c
   const correctedCheck = { ...corrections.volume, name: `${patient.name} (corrected)` };
   const before = await snapshotDice(parent.model, [...otherSlices, correctedCheck]);
   callbacks.status?.(`fine-tuning on ${corrected.length} corrected slices${replay.length ? ` and ${replay.map((r) => r.name).join(', ')}` : ' (nothing to replay: the patients this model learned from are not cached)'}…`);
-  const result = await finetuneModel({ parent: parent.model, corrections: corrections.volume, replay, settings: request.settings }, callbacks, onTrainer);
+  const result = await finetuneModel({ parent: parent.model, corrections: corrections.volume, replay, settings: request.settings, threads }, callbacks, onTrainer);
   const after = await snapshotDice(result.snapshot, [...otherSlices, correctedCheck]);
   const origin = finetuneOrigin(
     { id: parent.id, name: parent.name },
