@@ -136,6 +136,9 @@ test('3Dircadb1.1: brush and eraser strokes change exactly the painted pixels, u
   const after = Number(await other.getAttribute('data-after'));
   console.log(`[measure] fine-tune in the tab on 8 corrected slices of 3Dircadb1.1: Dice on its other kept slices ${before.toFixed(4)} → ${after.toFixed(4)}; ${await finetune.getByTestId('finetune-outcome').textContent()}`);
   expect(after).toBeGreaterThan(before);
+  // Its steps were split over the training threads (batch 8; one a core, at most 4).
+  const threads = Math.min(await page.evaluate(() => navigator.hardwareConcurrency), 4);
+  if (threads > 1) await expect(finetune.getByTestId('finetune-outcome')).toContainText(`s on wasm, ${threads} threads`);
   await expect(finetune.getByTestId('finetune-resegmented')).toBeVisible({ timeout: 180_000 });
   console.log(`[measure] ${await finetune.getByTestId('finetune-resegmented').textContent()} (starter's Dice ${starterDice})`);
   // The new model is stored beside its parent, naming it and the label it learned from.

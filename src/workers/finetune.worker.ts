@@ -25,7 +25,7 @@ let trainer: Trainer | null = null;
 
 const finetuneApi = {
   /** Fine-tunes; returns once the page has handled every event it sent (deliveredEvents.ts). */
-  async run(request: FinetuneRequest, remoteEvents: FinetuneEvents): Promise<LabelFinetuneOutcome & { backend: BackendName }> {
+  async run(request: FinetuneRequest, remoteEvents: FinetuneEvents): Promise<FinetuneWorkerOutcome> {
     const reporter = deliveredEvents(remoteEvents);
     try {
       return await finetuneRun(request, reporter.events);
@@ -38,11 +38,15 @@ const finetuneApi = {
   },
 };
 
-async function finetuneRun(request: FinetuneRequest, events: FinetuneEvents): Promise<LabelFinetuneOutcome & { backend: BackendName }> {
+/** The job's outcome, the backend it trained on and the threads each step was split over. */
+export type FinetuneWorkerOutcome = LabelFinetuneOutcome & { backend: BackendName; threads: number };
+
+async function finetuneRun(request: FinetuneRequest, events: FinetuneEvents): Promise<FinetuneWorkerOutcome> {
   setWasmPaths(TFJS_WASM_PATHS);
   // As in the train worker: tfjs's threaded WASM build does not survive bundling.
   setWasmThreads(0);
   const { backend } = await chooseBackend(request.preferred);
+  let threads = 1;
   events.status(`fine-tuning on ${backend}`);
   const outcome = await finetuneFromLabel(
     await openCache(),
@@ -51,12 +55,13 @@ async function finetuneRun(request: FinetuneRequest, events: FinetuneEvents): Pr
     (t) => (trainer = t),
     async (model, batchSize) => {
       const started = await startTrainingThreads(model, backend, batchSize);
+      threads = started.threads;
       if (started.parallel) events.status(`fine-tuning on ${backend}, ${started.threads} threads`);
       return started.parallel;
     },
   );
   trainer = null;
-  return { ...outcome, backend };
+  return { ...outcome, backend, threads };
 }
 
 export type FinetuneApi = typeof finetuneApi;

@@ -56,6 +56,7 @@ export function FinetunePanel() {
           <dt>Time</dt>
           <dd>
             {o.model.finetune?.seconds} s on {o.backend}
+            {o.threads > 1 ? `, ${o.threads} threads` : ''}
           </dd>
         </dl>
       )}
