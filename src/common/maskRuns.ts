@@ -3,13 +3,21 @@
 // mask bytes. `paintRuns` gives back exactly `binarise` (> 0 → 1) of the mask the runs came from.
 // Pure: typed arrays only; shared by discovery, the preprocessing jobs and storage.
 import type { PixelArray } from './types';
+import { pixelWords } from './pixelWords';
 
 let runScratch = new Uint32Array(4096);
 
 /** The pixels > 0 as runs `[start, length, …]` in row-major order (empty for an all-zero mask). */
 export function foregroundRuns(mask: PixelArray): Uint32Array {
+  // A zero word of the mask's bytes (pixelWords) is background throughout: skipped at once.
+  const { words, first, end, pixelsPerWord } = pixelWords(mask);
+  const shift = pixelsPerWord >>> 1; // log2 of 4, 2 or 1 pixels a word
   let n = 0;
   for (let i = 0; i < mask.length; ) {
+    if (i >= first && i < end && ((i - first) & (pixelsPerWord - 1)) === 0 && words[(i - first) >>> shift] === 0) {
+      i += pixelsPerWord;
+      continue;
+    }
     if (!(mask[i] > 0)) {
       i++;
       continue;

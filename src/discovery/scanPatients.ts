@@ -16,6 +16,7 @@ import { isNiftiPath } from '../nifti/readNifti';
 import { readHeader, readHeaderPrefix, readSliceAsync } from '../dicom/parse';
 import { warning } from '../common/problems';
 import { foregroundRuns } from '../common/maskRuns';
+import { pixelWords } from '../common/pixelWords';
 import type { PatientScan } from './types';
 import type { PixelArray, Problem } from '../common/types';
 
@@ -171,11 +172,18 @@ const NOT_DICOM = new Set(['not a DICOM file', 'empty file']);
 function maskValues(pixels: PixelArray): { nonEmpty: boolean; oddValues: number[] } {
   let nonEmpty = false;
   const odd: number[] = [];
-  for (let i = 0; i < pixels.length; i++) {
-    const value = pixels[i];
-    if (value === 0) continue;
-    nonEmpty = true;
-    if (value !== 255 && odd.length < 5 && !odd.includes(value)) odd.push(value);
-  }
+  const look = (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
+      const value = pixels[i];
+      if (value === 0) continue;
+      nonEmpty = true;
+      if (value !== 255 && odd.length < 5 && !odd.includes(value)) odd.push(value);
+    }
+  };
+  // Background four bytes at a time: only the pixels of a non-zero word are looked at.
+  const { words, first, end, pixelsPerWord } = pixelWords(pixels);
+  look(0, first);
+  for (let w = 0; w < words.length; w++) if (words[w] !== 0) look(first + w * pixelsPerWord, first + (w + 1) * pixelsPerWord);
+  look(end, pixels.length);
   return { nonEmpty, oddValues: odd };
 }

@@ -4,6 +4,7 @@
 // same code writes to the real file system in Node and to MEMFS in the browser.
 import type * as H5 from 'h5wasm';
 import type { PatientVolumeLike } from '../model/sliceSet';
+import { toBinaryFloats, toUnitFloats } from './trainingFloats';
 
 /** A patient's kept slices: kept × H × W uint8 images after CLAHE (before /255) and 0/1 masks. */
 export type Hdf5Patient = PatientVolumeLike;
@@ -66,15 +67,4 @@ export async function writeReferenceHdf5(h5: H5Module, path: string, patients: A
     file.close();
   }
   return { slices: n, patients: names };
-}
-
-/** byte / 255 as float32, by a table of the 256 values (the same float32 as dividing each). */
-const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
-
-function toUnitFloats(bytes: Uint8Array, out: Float32Array): void {
-  for (let i = 0; i < bytes.length; i++) out[i] = UNIT[bytes[i]];
-}
-
-function toBinaryFloats(bytes: Uint8Array, out: Float32Array): void {
-  for (let i = 0; i < bytes.length; i++) out[i] = bytes[i] > 0 ? 1 : 0;
 }
