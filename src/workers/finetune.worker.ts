@@ -5,7 +5,8 @@
 import { expose } from 'comlink';
 import { chooseBackend, setWasmPaths, setWasmThreads, type BackendName } from '../model/backends';
 import { startTrainingThreads } from './trainingThreads';
-import type { EpochRecord, StepInfo, Trainer } from '../model/trainer';
+import type { EpochRecord, StepInfo } from '../model/trainer';
+import { TrainerControl } from './trainerControl';
 import { openCache } from '../storage/schema';
 import { finetuneFromLabel, type LabelFinetuneOutcome, type LabelFinetuneRequest } from '../jobs/finetune/fromLabel';
 import { TFJS_WASM_PATHS } from './wasmAssets';
@@ -21,7 +22,8 @@ export interface FinetuneRequest extends LabelFinetuneRequest {
   preferred?: BackendName;
 }
 
-let trainer: Trainer | null = null;
+/** Stop, kept while the job starts (workers/trainerControl.ts). */
+const control = new TrainerControl();
 
 const finetuneApi = {
   /** Fine-tunes; returns once the page has handled every event it sent (deliveredEvents.ts). */
@@ -34,7 +36,7 @@ const finetuneApi = {
     }
   },
   stop(): void {
-    trainer?.stop();
+    control.stop();
   },
 };
 
@@ -52,7 +54,7 @@ async function finetuneRun(request: FinetuneRequest, events: FinetuneEvents): Pr
     await openCache(),
     request,
     { status: (m) => events.status(m), onStep: (info) => events.step(info), onEpochEnd: (record) => events.epoch(record) },
-    (t) => (trainer = t),
+    (t) => control.attach(t),
     async (model, batchSize) => {
       const started = await startTrainingThreads(model, backend, batchSize);
       threads = started.threads;
@@ -60,7 +62,7 @@ async function finetuneRun(request: FinetuneRequest, events: FinetuneEvents): Pr
       return started.parallel;
     },
   );
-  trainer = null;
+  control.detach();
   return { ...outcome, backend, threads };
 }
 

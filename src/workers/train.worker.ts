@@ -11,6 +11,7 @@ import { chooseBackend, setWasmPaths, setWasmThreads, type BackendName, type Ski
 import { offlineAugmentedSet } from '../model/batches';
 import { restoreModel, restoreOptimizer, snapshotModel, snapshotOptimizer } from '../model/checkpoint';
 import type { SliceSet } from '../model/sliceSet';
+import { TrainerControl } from './trainerControl';
 import { Trainer, emptyTrainerState, inlineBatchSource, type BatchSource, type EpochRecord, type StepInfo, type TrainerState } from '../model/trainer';
 import { unet } from '../model/unet';
 import { openCache, type StoredModel, type TrainingRun } from '../storage/schema';
@@ -43,7 +44,8 @@ export interface TrainRequest {
   testHooks?: boolean;
 }
 
-let trainer: Trainer | null = null;
+/** The run's pause / resume / stop, kept while it starts (workers/trainerControl.ts). */
+const control = new TrainerControl();
 /** Set once the WebGPU device is lost: from then on nothing this backend computes is trusted or saved. */
 let lostReason: string | null = null;
 /** Resolves when the watched device is lost (never for other backends). */
@@ -86,13 +88,13 @@ const trainApi = {
     }
   },
   pause(): void {
-    trainer?.pause();
+    control.pause();
   },
   resume(): void {
-    trainer?.resume();
+    control.resume();
   },
   stop(): void {
-    trainer?.stop();
+    control.stop();
   },
 };
 
@@ -113,7 +115,7 @@ async function trainRun(runId: string, request: TrainRequest, events: TrainEvent
     const choice = await chooseBackend(request.preferred, request.startAt);
     backend = choice.backend;
     events.backend(choice);
-    watchDevice(backend, () => trainer?.stop());
+    watchDevice(backend, () => control.stop());
     run = { ...run, backend, status: 'running', updatedAt: Date.now(), message: undefined };
     await putRun(db, run);
 
@@ -143,7 +145,8 @@ async function trainRun(runId: string, request: TrainRequest, events: TrainEvent
 
     threads = await startTrainingThreads(model, backend, s.batchSize);
     events.threads({ threads: threads.threads, note: threads.note });
-    trainer = new Trainer(model, optimizer, train, val, s, batches, state, threads.parallel?.step);
+    const trainer = new Trainer(model, optimizer, train, val, s, batches, state, threads.parallel?.step);
+    control.attach(trainer);
     phase = 'training';
     const current = run;
     const { stopped } = await trainer.fit({
@@ -157,7 +160,7 @@ async function trainRun(runId: string, request: TrainRequest, events: TrainEvent
         // The last epoch's write says 'finished' itself: a reload (or a busy machine's slow teardown
         // of this worker) between it and a later status write would leave every epoch saved and the
         // run reading 'running' — neither resumable nor finished.
-        const status = record.epoch >= s.epochs ? 'finished' : trainer?.isPaused ? 'paused' : 'running';
+        const status = record.epoch >= s.epochs ? 'finished' : control.isPaused ? 'paused' : 'running';
         const updated: TrainingRun = { ...current, state: st, updatedAt: Date.now(), status };
         const kept: StoredModel | null =
           improved || record.valDice === null
@@ -196,7 +199,7 @@ async function trainRun(runId: string, request: TrainRequest, events: TrainEvent
   } finally {
     augmenters?.terminate();
     threads?.parallel?.close();
-    trainer = null;
+    control.detach();
   }
 }
 
