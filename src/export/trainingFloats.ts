@@ -3,6 +3,7 @@
 // speed because it is a sizeable share of `cli preprocess`: images go two pixels at a time through a
 // table of every byte pair, masks skip four zero bytes at a time. The result is bit for bit what
 // `Math.fround(byte / 255)` and `byte > 0 ? 1 : 0` give. Pure: typed arrays only.
+import { pixelWords } from '../common/pixelWords';
 
 /** byte / 255 as float32, by a table of the 256 values (the same float32 as dividing each). */
 const UNIT = Float32Array.from({ length: 256 }, (_, v) => v / 255);
@@ -52,21 +53,14 @@ export function toUnitFloats(bytes: Uint8Array, out: Float32Array): void {
 export function toBinaryFloats(bytes: Uint8Array, out: Float32Array): void {
   const n = checkLengths('toBinaryFloats', bytes, out);
   out.fill(0, 0, n);
-  let i = 0;
-  // Masks are mostly background: four zero bytes read as one zero word are skipped at once.
-  if (bytes.byteOffset % 4 === 0) {
-    const words = new Uint32Array(bytes.buffer, bytes.byteOffset, n >>> 2);
-    for (let w = 0; w < words.length; w++) {
-      if (words[w] === 0) continue;
-      const at = 4 * w;
-      if (bytes[at] > 0) out[at] = 1;
-      if (bytes[at + 1] > 0) out[at + 1] = 1;
-      if (bytes[at + 2] > 0) out[at + 2] = 1;
-      if (bytes[at + 3] > 0) out[at + 3] = 1;
-    }
-    i = 4 * words.length;
+  // Masks are mostly background: only the bytes of a non-zero word (common/pixelWords) are looked at.
+  const { words, first, end } = pixelWords(bytes);
+  for (let i = 0; i < first; i++) if (bytes[i] > 0) out[i] = 1;
+  for (let w = 0; w < words.length; w++) {
+    if (words[w] === 0) continue;
+    for (let i = first + 4 * w, to = i + 4; i < to; i++) if (bytes[i] > 0) out[i] = 1;
   }
-  for (; i < n; i++) if (bytes[i] > 0) out[i] = 1;
+  for (let i = end; i < n; i++) if (bytes[i] > 0) out[i] = 1;
 }
 
 function checkLengths(step: string, bytes: Uint8Array, out: Float32Array): number {
