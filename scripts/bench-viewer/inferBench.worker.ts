@@ -4,7 +4,7 @@
 // weights, and `predictProbabilities` — the viewer's own per-patient inference — over a stack of
 // slices; ms per slice after one warm-up batch (shader compiles and WASM start-up apart).
 import * as tf from '@tensorflow/tfjs-core';
-import { chooseBackend, setWasmPaths, setWasmThreads, type BackendName } from '../../src/model/backends';
+import { chooseBackend, setWasmPaths, type BackendName } from '../../src/model/backends';
 import { timeSegmentation } from '../bench-shared/timeSegmentation';
 import { unet } from '../../src/model/unet';
 import { tfjsSegmentationModel } from '../../src/model/segmentationModel';
@@ -29,7 +29,6 @@ self.onmessage = async (e: MessageEvent<InferBenchRequest>) => {
   const { backend, baseFilters, size, slice, slices } = e.data;
   try {
     setWasmPaths(TFJS_WASM_PATHS);
-    setWasmThreads(0);
     const choice = await chooseBackend(backend);
     if (choice.backend !== backend) return post({ skipped: choice.skipped.find((s) => s.backend === backend)?.reason ?? `${backend} unavailable` });
     const model = tfjsSegmentationModel(unet({ baseFilters, size, seed: 1 }), size);

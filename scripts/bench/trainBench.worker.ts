@@ -5,7 +5,7 @@
 // (src/model/train.ts `trainStepAsync`, the trainer's own step), the first step (shader compiles) apart,
 // and the live tensor count after the timed steps (a leak shows as growth).
 import * as tf from '@tensorflow/tfjs-core';
-import { chooseBackend, setWasmPaths, setWasmThreads, type BackendName } from '../../src/model/backends';
+import { chooseBackend, setWasmPaths, type BackendName } from '../../src/model/backends';
 import { trainStepAsync } from '../../src/model/train';
 import { startTrainingThreads } from '../../src/workers/trainingThreads';
 import { unet } from '../../src/model/unet';
@@ -44,7 +44,6 @@ self.onmessage = async (e: MessageEvent<TrainBenchRequest>) => {
   const { backend, baseFilters, size, batch, steps, budgetMs, threads } = e.data;
   try {
     setWasmPaths(TFJS_WASM_PATHS);
-    setWasmThreads(0);
     const choice = await chooseBackend(backend);
     if (choice.backend !== backend) {
       post({ skipped: choice.skipped.find((s) => s.backend === backend)?.reason ?? `${backend} unavailable` });

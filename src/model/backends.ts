@@ -24,7 +24,7 @@ export const BACKEND_ORDER: readonly BackendName[] = ['webgpu', 'webgl', 'wasm',
 
 type WasmPaths = string | Partial<Record<'tfjs-backend-wasm.wasm' | 'tfjs-backend-wasm-simd.wasm' | 'tfjs-backend-wasm-threaded-simd.wasm', string>>;
 
-const wasmSettings: { paths?: WasmPaths; threads?: number } = {};
+const wasmSettings: { paths?: WasmPaths } = {};
 
 /**
  * Where the app serves the .wasm binaries (a URL prefix ending in '/', or a map by file name).
@@ -32,17 +32,6 @@ const wasmSettings: { paths?: WasmPaths; threads?: number } = {};
  */
 export function setWasmPaths(paths: WasmPaths): void {
   wasmSettings.paths = paths;
-}
-
-/**
- * XNNPACK thread count for the threaded WASM build; unset or 0: the single-threaded SIMD build.
- * Only cross-origin-isolated pages (COOP/COEP headers, SharedArrayBuffer) can have it; Node never
- * does (tfjs turns it off there, and its pthread workers load from blob: URLs that Node's Worker
- * rejects). The app never asks for it: its pthread workers do not survive bundling, and on a small
- * machine splitting the batch over our own threads is faster (model/dataParallel.ts).
- */
-export function setWasmThreads(threads: number): void {
-  wasmSettings.threads = threads;
 }
 
 export function isNode(): boolean {
@@ -134,8 +123,11 @@ async function tryWasm(): Promise<string | null> {
   try {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     if (wasmSettings.paths !== undefined) wasm.setWasmPaths(wasmSettings.paths);
-    if (!wasmSettings.threads) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
-    else wasm.setThreadsCount(wasmSettings.threads);
+    // Always the single-threaded SIMD build, even in a cross-origin-isolated page: tfjs's threaded
+    // build spawns Emscripten pthread workers that do not survive bundling (the failure other Vite
+    // apps report), and on a small machine splitting the batch over our own threads is faster
+    // (model/dataParallel.ts; session 9 measured XNNPACK's threads slower on 2 cores).
+    tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
     const { registerWasmTrainingKernels } = await import('./wasmKernels');
     registerWasmTrainingKernels();
     const failure = await activate('wasm');

@@ -3,7 +3,7 @@
 // can be stopped between steps. The new model is stored by the job; the page only draws what this
 // worker reports.
 import { expose } from 'comlink';
-import { chooseBackend, setWasmPaths, setWasmThreads, type BackendName } from '../model/backends';
+import { chooseBackend, setWasmPaths, type BackendName } from '../model/backends';
 import { startTrainingThreads } from './trainingThreads';
 import type { EpochRecord, StepInfo } from '../model/trainer';
 import { TrainerControl } from './trainerControl';
@@ -45,8 +45,6 @@ export type FinetuneWorkerOutcome = LabelFinetuneOutcome & { backend: BackendNam
 
 async function finetuneRun(request: FinetuneRequest, events: FinetuneEvents): Promise<FinetuneWorkerOutcome> {
   setWasmPaths(TFJS_WASM_PATHS);
-  // As in the train worker: tfjs's threaded WASM build does not survive bundling.
-  setWasmThreads(0);
   const { backend } = await chooseBackend(request.preferred);
   let threads = 1;
   events.status(`fine-tuning on ${backend}`);

@@ -7,7 +7,7 @@
 // then starts a new worker on the next backend, which resumes from the last checkpoint.
 import { expose } from 'comlink';
 import * as tf from '@tensorflow/tfjs-core';
-import { chooseBackend, setWasmPaths, setWasmThreads, type BackendName, type SkippedBackend } from '../model/backends';
+import { chooseBackend, setWasmPaths, type BackendName, type SkippedBackend } from '../model/backends';
 import { offlineAugmentedSet } from '../model/batches';
 import { restoreModel, restoreOptimizer, snapshotModel, snapshotOptimizer } from '../model/checkpoint';
 import type { SliceSet } from '../model/sliceSet';
@@ -108,9 +108,6 @@ async function trainRun(runId: string, request: TrainRequest, events: TrainEvent
   if (!run) return { status: 'failed', backend, message: `run ${runId} is not in the cache` };
   try {
     setWasmPaths(TFJS_WASM_PATHS);
-    // tfjs's threaded WASM build spawns Emscripten pthread workers that do not survive bundling
-    // (the same failure other Vite apps report); the single-threaded SIMD build is used.
-    setWasmThreads(0);
     if (request.testHooks) installTrainTestHooks();
     const choice = await chooseBackend(request.preferred, request.startAt);
     backend = choice.backend;
