@@ -1,15 +1,20 @@
 // A training step split over threads, as one step on the whole batch: the first thread (the one
-// running the Trainer) publishes the weights and the batch to shared memory, every thread computes
-// the gradients of its share of the slices (model/stepBuffers.ts: the whole batch's −Dice, exactly),
-// and the first sums them in a fixed order and applies the optimizer's update. On a 2-core laptop a
+// running the Trainer) publishes the batch to shared memory, every thread computes the gradients of
+// its share of the slices (model/stepBuffers.ts: the whole batch's −Dice, exactly), and every thread
+// sums them in the same order and applies the same Adam update to its own copy of the weights
+// (model/adamMirror.ts), so no thread waits for another's
+// weights. The replicas start from the first thread's weights and Adam state whenever theirs may
+// differ (a new run, a resumed one, a step taken alone); the optimizer that checkpoints, schedules
+// and averages is the first thread's. On a 2-core laptop a
 // WASM step is one core's work; two threads bring it within reach of PyTorch's, which keeps both
 // cores busy (src/model/laptop-recipe.md). The replicas are started by the caller's shell (Node
 // worker threads in the CLI, Web Workers in the tab) through `spawn`; this module only needs
 // SharedArrayBuffer and Atomics. Same result as the one-thread step up to float rounding (sums in
 // another order); the same thread count gives the same run every time. WASM only (shared memory is
 // read in place by tensors on the CPU backend). Pure tfjs: no DOM, no IndexedDB.
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { adamMoments, applySummedAdam, weightSum, writeAdamState } from './adamMirror';
 import type { ReplicaInit } from './replica';
 import { Slot, StepMemory, allocateStepBuffers, batchResult, parameterCount, shareGradients, trainableVariables } from './stepBuffers';
 import { trainStepAsync, type StepResult } from './train';
@@ -58,8 +63,8 @@ export function canShareMemory(): boolean {
 
 /**
  * Starts threads − 1 replicas of `model`'s architecture and resolves once they are ready. The step
- * works for any model of the same architecture (weights are published at every step), so one group
- * serves several runs (the CLI's seeds).
+ * works for any model of the same architecture and any Adam optimizer (the replicas take their
+ * state when the model or optimizer changes), so one group serves several runs (the CLI's seeds).
  */
 export async function startDataParallel(model: tfl.LayersModel, options: DataParallelOptions): Promise<DataParallel> {
   const { threads, maxBatch, spawn, startTimeoutMs = 120_000 } = options;
@@ -89,46 +94,41 @@ export async function startDataParallel(model: tfl.LayersModel, options: DataPar
     close();
     throw error;
   }
-  const own = new Float32Array(params);
   const pixels = size * size;
+  // What the replicas mirror: this model and optimizer, as of this many updates.
+  let mirrored: { model: tfl.LayersModel; optimizer: tf.Optimizer; iterations: number; moments: readonly unknown[]; values: readonly object[] } | null = null;
+  const summed = new Float32Array(params);
 
   const step: StepFunction = async (m, optimizer, x, y, lossName = 'dice'): Promise<StepResult> => {
     const n = x.shape[0];
-    // Fewer slices than threads (a last short batch): this thread alone.
+    // Fewer slices than threads (a last short batch): this thread alone (the replicas catch up at the next step).
     if (n < threads) return trainStepAsync(m, optimizer, x, y, lossName);
     if (n > maxBatch) throw new Error(`a batch of ${n} slices is larger than the ${maxBatch} the threads were set up for`);
     if (parameterCount(m) !== params || x.shape[1] !== size) throw new Error('the model is not the architecture the training threads were started with');
     memory.throwIfFailed();
     const variables = trainableVariables(m);
-    let at = 0;
-    for (const v of variables) {
-      memory.weights.set(v.dataSync() as Float32Array, at);
-      at += v.size;
-    }
+    // The replicas take this thread's weights and Adam state whenever they may differ: a new run or
+    // seed, a checkpoint restored, an update made here alone, a weight assigned between steps (tfjs
+    // gives a variable a new dataId whenever it is assigned).
+    const mirror = !mirrored || mirrored.model !== m || mirrored.optimizer !== optimizer || mirrored.iterations !== optimizer.iterations
+      || mirrored.moments !== adamMoments(optimizer) || variables.some((v, i) => v.dataId !== mirrored!.values[i]);
+    if (mirror) writeAdamState(optimizer, variables, memory.adam);
+    memory.adam.scalars[0] = (optimizer as unknown as { learningRate: number }).learningRate;
     memory.x.set(x.dataSync() as Float32Array);
     memory.y.set(y.dataSync() as Float32Array);
+    Atomics.store(memory.control, Slot.Mirror, mirror ? 1 : 0);
     Atomics.store(memory.control, Slot.BatchSize, n);
     Atomics.store(memory.control, Slot.Loss, lossName === 'dicebce' ? 1 : 0);
     Atomics.add(memory.control, Slot.StepGeneration, 1);
     Atomics.notify(memory.control, Slot.StepGeneration);
 
-    shareGradients(memory, 0, m, variables, own);
+    shareGradients(memory, 0, m, variables, memory.gradsOf(0));
+    // The replicas' weights after the last step (summed before the loss exchange inside shareGradients).
+    if (!mirror) memory.checkMirrors(weightSum(variables));
     memory.barrier();
-    for (let rank = 1; rank < threads; rank++) {
-      const theirs = memory.gradsOf(rank);
-      for (let i = 0; i < params; i++) own[i] += theirs[i];
-    }
-    at = 0;
-    const summed = variables.map((v) => {
-      const tensor = tf.tensor(own.subarray(at, at + v.size), v.shape, 'float32');
-      at += v.size;
-      return { name: v.name, tensor };
-    });
-    try {
-      optimizer.applyGradients(summed);
-    } finally {
-      tf.dispose(summed.map((g) => g.tensor));
-    }
+    // Every thread applies this same update to its own copy (bit-identical: same sums, same order).
+    applySummedAdam(optimizer, variables, memory.allGrads(), summed);
+    mirrored = { model: m, optimizer, iterations: optimizer.iterations, moments: adamMoments(optimizer), values: variables.map((v) => v.dataId) };
     return batchResult(memory, lossName === 'dicebce', n * pixels);
   };
   return { threads, step, close };

@@ -1,13 +1,16 @@
 // The other threads of a data-parallel training step (model/dataParallel.ts runs the first): each
-// builds the same model from its topology, then, step after step, takes the first thread's weights
-// from shared memory, computes the gradients of its share of the batch (model/stepBuffers.ts) and
-// leaves them in shared memory for the first thread to sum and apply. It never updates weights
-// itself, so the optimizer, its state, the learning-rate schedule and the weights' average live in
-// one place. Blocks in Atomics.wait between steps: run it in a worker (a Web Worker or a Node
+// builds the same model from its topology, takes the first thread's weights and Adam state when told
+// to (a new run, a resumed one), then, step after step, computes the gradients of its share of the
+// batch (model/stepBuffers.ts), leaves them in shared memory, and applies the same update as the first
+// thread to its own copy (model/adamMirror.ts, bit-identical), at the rate the first thread's schedule
+// set for the step. The schedule, checkpoints and the weights' average stay with the first thread.
+// Blocks in Atomics.wait between steps: run it in a worker (a Web Worker or a Node
 // worker thread) whose backend is already WASM. Pure tfjs: no DOM, no IndexedDB.
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { applySummedAdam, readAdamState, weightSum } from './adamMirror';
 import { Slot, StepMemory, shareGradients, trainableVariables, type StepBuffers } from './stepBuffers';
+import { setLearningRate } from './trainer';
 
 /** What a replica thread is started with. */
 export interface ReplicaInit {
@@ -16,17 +19,6 @@ export interface ReplicaInit {
   rank: number;
   /** The model's topology (LayersModel.toJSON(null, false)). */
   topology: object;
-}
-
-/** Copies the first thread's weights (published before each step) into this replica's variables. */
-function loadWeights(memory: StepMemory, variables: tf.Variable[]): void {
-  let at = 0;
-  for (const v of variables) {
-    const value = tf.tensor(memory.weights.subarray(at, at + v.size), v.shape, 'float32');
-    v.assign(value);
-    value.dispose();
-    at += v.size;
-  }
 }
 
 /**
@@ -39,6 +31,8 @@ export async function runReplica(init: ReplicaInit, setUp: () => Promise<void>):
     await setUp();
     const model = await tfl.models.modelFromJSON(init.topology as Parameters<typeof tfl.models.modelFromJSON>[0]);
     const variables = trainableVariables(model);
+    let optimizer: tf.Optimizer | null = null;
+    const summed = new Float32Array(init.buffers.params);
     let seen = Atomics.load(memory.control, Slot.StepGeneration);
     Atomics.add(memory.control, Slot.Ready, 1);
     Atomics.notify(memory.control, Slot.Ready);
@@ -47,11 +41,17 @@ export async function runReplica(init: ReplicaInit, setUp: () => Promise<void>):
       while (Atomics.load(memory.control, Slot.StepGeneration) === seen) Atomics.wait(memory.control, Slot.StepGeneration, seen);
       seen = Atomics.load(memory.control, Slot.StepGeneration);
       if (Atomics.load(memory.control, Slot.Command) !== 0 || Atomics.load(memory.control, Slot.Failed) !== 0) break;
-      loadWeights(memory, variables);
+      if (Atomics.load(memory.control, Slot.Mirror) === 1) optimizer = readAdamState(memory.adam, variables, optimizer ?? undefined);
+      else memory.checks[init.rank] = weightSum(variables);
+      if (!optimizer) throw new Error('a training thread was asked for a step before it was given the weights');
+      // Read now: the first thread writes the next step's rate once this step's loss exchange is over.
+      setLearningRate(optimizer, memory.adam.scalars[0]);
       shareGradients(memory, init.rank, model, variables, memory.gradsOf(init.rank));
       memory.barrier();
+      applySummedAdam(optimizer, variables, memory.allGrads(), summed);
     }
     model.dispose();
+    optimizer?.dispose();
   } catch (error) {
     if (Atomics.load(memory.control, Slot.Failed) === 0) memory.fail(error);
   }

@@ -8,7 +8,9 @@
 // pure tfjs otherwise: no DOM, no IndexedDB.
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
+import { ADAM_SCALARS, type AdamState } from './adamMirror';
 import { BCE_EPSILON } from './losses';
+import { floatValues } from './wasmHeap';
 
 /** Int32 slots of `control`. */
 export const enum Slot {
@@ -28,9 +30,11 @@ export const enum Slot {
   Loss = 6,
   /** Replica threads that have built their model and wait for steps. */
   Ready = 7,
+  /** 1: this step starts by loading the first thread's weights and optimizer state (`state`). */
+  Mirror = 8,
 }
 
-const CONTROL_SLOTS = 8;
+const CONTROL_SLOTS = 9;
 /** Σ y·p, Σ p, Σ y and Σ BCE of one thread's slices. */
 const SUMS = 4;
 const ERROR_BYTES = 2048;
@@ -45,9 +49,13 @@ export interface StepBuffers {
   params: number;
   control: SharedArrayBuffer;
   sums: SharedArrayBuffer;
-  /** The first thread's weights before the step, flattened in the model's trainable-weight order. */
-  weights: SharedArrayBuffer;
-  /** Threads 1…n−1: their gradients, flattened in the same order. */
+  /** Each replica's sum of its weights after the last update (adamMirror's weightSum): the mirrors must agree. */
+  checks: SharedArrayBuffer;
+  /** The first thread's weights, flattened in the model's trainable-weight order, then Adam's two moments, when the replicas start mirroring it. */
+  state: SharedArrayBuffer;
+  /** The learning rate of this step, then the rest of Adam's scalars (adamMirror's AdamState.scalars). */
+  scalars: SharedArrayBuffer;
+  /** Every thread's gradients, flattened in the same order, by rank. */
   grads: SharedArrayBuffer;
   /** The batch: maxBatch slices of x, then maxBatch of y. */
   inputs: SharedArrayBuffer;
@@ -63,8 +71,10 @@ export function allocateStepBuffers(threads: number, size: number, maxBatch: num
     params,
     control: new SharedArrayBuffer(4 * CONTROL_SLOTS),
     sums: new SharedArrayBuffer(8 * SUMS * threads),
-    weights: new SharedArrayBuffer(4 * params),
-    grads: new SharedArrayBuffer(4 * params * Math.max(0, threads - 1)),
+    checks: new SharedArrayBuffer(8 * threads),
+    state: new SharedArrayBuffer(4 * 3 * params),
+    scalars: new SharedArrayBuffer(8 * ADAM_SCALARS),
+    grads: new SharedArrayBuffer(4 * params * threads),
     inputs: new SharedArrayBuffer(4 * 2 * maxBatch * pixels),
     errorText: new SharedArrayBuffer(ERROR_BYTES),
   };
@@ -74,7 +84,9 @@ export function allocateStepBuffers(threads: number, size: number, maxBatch: num
 export class StepMemory {
   readonly control: Int32Array;
   readonly sums: Float64Array;
-  readonly weights: Float32Array;
+  readonly checks: Float64Array;
+  /** The first thread's weights and Adam state, for a replica to start mirroring them. */
+  readonly adam: AdamState;
   readonly grads: Float32Array;
   readonly x: Float32Array;
   readonly y: Float32Array;
@@ -82,16 +94,41 @@ export class StepMemory {
   constructor(readonly buffers: StepBuffers) {
     this.control = new Int32Array(buffers.control);
     this.sums = new Float64Array(buffers.sums);
-    this.weights = new Float32Array(buffers.weights);
+    this.checks = new Float64Array(buffers.checks);
+    const p = buffers.params;
+    this.adam = {
+      weights: new Float32Array(buffers.state, 0, p),
+      first: new Float32Array(buffers.state, 4 * p, p),
+      second: new Float32Array(buffers.state, 8 * p, p),
+      scalars: new Float64Array(buffers.scalars),
+    };
     this.grads = new Float32Array(buffers.grads);
     const half = buffers.maxBatch * buffers.size * buffers.size;
     this.x = new Float32Array(buffers.inputs, 0, half);
     this.y = new Float32Array(buffers.inputs, 4 * half, half);
   }
 
-  /** Slots of thread `rank` (≥ 1) in `grads`. */
+  /** Slots of thread `rank` in `grads`. */
   gradsOf(rank: number): Float32Array {
-    return this.grads.subarray((rank - 1) * this.buffers.params, rank * this.buffers.params);
+    return this.grads.subarray(rank * this.buffers.params, (rank + 1) * this.buffers.params);
+  }
+
+  /** Every thread's gradients, in rank order (the order they are summed in). */
+  allGrads(): Float32Array[] {
+    return Array.from({ length: this.buffers.threads }, (_, rank) => this.gradsOf(rank));
+  }
+
+  /**
+   * Throws unless every replica's weights sum to `own` (the first thread's, after the same update).
+   * Call after this step's loss exchange: each replica wrote its sum before arriving there.
+   */
+  checkMirrors(own: number): void {
+    for (let rank = 1; rank < this.buffers.threads; rank++) {
+      if (this.checks[rank] === own) continue;
+      const error = new Error(`training thread ${rank}'s weights no longer match the first thread's (sums ${this.checks[rank]} and ${own})`);
+      this.fail(error);
+      throw error;
+    }
   }
 
   /** Records a thread's failure and wakes every waiting thread. */
@@ -219,7 +256,7 @@ export function shareGradients(memory: StepMemory, rank: number, model: tfl.Laye
     const { value, grads } = tf.variableGrads(() => shareLoss(memory, rank, model, x, y, withBce, n * memory.buffers.size * memory.buffers.size), variables);
     let at = 0;
     for (const v of variables) {
-      out.set(grads[v.name].dataSync() as Float32Array, at);
+      out.set(floatValues(grads[v.name]), at); // from the heap: no JS copy of 31 MB a step at base 32
       at += v.size;
     }
     tf.dispose([value, ...Object.values(grads)]);

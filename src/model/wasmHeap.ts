@@ -8,8 +8,8 @@
 // right after makeOutput), free a view's memory (views are unregistered, never _free'd), read
 // tensor values into JS copies, or handle strings (those go to the stock kernels).
 // Pure tfjs: no DOM, no IndexedDB; runs in Node, workers and the tab.
-import { backend_util, getKernel, util } from '@tensorflow/tfjs-core';
-import type { DataType, KernelConfig, NamedAttrMap, NamedTensorInfoMap, TensorInfo } from '@tensorflow/tfjs-core';
+import { backend, backend_util, getBackend, getKernel, util } from '@tensorflow/tfjs-core';
+import type { DataType, KernelConfig, NamedAttrMap, NamedTensorInfoMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
 export const WASM = 'wasm';
@@ -50,6 +50,16 @@ function copyRun(heap: Heap, to: number, from: number, length: number): void {
   } else {
     for (let k = 0; k < length; k++) heap[to + k] = heap[from + k];
   }
+}
+
+/**
+ * A float32 tensor's values to read: a view into the WASM heap, no copy (valid until the next
+ * allocation), on the WASM backend; a dataSync copy on the others.
+ */
+export function floatValues(t: Tensor): Float32Array {
+  if (getBackend() !== WASM) return t.dataSync() as Float32Array;
+  const { heap, start } = heapOf(backend() as BackendWasm, t);
+  return (heap as Float32Array).subarray(start, start + t.size);
 }
 
 export function isHeapDtype(dtype: DataType): boolean {
