@@ -29,6 +29,8 @@ export interface BrowserTrainResult extends BrowserTrainConfig {
   threads: number;
   msPerStep: number;
   firstStepMs: number;
+  /** Untimed steps after the first (bench-shared/warmUp). */
+  warmUpSteps: number;
   numTensorsAfter: number;
   steps: number;
   lastLoss: number;

@@ -25,6 +25,7 @@ import { trainStepAsync } from '../src/model/train';
 import type { StepFunction } from '../src/model/trainer';
 import { startTrainingThreads } from '../src/cli/replicaThreads';
 import { unet } from '../src/model/unet';
+import { warmUp } from './bench-shared/warmUp';
 import { benchTrainInBrowser, browserOptionsFromArgs, type BrowserTrainResult, type BrowserTrainSkip } from './bench-train-browser';
 
 interface Config {
@@ -42,6 +43,8 @@ interface TfjsResult extends Config {
   /** Process CPU time per step: robust to other processes sharing the cores. */
   cpuMsPerStep: number;
   firstStepMs: number;
+  /** Untimed steps after the first (bench-shared/warmUp). */
+  warmUpSteps: number;
   numTensorsAfter: number;
   steps: number;
 }
@@ -118,9 +121,7 @@ async function benchTfjs(backend: string, config: Config, maxSteps: number, thre
   let started = performance.now();
   await step(model, optimizer, x, y);
   const firstStepMs = performance.now() - started;
-  // Warm up as the PyTorch yardstick does (2 steps), unless one step already takes long.
-  const warmSteps = maxSteps > 1 ? (firstStepMs < 5000 ? 2 : 1) : 0;
-  for (let i = 0; i < warmSteps; i++) await step(model, optimizer, x, y);
+  const warmUpSteps = maxSteps > 1 ? await warmUp(() => step(model, optimizer, x, y), firstStepMs) : 0;
 
   // Process CPU time counts every thread of the process (the replicas are worker threads).
   const cpuStart = process.cpuUsage();
@@ -138,7 +139,7 @@ async function benchTfjs(backend: string, config: Config, maxSteps: number, thre
   tf.dispose([x, y]);
   optimizer.dispose();
   model.dispose();
-  return { backend, runtime: 'node', threads, baseFilters, size, batch, msPerStep, cpuMsPerStep, firstStepMs, numTensorsAfter, steps: timedSteps };
+  return { backend, runtime: 'node', threads, baseFilters, size, batch, msPerStep, cpuMsPerStep, firstStepMs, warmUpSteps, numTensorsAfter, steps: timedSteps };
 }
 
 function torchAvailable(): boolean {
@@ -216,7 +217,7 @@ async function main() {
     const reference = referenceOf(r);
     return {
       backend: `${r.backend} (node${r.threads > 1 ? `, ${r.threads} threads` : ''})`, base: r.baseFilters, size: r.size, batch: r.batch,
-      'ms/step': round(r.msPerStep), 'cpu ms/step': round(r.cpuMsPerStep), 'first step ms': round(r.firstStepMs),
+      'ms/step': round(r.msPerStep), 'cpu ms/step': round(r.cpuMsPerStep), 'first step ms': round(r.firstStepMs), 'warm-up steps': r.warmUpSteps,
       'tensors after': r.numTensorsAfter, 'GMAC/s (cpu)': round((3 * forwardMacs(r)) / 1e6 / r.cpuMsPerStep, 2),
       'vs torch (wall)': reference ? `${round(r.msPerStep / reference.msPerStep, 2)}×` : '–',
       'vs torch (cpu)': reference?.cpuMsPerStep ? `${round(r.cpuMsPerStep / reference.cpuMsPerStep, 2)}×` : '–',
@@ -226,7 +227,7 @@ async function main() {
     const reference = referenceOf(r);
     rows.push({
       backend: `${r.backend} (browser${r.threads > 1 ? `, ${r.threads} threads` : ''})`, base: r.baseFilters, size: r.size, batch: r.batch,
-      'ms/step': round(r.msPerStep), 'cpu ms/step': NaN, 'first step ms': round(r.firstStepMs),
+      'ms/step': round(r.msPerStep), 'cpu ms/step': NaN, 'first step ms': round(r.firstStepMs), 'warm-up steps': r.warmUpSteps,
       'tensors after': r.numTensorsAfter, 'GMAC/s (cpu)': NaN,
       'vs torch (wall)': reference ? `${round(r.msPerStep / reference.msPerStep, 2)}×` : '–',
       'vs torch (cpu)': '–',
@@ -235,7 +236,7 @@ async function main() {
   for (const t of torch) {
     rows.push({
       backend: `${t.framework} (${t.threads} thread)`, base: t.base, size: t.size, batch: t.batch,
-      'ms/step': round(t.msPerStep), 'cpu ms/step': round(t.cpuMsPerStep ?? NaN), 'first step ms': round(t.firstStepMs),
+      'ms/step': round(t.msPerStep), 'cpu ms/step': round(t.cpuMsPerStep ?? NaN), 'first step ms': round(t.firstStepMs), 'warm-up steps': 2,
       'tensors after': NaN,
       'GMAC/s (cpu)': round((3 * forwardMacs({ baseFilters: t.base, size: t.size, batch: t.batch })) / 1e6 / (t.cpuMsPerStep ?? t.msPerStep), 2),
       'vs torch (wall)': '1×', 'vs torch (cpu)': '1×',

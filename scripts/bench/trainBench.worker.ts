@@ -9,6 +9,7 @@ import { chooseBackend, setWasmPaths, type BackendName } from '../../src/model/b
 import { trainStepAsync } from '../../src/model/train';
 import { startTrainingThreads } from '../../src/workers/trainingThreads';
 import { unet } from '../../src/model/unet';
+import { warmUp } from '../bench-shared/warmUp';
 import { TFJS_WASM_PATHS } from '../../src/workers/wasmAssets';
 
 export interface TrainBenchRequest {
@@ -30,6 +31,8 @@ export interface TrainBenchResult {
   threads: number;
   msPerStep: number;
   firstStepMs: number;
+  /** Untimed steps after the first (bench-shared/warmUp). */
+  warmUpSteps: number;
   numTensorsAfter: number;
   steps: number;
   /** Loss of the last timed step: a finite number shows the steps really ran. */
@@ -68,9 +71,7 @@ self.onmessage = async (e: MessageEvent<TrainBenchRequest>) => {
     await flush();
     const firstStepMs = performance.now() - started;
     post({ firstStepMs });
-    // Warm up like the Node bench and the PyTorch yardstick (2 steps), 1 when a step is slow.
-    const warmSteps = firstStepMs < 5000 ? 2 : 1;
-    for (let i = 0; i < warmSteps; i++) await step(model, optimizer, x, y);
+    const warmUpSteps = await warmUp(() => step(model, optimizer, x, y), firstStepMs);
     await flush();
 
     started = performance.now();
@@ -87,7 +88,7 @@ self.onmessage = async (e: MessageEvent<TrainBenchRequest>) => {
     tf.dispose([x, y]);
     optimizer.dispose();
     model.dispose();
-    post({ backend, baseFilters, size, batch, threads, msPerStep, firstStepMs, numTensorsAfter, steps: timed, lastLoss });
+    post({ backend, baseFilters, size, batch, threads, msPerStep, firstStepMs, warmUpSteps, numTensorsAfter, steps: timed, lastLoss });
   } catch (error) {
     post({ skipped: error instanceof Error ? error.message : String(error) });
   }
