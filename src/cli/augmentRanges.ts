@@ -11,6 +11,8 @@ const KEYS: Record<string, (keyof AugmentRanges)[]> = {
   'height-shift': ['heightShiftRange'],
   shear: ['shearRange'],
   zoom: ['zoomRange'],
+  'channel-shift': ['channelShiftRange'],
+  brightness: ['brightnessRange'],
 };
 
 /** The ranges with the listed ones replaced, or a message naming the entry that is wrong. */
@@ -22,7 +24,7 @@ export function parseAugmentRanges(text: string, base: Readonly<AugmentRanges>):
     if (!keys || value === undefined || extra !== undefined) return `'${entry}' is not name=value with a name among ${Object.keys(KEYS).join(', ')}`;
     const n = Number(value);
     if (!(Number.isFinite(n) && n >= 0) || value.trim() === '') return `'${entry}': the range must be a number, 0 or more`;
-    if (name === 'zoom' && n >= 1) return `'${entry}': zoom must be below 1 (zoom factors are drawn from 1 − r to 1 + r)`;
+    if ((name === 'zoom' || name === 'brightness') && n >= 1) return `'${entry}': ${name} must be below 1 (its factors are drawn from 1 − r to 1 + r)`;
     for (const k of keys) out[k] = n;
   }
   return out;

@@ -44,7 +44,9 @@ Options:
                       reports each validation patient's median and spread (max − min) over the seeds
   --augment MODE      online (default), offline (the reference's) or none
   --ranges LIST       augmentation ranges, Keras's names and units, e.g. rotation=10,shift=0.05,
-                      shear=5,zoom=0.1 (shift sets width and height; unnamed ones keep the preset's)
+                      shear=5,zoom=0.1,brightness=0.2,channel-shift=20 (shift sets width and height;
+                      brightness r: factors 1 − r … 1 + r; channel-shift: grey levels of 255; unnamed
+                      ones keep the preset's)
   --loss NAME         dice (the reference's −Dice) or dicebce (−Dice + binary cross-entropy)
   --schedule NAME     learning-rate decay after the warm-up: constant, cosine or step (×0.1 at 2/3)
   --warmup N          epochs of linear learning-rate warm-up (fractions allowed; default the preset's)

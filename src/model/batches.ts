@@ -3,7 +3,7 @@
 // seed gives the same batches whichever worker builds them. Also the reference's offline mode
 // (originals + 2 batches of 32 augmented slices per patient, made once). Pure: typed arrays only.
 import { affineMatrix, applyAffineU8 } from '../pipeline/affine';
-import { DEFAULT_AUGMENT_RANGES, randomAffineParams, type AugmentRanges } from '../pipeline/augment';
+import { applyIntensity, DEFAULT_AUGMENT_RANGES, randomAffineParams, randomIntensityParams, type AugmentRanges } from '../pipeline/augment';
 import { createSampleRng, createRng } from '../pipeline/random';
 import type { SliceSet } from './sliceSet';
 
@@ -63,11 +63,16 @@ export function makeBatch(set: SliceSet, indices: number[], augment: { seed: num
     const mask = set.masks.subarray(s * px, (s + 1) * px);
     const outX = x.subarray(k * px, (k + 1) * px);
     const outY = y.subarray(k * px, (k + 1) * px);
-    const m = augment && augment.settings.mode === 'online'
-      ? affineMatrix(randomAffineParams(createSampleRng(augment.seed, augment.epoch, s), augment.settings.ranges, size, size), size, size)
-      : null;
+    let m = null;
+    let intensity = null;
+    if (augment && augment.settings.mode === 'online') {
+      const rng = createSampleRng(augment.seed, augment.epoch, s);
+      m = affineMatrix(randomAffineParams(rng, augment.settings.ranges, size, size), size, size);
+      intensity = randomIntensityParams(rng, augment.settings.ranges);
+    }
     applyAffineU8(image, size, size, m, 1 / 255, outX);
     applyAffineU8(mask, size, size, m, 1, outY);
+    if (intensity) applyIntensity(outX, intensity, 1);
     if (m && augment?.settings.rebinariseMasks) for (let i = 0; i < px; i++) outY[i] = outY[i] > 0.5 ? 1 : 0;
   });
   return { x, y, n: indices.length };
@@ -106,7 +111,9 @@ export function offlineAugmentedSet(set: SliceSet, seed: number, ranges: Augment
       if (slices.length === 0) continue;
       const s = slices[Math.floor(rng.next() * slices.length)];
       const m = affineMatrix(randomAffineParams(rng, ranges, set.size, set.size), set.size, set.size);
+      const intensity = randomIntensityParams(rng, ranges);
       applyAffineU8(set.images.subarray(s * px, (s + 1) * px), set.size, set.size, m, 1, fx);
+      if (intensity) applyIntensity(fx, intensity);
       applyAffineU8(set.masks.subarray(s * px, (s + 1) * px), set.size, set.size, m, 1, fy);
       for (let i = 0; i < px; i++) {
         out.images[n * px + i] = Math.round(fx[i]);

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { affineMatrix, applyAffine, applyAffineU8, type AffineParams } from './affine';
-import { augmentPair, DEFAULT_AUGMENT_RANGES, randomAffineParams } from './augment';
+import { applyIntensity, augmentPair, DEFAULT_AUGMENT_RANGES, randomAffineParams, randomIntensityParams } from './augment';
 import { createRng, createSampleRng } from './random';
 
 const REFERENCE = resolve(fileURLToPath(new URL('.', import.meta.url)), '../../../shared/reference');
@@ -179,5 +179,44 @@ describe('seeded random parameters', () => {
 
   it('refuses a seed that is not an integer', () => {
     expect(() => createRng(1.5)).toThrow(RangeError);
+  });
+});
+
+describe('intensity augmentation (Keras channel_shift_range and brightness_range)', () => {
+  const ranges = { ...DEFAULT_AUGMENT_RANGES, channelShiftRange: 20, brightnessRange: 0.2 };
+
+  it('draws nothing when both are off, and otherwise the shift then the factor, after the affine draws', () => {
+    const a = createRng(9);
+    const b = createRng(9);
+    expect(randomIntensityParams(a, DEFAULT_AUGMENT_RANGES)).toBeNull();
+    expect(a.next()).toBe(b.next());
+    const c = createRng(4);
+    const d = createRng(4);
+    const params = randomIntensityParams(c, ranges)!;
+    expect(params.channelShift).toBe(-20 + 40 * d.next());
+    expect(params.brightness).toBe(0.8 + 0.4 * d.next());
+    const onlyBrightness = randomIntensityParams(createRng(4), { ...DEFAULT_AUGMENT_RANGES, brightnessRange: 0.2 })!;
+    expect(onlyBrightness).toEqual({ channelShift: 0, brightness: 0.8 + 0.4 * createRng(4).next() });
+  });
+
+  it('shifts within the slice\'s own range, then brightens through 8-bit levels as PIL does (truncated, clipped to 255)', () => {
+    const slice = Float32Array.from([10, 100.7, 200, 250]);
+    applyIntensity(slice, { channelShift: 30, brightness: 1 });
+    expect(Array.from(slice)).toEqual([40, Math.fround(130.7), 230, 250]); // 280 clipped to the slice's max
+    applyIntensity(slice, { channelShift: 0, brightness: 1.15 });
+    // levels 40, 130, 230, 250 (truncated) × 1.15 → 46, 149 (149.5), 255 (264.5), 255 (287.5)
+    expect(Array.from(slice)).toEqual([46, 149, 255, 255]);
+    const dark = Float32Array.from([0, 99, 255]);
+    applyIntensity(dark, { channelShift: -50, brightness: 0.8 });
+    // shift: 0 (clipped to min 0), 49, 205; × 0.8 → 0, 39 (39.2), 164
+    expect(Array.from(dark)).toEqual([0, 39, 164]);
+  });
+
+  it('gives the same levels on an image scaled to 0–1 (the training batches) as on 0–255', () => {
+    const levels = Float32Array.from({ length: 64 }, (_, i) => (i * 37) % 256);
+    const scaled = levels.map((v) => v / 255);
+    applyIntensity(levels, { channelShift: 12.5, brightness: 1.13 });
+    applyIntensity(scaled, { channelShift: 12.5, brightness: 1.13 }, 1);
+    for (let i = 0; i < levels.length; i++) expect(scaled[i] * 255).toBeCloseTo(levels[i], 3);
   });
 });

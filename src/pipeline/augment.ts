@@ -19,6 +19,10 @@ export interface AugmentRanges {
   shearRange: number;
   /** zx, zy ~ U(1 − r, 1 + r) independently. */
   zoomRange: number;
+  /** Grey levels (0–255): c ~ U(−r, r) added, clipped to the slice's own min and max. Absent or 0: off. */
+  channelShiftRange?: number;
+  /** Brightness factor ~ U(1 − r, 1 + r) (Keras's brightness_range = (1 − r, 1 + r)). Absent or 0: off. */
+  brightnessRange?: number;
 }
 
 /** The reference generator's ranges. */
@@ -62,6 +66,53 @@ export function randomAffineParams(
   rng.next(); // horizontal_flip draw (disabled)
   rng.next(); // vertical_flip draw (disabled)
   return { thetaDeg, tx, ty, shearDeg, zx, zy };
+}
+
+/** The intensity part of a sample's transform: Keras draws these right after the flips. */
+export interface IntensityParams {
+  channelShift: number;
+  brightness: number;
+}
+
+/** Draws channel shift then brightness, as `get_random_transform` does after the affine draws; none when off. */
+export function randomIntensityParams(rng: Rng, ranges: AugmentRanges): IntensityParams | null {
+  const shift = ranges.channelShiftRange ?? 0;
+  const bright = ranges.brightnessRange ?? 0;
+  if (!shift && !bright) return null;
+  const channelShift = shift ? uniform(rng, -shift, shift) : 0;
+  const brightness = bright ? uniform(rng, 1 - bright, 1 + bright) : 1;
+  return { channelShift, brightness };
+}
+
+/**
+ * Keras's `apply_channel_shift` then `apply_brightness_shift` on a grey slice, in place. `white` is
+ * the array's value for grey level 255 (1 for images / 255). Channel shift: clip(x + c, min, max) of
+ * the slice. Brightness (scale=False, levels within 0–255): the slice goes through an 8-bit PIL image
+ * (values truncated), PIL's Brightness multiplies by the factor in C float (truncated, clipped to 255;
+ * checked against Pillow 9.4 on 201 factors × 65 536 levels: no difference).
+ */
+export function applyIntensity(image: Float32Array, params: IntensityParams, white = 255): void {
+  const toLevel = 255 / white;
+  const toValue = white / 255;
+  if (params.channelShift) {
+    let lo = Infinity;
+    let hi = -Infinity;
+    for (let i = 0; i < image.length; i++) {
+      const v = image[i];
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    const c = params.channelShift * toValue;
+    for (let i = 0; i < image.length; i++) image[i] = Math.min(hi, Math.max(lo, image[i] + c));
+  }
+  if (params.brightness !== 1) {
+    // PIL's blend with black: a C float product of the factor and the level, truncated, clipped.
+    const f = Math.fround(params.brightness);
+    for (let i = 0; i < image.length; i++) {
+      const level = Math.trunc(Math.fround(f * Math.trunc(Math.fround(image[i] * toLevel))));
+      image[i] = Math.min(255, Math.max(0, level)) * toValue;
+    }
+  }
 }
 
 export interface AugmentPairOptions {

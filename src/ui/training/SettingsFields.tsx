@@ -24,6 +24,8 @@ const RANGES: { key: RangeKey; label: string }[] = [
   { key: 'heightShiftRange', label: 'Height shift' },
   { key: 'shearRange', label: 'Shear (°)' },
   { key: 'zoomRange', label: 'Zoom' },
+  { key: 'brightnessRange', label: 'Brightness (±)' },
+  { key: 'channelShiftRange', label: 'Intensity shift (grey levels)' },
 ];
 
 export function SettingsFields({ settings, onChange }: { settings: TrainerSettings; onChange: (s: TrainerSettings) => void }) {
@@ -51,7 +53,7 @@ export function SettingsFields({ settings, onChange }: { settings: TrainerSettin
         {RANGES.map((r) => (
           <label key={r.key}>
             {r.label}
-            <input type="number" step={0.01} value={a.ranges[r.key]} onChange={(e) => onChange({ ...settings, augment: { ...a, ranges: { ...a.ranges, [r.key]: Number(e.target.value) } } })} />
+            <input type="number" aria-label={r.label} step={0.01} value={a.ranges[r.key] ?? 0} onChange={(e) => onChange({ ...settings, augment: { ...a, ranges: { ...a.ranges, [r.key]: Number(e.target.value) } } })} />
           </label>
         ))}
         <label className="check">
