@@ -2,6 +2,7 @@
 """Recipe yardstick (issue 19, docs/laptop-recipe.md): ../shared/tools/torch_dice_yardstick.py with the
 recipe's knobs: batch, warm-up + cosine, augmentation ranges, the weights' moving average; flush-denormal, 1 thread.
 env: SEED LOSS=dice|dicebce BATCH=8 LR=1e-3 WARMUP=0 (epochs) SCHED=constant|cosine AUG=0|1 ROT=3 SHIFT=0.01 ZOOM=0.01 AVG=0 (decay)
+     BRIGHT=0 (factor 1±r through 8-bit levels) CSHIFT=0 (grey levels, clipped to the slice's range), as the app's intensity augmentation
 usage: /usr/bin/python3 scripts/torch_recipe_yardstick.py size epochs [reverse]   one JSON line: per-epoch held-out Dice, best."""
 import gzip, json, sys, time, math, os, numpy as np, torch, torch.nn.functional as F
 HERE = os.path.dirname(os.path.abspath(__file__)); sys.path.insert(0, os.path.join(HERE, '..', '..', 'shared', 'tools'))
@@ -16,7 +17,7 @@ def load(p):
 S=int(sys.argv[1]); EP=int(sys.argv[2]); REV='reverse' in sys.argv[3:]
 E=os.environ.get
 B=int(E('BATCH','8')); LR=float(E('LR','1e-3')); WU=float(E('WARMUP','0')); SCH=E('SCHED','constant'); AUG=E('AUG','0')=='1'
-ROT=float(E('ROT','3')); SHIFT=float(E('SHIFT','0.01')); ZOOM=float(E('ZOOM','0.01'))
+ROT=float(E('ROT','3')); SHIFT=float(E('SHIFT','0.01')); ZOOM=float(E('ZOOM','0.01')); BRIGHT=float(E('BRIGHT','0')); CSHIFT=float(E('CSHIFT','0'))
 train_p,held_p=('3Dircadb1.1','3Dircadb1.17') if REV else ('3Dircadb1.17','3Dircadb1.1')
 xi,yi=load(train_p); xv,yv=load(held_p)
 rs=lambda t: F.interpolate(t,size=(S,S),mode='bilinear',align_corners=False)
@@ -35,7 +36,14 @@ def aug(x,y):
     A=torch.zeros(n,2,3); c,s=torch.cos(th),torch.sin(th)
     A[:,0,0]=c/z[:,0];A[:,0,1]=-s;A[:,1,0]=s;A[:,1,1]=c/z[:,1];A[:,:,2]=tx*2
     g=F.affine_grid(A,x.shape,align_corners=False)
-    return F.grid_sample(x,g,padding_mode='border',align_corners=False),F.grid_sample(y,g,padding_mode='border',align_corners=False)
+    x,y=F.grid_sample(x,g,padding_mode='border',align_corners=False),F.grid_sample(y,g,padding_mode='border',align_corners=False)
+    if CSHIFT:
+        lo=x.amin(dim=(1,2,3),keepdim=True); hi=x.amax(dim=(1,2,3),keepdim=True)
+        x=torch.minimum(hi,torch.maximum(lo,x+(torch.rand(n,1,1,1)*2-1)*CSHIFT/255))
+    if BRIGHT:
+        f=(torch.rand(n,1,1,1)*2*BRIGHT+1-BRIGHT).float()
+        x=torch.clamp(torch.trunc(f*torch.trunc(x*255)),0,255)/255
+    return x,y
 t0=time.time(); step=0; best=(0,0); ds=[]
 for ep in range(EP):
     perm=torch.randperm(xi.shape[0]); net.train()
@@ -63,4 +71,4 @@ for ep in range(EP):
             for t,p in zip(trained,net.parameters()): p.copy_(t)
     ds.append(d)
     if d>best[0]: best=(d,ep+1)
-print(json.dumps({'seed':int(E('SEED','0')),'rev':REV,'size':S,'epochs':EP,'batch':B,'lr':LR,'warmup':WU,'sched':SCH,'loss':E('LOSS','dice'),'aug':AUG,'avg':AVG,'rot':ROT,'shift':SHIFT,'zoom':ZOOM,'best':round(best[0],4),'bestEpoch':best[1],'last':round(ds[-1],4),'dice':[round(d,3) for d in ds],'s':round(time.time()-t0,1)}),flush=True)
+print(json.dumps({'seed':int(E('SEED','0')),'rev':REV,'size':S,'epochs':EP,'batch':B,'lr':LR,'warmup':WU,'sched':SCH,'loss':E('LOSS','dice'),'aug':AUG,'avg':AVG,'rot':ROT,'shift':SHIFT,'zoom':ZOOM,'bright':BRIGHT,'cshift':CSHIFT,'best':round(best[0],4),'bestEpoch':best[1],'last':round(ds[-1],4),'dice':[round(d,3) for d in ds],'s':round(time.time()-t0,1)}),flush=True)

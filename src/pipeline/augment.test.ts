@@ -218,5 +218,9 @@ describe('intensity augmentation (Keras channel_shift_range and brightness_range
     applyIntensity(levels, { channelShift: 12.5, brightness: 1.13 });
     applyIntensity(scaled, { channelShift: 12.5, brightness: 1.13 }, 1);
     for (let i = 0; i < levels.length; i++) expect(scaled[i] * 255).toBeCloseTo(levels[i], 3);
+    // Every 8-bit level, stored as level / 255 in float32, keeps its level (no truncation to the one below).
+    const all = Float32Array.from({ length: 256 }, (_, i) => i / 255);
+    applyIntensity(all, { channelShift: 0, brightness: 1.0001 }, 1);
+    all.forEach((v, i) => expect(Math.round(v * 255)).toBe(i));
   });
 });
