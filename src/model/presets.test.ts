@@ -25,5 +25,10 @@ describe('PRESETS', () => {
     expect(checkTrainerSettings({ ...l, loss: 'focal' as never })).toMatch(/loss must be dice or dicebce/);
     expect(checkTrainerSettings({ ...l, schedule: { warmupEpochs: -1, decay: 'cosine', minFraction: 0 } })).toMatch(/warm-up/);
     expect(checkTrainerSettings({ ...l, weightAverage: 1 })).toMatch(/weight-average decay/);
+    const ranges = (patch: object) => ({ ...l, augment: { ...l.augment, ranges: { ...l.augment.ranges, ...patch } } });
+    expect(checkTrainerSettings(ranges({ zoomRange: 1 }))).toMatch(/zoom must be below 1/);
+    expect(checkTrainerSettings(ranges({ brightnessRange: 1.2 }))).toMatch(/brightness must be below 1/);
+    expect(checkTrainerSettings(ranges({ channelShiftRange: -3 }))).toMatch(/channelShiftRange must be a number, 0 or more/);
+    expect(checkTrainerSettings(ranges({ rotationRange: Number.NaN }))).toMatch(/rotationRange must be a number/);
   });
 });

@@ -43,6 +43,18 @@ export function checkTrainerSettings(s: TrainerSettings): string | null {
   if (!Number.isSafeInteger(s.seed) || s.seed < 0) return 'seed must be a whole number, 0 or more';
   if (s.loss !== undefined && !LOSS_NAMES.includes(s.loss)) return `loss must be ${LOSS_NAMES.join(' or ')}`;
   if (s.weightAverage !== undefined && !(s.weightAverage >= 0 && s.weightAverage < 1)) return 'weight-average decay must be from 0 to below 1';
+  const ranges = checkAugmentRanges(s.augment.ranges);
+  if (ranges) return ranges;
   if (s.schedule !== undefined) return checkSchedule(s.schedule);
+  return null;
+}
+
+/** Augmentation ranges: numbers, 0 or more; zoom and brightness below 1 (their factors run from 1 − r to 1 + r). */
+function checkAugmentRanges(r: TrainerSettings['augment']['ranges']): string | null {
+  for (const [name, value] of Object.entries(r)) {
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) return `augmentation ${name} must be a number, 0 or more`;
+  }
+  if (r.zoomRange >= 1) return 'augmentation zoom must be below 1';
+  if ((r.brightnessRange ?? 0) >= 1) return 'augmentation brightness must be below 1';
   return null;
 }
