@@ -36,8 +36,9 @@ Options:
   --val LIST          validation patients by name or number (e.g. 3Dircadb1.1 or 1,18); required
   --out DIR           where to save the model (required)
   --preset NAME       laptop (default: base 8, 128², batch 8, lr 1e-3 with 1 epoch of warm-up and a cosine
-                      decay, −Dice + BCE, augmentation rotation=15,shift=0.1,zoom=0.2,shear=5, weights
-                      averaged (0.95), 24 epochs) or reference (the reference's: −Dice, constant lr, its ranges)
+                      decay, −Dice + BCE, augmentation rotation=15,shift=0.1,zoom=0.2,shear=5,brightness=0.2,
+                      channel-shift=20, weights averaged (0.95), 24 epochs) or reference (the reference's:
+                      −Dice, constant lr, its ranges)
   --epochs N --base N --size N --batch N --lr X    override the preset
   --seed N            the run's seed: weights' initialisation, batch order, augmentation (default 1)
   --seeds LIST        the same recipe once per seed (e.g. 1,2,3), each saved to <dir>/seed-<N>/;
