@@ -2,7 +2,7 @@
 // in Keras ImageDataGenerator's units (degrees for rotation and shear, fractions of the side for
 // shifts, ±fraction for zoom). Names not given keep the ranges passed in. Pure: a string in, ranges
 // or the problem out.
-import type { AugmentRanges } from '../pipeline/augment';
+import { FACTOR_RANGES, type AugmentRanges } from '../pipeline/augment';
 
 const KEYS: Record<string, (keyof AugmentRanges)[]> = {
   rotation: ['rotationRange'],
@@ -24,7 +24,7 @@ export function parseAugmentRanges(text: string, base: Readonly<AugmentRanges>):
     if (!keys || value === undefined || extra !== undefined) return `'${entry}' is not name=value with a name among ${Object.keys(KEYS).join(', ')}`;
     const n = Number(value);
     if (!(Number.isFinite(n) && n >= 0) || value.trim() === '') return `'${entry}': the range must be a number, 0 or more`;
-    if ((name === 'zoom' || name === 'brightness') && n >= 1) return `'${entry}': ${name} must be below 1 (its factors are drawn from 1 − r to 1 + r)`;
+    if (n >= 1 && keys.some((k) => FACTOR_RANGES.includes(k))) return `'${entry}': ${name} must be below 1 (its factors are drawn from 1 − r to 1 + r)`;
     for (const k of keys) out[k] = n;
   }
   return out;

@@ -1,5 +1,6 @@
 // Training presets: the reference's settings (what the Keras tutorial ran on a GPU) and one that a
 // laptop CPU finishes in minutes. Editable after choosing; pure data.
+import { FACTOR_RANGES } from '../pipeline/augment';
 import { DEFAULT_AUGMENT } from './batches';
 import { LOSS_NAMES } from './losses';
 import { checkSchedule } from './schedule';
@@ -58,7 +59,6 @@ function checkAugmentRanges(r: TrainerSettings['augment']['ranges']): string | n
   for (const [name, value] of Object.entries(r)) {
     if (value !== undefined && !(Number.isFinite(value) && value >= 0)) return `augmentation ${name} must be a number, 0 or more`;
   }
-  if (r.zoomRange >= 1) return 'augmentation zoom must be below 1';
-  if ((r.brightnessRange ?? 0) >= 1) return 'augmentation brightness must be below 1';
-  return null;
+  const factor = FACTOR_RANGES.find((k) => (r[k] ?? 0) >= 1);
+  return factor ? `augmentation ${factor.replace('Range', '')} must be below 1` : null;
 }

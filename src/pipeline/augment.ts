@@ -25,6 +25,9 @@ export interface AugmentRanges {
   brightnessRange?: number;
 }
 
+/** Ranges drawn as factors from 1 − r to 1 + r: below 1, or a factor could reach 0 or turn negative. */
+export const FACTOR_RANGES: readonly (keyof AugmentRanges)[] = ['zoomRange', 'brightnessRange'];
+
 /** The reference generator's ranges. */
 export const DEFAULT_AUGMENT_RANGES: Readonly<AugmentRanges> = Object.freeze({
   rotationRange: 3,
