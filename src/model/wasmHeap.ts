@@ -114,7 +114,7 @@ export function sliceOnHeap(backend: BackendWasm, x: TensorInfo, begin: number[]
 }
 
 /** Runs this long or longer are copied faster by memmove than by the stock C++ loops. */
-const LONG_RUN = 64;
+export const LONG_RUN = 64;
 
 /** Whether padding x leaves contiguous runs long enough for padOnHeap to beat the stock PadV2. */
 export function padsLongRuns(shape: number[], paddings: [number, number][]): boolean {
@@ -151,6 +151,32 @@ export function concatOnHeap(backend: BackendWasm, inputs: TensorInfo[], axis: n
     for (let i = 0; i < parts.length; i++) {
       copyRun(heap, to, starts[i] + b * inner[i], inner[i]);
       to += inner[i];
+    }
+  }
+  return out;
+}
+
+/**
+ * x reversed along `axes`: one run for every position of the dimensions up to the last reversed
+ * one, copied whole (the 3×3 filter flip of an input gradient is 9 runs of cin·cout values).
+ */
+export function reverseOnHeap(backend: BackendWasm, x: TensorInfo, axes: number[]): TensorInfo {
+  const out = backend.makeOutput(x.shape, x.dtype);
+  const outer = axes.length === 0 ? 0 : Math.max(...axes) + 1;
+  const run = util.sizeFromShape(x.shape.slice(outer));
+  const runs = util.sizeFromShape(x.shape.slice(0, outer));
+  const strides = [...util.computeStrides(x.shape.slice(0, outer)), 1].slice(0, outer);
+  const flipped = x.shape.slice(0, outer).map((_, d) => axes.includes(d));
+  const { heap, start: from } = heapOf(backend, x);
+  const to = heapOf(backend, out).start;
+  const index = new Array<number>(outer).fill(0);
+  for (let r = 0; r < runs; r++) {
+    let src = 0;
+    for (let d = 0; d < outer; d++) src += (flipped[d] ? x.shape[d] - 1 - index[d] : index[d]) * strides[d];
+    copyRun(heap, to + r * run, from + src * run, run);
+    for (let d = outer - 1; d >= 0; d--) {
+      if (++index[d] < x.shape[d]) break;
+      index[d] = 0;
     }
   }
   return out;

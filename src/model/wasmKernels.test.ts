@@ -163,6 +163,21 @@ describe('WASM training kernels match the CPU backend', () => {
     expectClose(cpu, wasm);
   });
 
+  it.each([
+    { shape: [3, 3, 16, 8], dims: [0, 1] },
+    { shape: [2, 3, 4, 40], dims: [1] },
+    { shape: [5, 70], dims: [0] },
+    { shape: [4, 6, 7], dims: [0, 2] },
+    { shape: [3, 3, 2, 2], dims: [0, 1] },
+    { shape: [9, 80], dims: [] },
+  ])('Reverse %o', async ({ shape, dims }) => {
+    const [cpu, wasm] = await onBothBackends(() => tf.tidy(() => tf.reverse(tf.tensor(random(shape, 70), shape), dims)));
+    expectClose(cpu, wasm);
+    const [cpuInt, wasmInt] = await onBothBackends(() => tf.tidy(() =>
+      tf.cast(tf.reverse(tf.cast(tf.mul(tf.tensor(random(shape, 71), shape), 100), 'int32'), dims), 'float32')));
+    expectClose(cpuInt, wasmInt);
+  });
+
   it('Identity shares the data and frees it with the last reference', async () => {
     await tf.setBackend('wasm');
     const backend = tf.backend() as unknown as { numDataIds(): number };
