@@ -46,7 +46,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { concatOnHeap, heaps, isHeapDtype, LONG_RUN, padOnHeap, padsLongRuns, reverseOnHeap, sliceOnHeap, stockKernels, WASM, WasmScratch } from './wasmHeap';
+import { channelMajorPaddedOnHeap, concatOnHeap, heaps, isHeapDtype, LONG_RUN, padOnHeap, padsLongRuns, reverseOnHeap, sliceOnHeap, stockKernels, WASM, WasmScratch } from './wasmHeap';
 
 type Shape4D = [number, number, number, number];
 
@@ -92,8 +92,9 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
     const hp = inHeight + top + bottom;
     const wp = inWidth + left + right;
     const grid = n * hp * wp;
-    const xPadded = scratch.pad(x, [[0, 0], [top, bottom], [left, right], [0, 1]]);
-    const channelMajor = scratch.transpose(scratch.reshape(xPadded, [grid, cin + 1]), [1, 0]);
+    const channelMajor = x.dtype === 'float32'
+      ? scratch.track(channelMajorPaddedOnHeap(scratch.backend, x, [top, bottom], [left, right]))
+      : scratch.transpose(scratch.reshape(scratch.pad(x, [[0, 0], [top, bottom], [left, right], [0, 1]]), [grid, cin + 1]), [1, 0]);
     const dyGrid = scratch.reshape(scratch.pad(dy, [[0, 0], [0, hp - oh], [0, wp - ow], [0, 0]]), [grid, cout]);
     const taps: TensorInfo[] = [];
     for (let i = 0; i < kh; i++) {
