@@ -11,7 +11,7 @@
 //
 // usage: npx tsx scripts/bench-train.ts [--quick] [--steps 10] [--budget-s 30] [--backends wasm,cpu|none] [--threads 1,2]
 //          [--configs 8x128x4,32x256x2] [--cpu-max-gmac 3] [--no-torch] [--no-browser]
-//          [--browser-backends webgpu,webgl,wasm,cpu] [--browser-budget-s 20] [--first-step-cap-s 90]
+//          [--browser-backends webgpu,webgl,wasm,cpu] [--browser-budget-s 20] [--first-step-cap-s 90] [--rounds 1]
 // Timed steps stop at --steps or when --budget-s seconds have passed (at least one timed step).
 // --quick runs only UNet base 8, 128², batch 4.
 import { execFileSync } from 'node:child_process';
@@ -83,6 +83,9 @@ const configs: Config[] = (quick ? '8x128x4' : option('configs', '8x128x4,32x256
 const threadCounts = option('threads', '1,2').split(',').map(Number);
 const cpuMaxGmac = Number(option('cpu-max-gmac', '3'));
 const withTorch = !process.argv.includes('--no-torch');
+// These machines' speed drifts by 10–20 % from minute to minute: --rounds N repeats every row N
+// times and reports medians, each ratio taken against the PyTorch step of its own round.
+const roundCount = Math.max(1, Number(option('rounds', '1')));
 
 /** Multiply-accumulates of one forward pass of the reference UNet (a step is ≈ 3×). */
 function forwardMacs({ baseFilters: b, size, batch }: Config): number {
@@ -169,10 +172,17 @@ function benchTorch({ baseFilters, size, batch }: Config): TorchResult {
 
 const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
 
-async function main() {
-  console.error(`load average at the start: ${loadavg().map((x) => round(x, 2)).join(', ')}`);
+interface Round {
+  results: TfjsResult[];
+  skipped: { backend: string; config: Config; reason: string }[];
+  browser: { results: BrowserTrainResult[]; skipped: BrowserTrainSkip[] };
+  torch: TorchResult[];
+}
+
+/** Every row once: the Node backends, the browser's, then PyTorch. */
+async function measureRound(buildBrowserBench: boolean): Promise<Round> {
   const results: TfjsResult[] = [];
-  const skipped: { backend: string; config: Config; reason: string }[] = [];
+  const skipped: Round['skipped'] = [];
   for (const wanted of backends) {
     const choice = await chooseBackend(wanted);
     if (choice.backend !== wanted) {
@@ -193,10 +203,10 @@ async function main() {
     }
   }
 
-  let browser: { results: BrowserTrainResult[]; skipped: BrowserTrainSkip[] } = { results: [], skipped: [] };
+  let browser: Round['browser'] = { results: [], skipped: [] };
   if (withBrowser) {
     try {
-      browser = await benchTrainInBrowser({ ...browserOptionsFromArgs(), configs });
+      browser = await benchTrainInBrowser({ ...browserOptionsFromArgs(), configs, build: buildBrowserBench && browserOptionsFromArgs().build });
     } catch (error) {
       console.error(`browser part failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -211,57 +221,98 @@ async function main() {
   } else if (withTorch) {
     console.error('PyTorch not importable by /usr/bin/python3: no reference figures');
   }
+  return { results, skipped, browser, torch };
+}
 
-  const referenceOf = (r: Config) => torch.find((t) => t.base === r.baseFilters && t.size === r.size && t.batch === r.batch);
-  const rows = results.map((r) => {
-    const reference = referenceOf(r);
+const median = (values: number[]) => {
+  const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
+  if (sorted.length === 0) return NaN;
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+type Measured = Config & { msPerStep: number; cpuMsPerStep?: number };
+
+/** A row's figures in every round, and their ratio to that round's PyTorch step (same config). */
+function acrossRounds<R extends Measured>(rounds: Round[], pick: (round: Round) => R | undefined) {
+  const per = rounds.map((round) => {
+    const r = pick(round);
+    const reference = r && round.torch.find((t) => t.base === r.baseFilters && t.size === r.size && t.batch === r.batch);
     return {
-      backend: `${r.backend} (node${r.threads > 1 ? `, ${r.threads} threads` : ''})`, base: r.baseFilters, size: r.size, batch: r.batch,
-      'ms/step': round(r.msPerStep), 'cpu ms/step': round(r.cpuMsPerStep), 'first step ms': round(r.firstStepMs), 'warm-up steps': r.warmUpSteps,
-      'tensors after': r.numTensorsAfter, 'GMAC/s (cpu)': round((3 * forwardMacs(r)) / 1e6 / r.cpuMsPerStep, 2),
-      'vs torch (wall)': reference ? `${round(r.msPerStep / reference.msPerStep, 2)}×` : '–',
-      'vs torch (cpu)': reference?.cpuMsPerStep ? `${round(r.cpuMsPerStep / reference.cpuMsPerStep, 2)}×` : '–',
+      ms: r?.msPerStep ?? NaN,
+      cpu: r?.cpuMsPerStep ?? NaN,
+      wall: r && reference ? r.msPerStep / reference.msPerStep : NaN,
+      cpuRatio: r?.cpuMsPerStep && reference?.cpuMsPerStep ? r.cpuMsPerStep / reference.cpuMsPerStep : NaN,
     };
   });
-  for (const r of browser.results) {
-    const reference = referenceOf(r);
-    rows.push({
-      backend: `${r.backend} (browser${r.threads > 1 ? `, ${r.threads} threads` : ''})`, base: r.baseFilters, size: r.size, batch: r.batch,
-      'ms/step': round(r.msPerStep), 'cpu ms/step': NaN, 'first step ms': round(r.firstStepMs), 'warm-up steps': r.warmUpSteps,
-      'tensors after': r.numTensorsAfter, 'GMAC/s (cpu)': NaN,
-      'vs torch (wall)': reference ? `${round(r.msPerStep / reference.msPerStep, 2)}×` : '–',
-      'vs torch (cpu)': '–',
-    });
+  const ratios = per.map((p) => p.wall).filter(Number.isFinite);
+  return {
+    ms: median(per.map((p) => p.ms)),
+    cpu: median(per.map((p) => p.cpu)),
+    wall: median(ratios),
+    cpuRatio: median(per.map((p) => p.cpuRatio)),
+    perRound: ratios.map((v) => round(v, 2)),
+  };
+}
+
+const ratioText = (v: number) => (Number.isFinite(v) ? `${round(v, 2)}×` : '–');
+
+async function main() {
+  console.error(`load average at the start: ${loadavg().map((x) => round(x, 2)).join(', ')}`);
+  const rounds: Round[] = [];
+  for (let r = 0; r < roundCount; r++) {
+    if (roundCount > 1) console.error(`— round ${r + 1} of ${roundCount}`);
+    rounds.push(await measureRound(r === 0));
   }
-  for (const t of torch) {
-    rows.push({
-      backend: `${t.framework} (${t.threads} thread)`, base: t.base, size: t.size, batch: t.batch,
-      'ms/step': round(t.msPerStep), 'cpu ms/step': round(t.cpuMsPerStep ?? NaN), 'first step ms': round(t.firstStepMs), 'warm-up steps': 2,
-      'tensors after': NaN,
-      'GMAC/s (cpu)': round((3 * forwardMacs({ baseFilters: t.base, size: t.size, batch: t.batch })) / 1e6 / (t.cpuMsPerStep ?? t.msPerStep), 2),
-      'vs torch (wall)': '1×', 'vs torch (cpu)': '1×',
-    });
-  }
+  const [first] = rounds;
+  const sameRow = <R extends Config & { threads?: number; backend?: string }>(a: R, b: R) =>
+    a.backend === b.backend && a.threads === b.threads && a.baseFilters === b.baseFilters && a.size === b.size && a.batch === b.batch;
+  const tableRow = (label: string, r: Config, figures: ReturnType<typeof acrossRounds>, extra: { firstStepMs: number; warmUpSteps: number; numTensorsAfter: number }) => ({
+    backend: label, base: r.baseFilters, size: r.size, batch: r.batch,
+    'ms/step': round(figures.ms), 'cpu ms/step': round(figures.cpu), 'first step ms': round(extra.firstStepMs), 'warm-up steps': extra.warmUpSteps,
+    'tensors after': extra.numTensorsAfter, 'GMAC/s (cpu)': round((3 * forwardMacs(r)) / 1e6 / figures.cpu, 2),
+    'vs torch (wall)': ratioText(figures.wall), 'vs torch (cpu)': ratioText(figures.cpuRatio),
+    ...(roundCount > 1 ? { 'wall ratio by round': figures.perRound.join(' / ') } : {}),
+  });
+  const rows = [
+    ...first.results.map((r) => tableRow(`${r.backend} (node${r.threads > 1 ? `, ${r.threads} threads` : ''})`, r,
+      acrossRounds(rounds, (round) => round.results.find((o) => sameRow(o, r))), r)),
+    ...first.browser.results.map((r) => tableRow(`${r.backend} (browser${r.threads > 1 ? `, ${r.threads} threads` : ''})`, r,
+      acrossRounds(rounds, (round) => round.browser.results.find((o) => sameRow(o, r))), r)),
+    ...first.torch.map((t) => {
+      const config = { baseFilters: t.base, size: t.size, batch: t.batch };
+      const figures = acrossRounds(rounds, (round) => {
+        const o = round.torch.find((u) => u.base === t.base && u.size === t.size && u.batch === t.batch);
+        return o && { ...config, msPerStep: o.msPerStep, cpuMsPerStep: o.cpuMsPerStep };
+      });
+      return tableRow(`${t.framework} (${t.threads} thread)`, config, figures, { firstStepMs: t.firstStepMs, warmUpSteps: 2, numTensorsAfter: NaN });
+    }),
+  ];
   console.table(rows);
-  for (const s of skipped) console.log(`skipped ${s.backend} (node) base ${s.config.baseFilters} ${s.config.size}² batch ${s.config.batch}: ${s.reason}`);
-  for (const s of browser.skipped) console.log(`skipped ${s.backend} (browser) base ${s.baseFilters} ${s.size}² batch ${s.batch}: ${s.reason}`);
+  if (roundCount > 1) console.log(`figures: the median of ${roundCount} rounds; each round's ratio is to that round's PyTorch step`);
+  for (const s of first.skipped) console.log(`skipped ${s.backend} (node) base ${s.config.baseFilters} ${s.config.size}² batch ${s.config.batch}: ${s.reason}`);
+  for (const s of first.browser.skipped) console.log(`skipped ${s.backend} (browser) base ${s.baseFilters} ${s.size}² batch ${s.batch}: ${s.reason}`);
   console.log(`load average at the end: ${loadavg().map((x) => round(x, 2)).join(', ')}`);
 
   const outFile = resolve(root, 'bench-results/train.json');
   mkdirSync(dirname(outFile), { recursive: true });
-  // One list: tfjs figures (node and browser) with their ratio to PyTorch (msPerStep / torch's, same
-  // run), capped or unavailable browser backends with msPerStep null and the reason, then PyTorch.
-  const withRatio = <R extends Config & { msPerStep: number }>(r: R) => {
-    const reference = referenceOf(r);
-    return { ...r, vsTorchWall: reference ? round(r.msPerStep / reference.msPerStep, 3) : null };
+  // Per round, one list: tfjs figures (node and browser) with their ratio to PyTorch (msPerStep /
+  // torch's, same round), capped or unavailable browser backends with msPerStep null and the reason,
+  // then PyTorch.
+  const listOf = (r: Round) => {
+    const withRatio = <R extends Config & { msPerStep: number }>(m: R) => {
+      const reference = r.torch.find((t) => t.base === m.baseFilters && t.size === m.size && t.batch === m.batch);
+      return { ...m, vsTorchWall: reference ? round(m.msPerStep / reference.msPerStep, 3) : null };
+    };
+    return [
+      ...r.results.map(withRatio),
+      ...r.browser.results.map(withRatio),
+      ...r.browser.skipped.map((s) => ({ ...s, msPerStep: null, firstStepMs: s.firstStepMs ?? null, numTensorsAfter: null })),
+      ...r.torch.map((t) => ({ ...t, runtime: 'python' })),
+    ];
   };
-  const list = [
-    ...results.map(withRatio),
-    ...browser.results.map(withRatio),
-    ...browser.skipped.map((s) => ({ ...s, msPerStep: null, firstStepMs: s.firstStepMs ?? null, numTensorsAfter: null })),
-    ...torch.map((t) => ({ ...t, runtime: 'python' })),
-  ];
-  writeFileSync(outFile, `${JSON.stringify(list, null, 2)}\n`);
+  const json = roundCount > 1 ? { rounds: rounds.map(listOf), median: rows } : listOf(first);
+  writeFileSync(outFile, `${JSON.stringify(json, null, 2)}\n`);
   console.log(`wrote ${outFile}`);
 }
 
