@@ -206,7 +206,8 @@ async function measureRound(buildBrowserBench: boolean): Promise<Round> {
   let browser: Round['browser'] = { results: [], skipped: [] };
   if (withBrowser) {
     try {
-      browser = await benchTrainInBrowser({ ...browserOptionsFromArgs(), configs, build: buildBrowserBench && browserOptionsFromArgs().build });
+      const options = browserOptionsFromArgs();
+      browser = await benchTrainInBrowser({ ...options, configs, build: buildBrowserBench && options.build });
     } catch (error) {
       console.error(`browser part failed: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -233,11 +234,14 @@ const median = (values: number[]) => {
 
 type Measured = Config & { msPerStep: number; cpuMsPerStep?: number };
 
+/** PyTorch's step for the same UNet and batch, in the same round. */
+const torchOf = (round: Round, c: Config) => round.torch.find((t) => t.base === c.baseFilters && t.size === c.size && t.batch === c.batch);
+
 /** A row's figures in every round, and their ratio to that round's PyTorch step (same config). */
 function acrossRounds<R extends Measured>(rounds: Round[], pick: (round: Round) => R | undefined) {
   const per = rounds.map((round) => {
     const r = pick(round);
-    const reference = r && round.torch.find((t) => t.base === r.baseFilters && t.size === r.size && t.batch === r.batch);
+    const reference = r && torchOf(round, r);
     return {
       ms: r?.msPerStep ?? NaN,
       cpu: r?.cpuMsPerStep ?? NaN,
@@ -282,7 +286,7 @@ async function main() {
     ...first.torch.map((t) => {
       const config = { baseFilters: t.base, size: t.size, batch: t.batch };
       const figures = acrossRounds(rounds, (round) => {
-        const o = round.torch.find((u) => u.base === t.base && u.size === t.size && u.batch === t.batch);
+        const o = torchOf(round, config);
         return o && { ...config, msPerStep: o.msPerStep, cpuMsPerStep: o.cpuMsPerStep };
       });
       return tableRow(`${t.framework} (${t.threads} thread)`, config, figures, { firstStepMs: t.firstStepMs, warmUpSteps: 2, numTensorsAfter: NaN });
@@ -301,7 +305,7 @@ async function main() {
   // then PyTorch.
   const listOf = (r: Round) => {
     const withRatio = <R extends Config & { msPerStep: number }>(m: R) => {
-      const reference = r.torch.find((t) => t.base === m.baseFilters && t.size === m.size && t.batch === m.batch);
+      const reference = torchOf(r, m);
       return { ...m, vsTorchWall: reference ? round(m.msPerStep / reference.msPerStep, 3) : null };
     };
     return [

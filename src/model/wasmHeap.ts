@@ -8,7 +8,7 @@
 // right after makeOutput), free a view's memory (views are unregistered, never _free'd), read
 // tensor values into JS copies, or handle strings (those go to the stock kernels).
 // Pure tfjs: no DOM, no IndexedDB; runs in Node, workers and the tab.
-import { backend, backend_util, getBackend, getKernel, util } from '@tensorflow/tfjs-core';
+import { backend as activeBackend, backend_util, getBackend, getKernel, util } from '@tensorflow/tfjs-core';
 import type { DataType, KernelConfig, NamedAttrMap, NamedTensorInfoMap, Tensor, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -58,7 +58,7 @@ function copyRun(heap: Heap, to: number, from: number, length: number): void {
  */
 export function floatValues(t: Tensor): Float32Array {
   if (getBackend() !== WASM) return t.dataSync() as Float32Array;
-  const { heap, start } = heapOf(backend() as BackendWasm, t);
+  const { heap, start } = heapOf(activeBackend() as BackendWasm, t);
   return (heap as Float32Array).subarray(start, start + t.size);
 }
 
@@ -114,7 +114,7 @@ export function sliceOnHeap(backend: BackendWasm, x: TensorInfo, begin: number[]
 }
 
 /** Runs this long or longer are copied faster by memmove than by the stock C++ loops. */
-export const LONG_RUN = 64;
+const LONG_RUN = 64;
 
 /** Whether padding x leaves contiguous runs long enough for padOnHeap to beat the stock PadV2. */
 export function padsLongRuns(shape: number[], paddings: [number, number][]): boolean {
@@ -156,16 +156,24 @@ export function concatOnHeap(backend: BackendWasm, inputs: TensorInfo[], axis: n
   return out;
 }
 
+/** The dimensions a reversal along `axes` walks: up to the last reversed one; the rest is one run. */
+const reversedOuterDims = (axes: number[]) => (axes.length === 0 ? 0 : Math.max(...axes) + 1);
+
+/** Whether reversing x along `axes` leaves runs long enough for reverseOnHeap to beat the stock Reverse. */
+export function reversesLongRuns(shape: number[], axes: number[]): boolean {
+  return util.sizeFromShape(shape.slice(reversedOuterDims(axes))) >= LONG_RUN;
+}
+
 /**
  * x reversed along `axes`: one run for every position of the dimensions up to the last reversed
  * one, copied whole (the 3×3 filter flip of an input gradient is 9 runs of cin·cout values).
  */
 export function reverseOnHeap(backend: BackendWasm, x: TensorInfo, axes: number[]): TensorInfo {
   const out = backend.makeOutput(x.shape, x.dtype);
-  const outer = axes.length === 0 ? 0 : Math.max(...axes) + 1;
+  const outer = reversedOuterDims(axes);
   const run = util.sizeFromShape(x.shape.slice(outer));
   const runs = util.sizeFromShape(x.shape.slice(0, outer));
-  const strides = [...util.computeStrides(x.shape.slice(0, outer)), 1].slice(0, outer);
+  const strides = [...util.computeStrides(x.shape.slice(0, outer)), 1];
   const flipped = x.shape.slice(0, outer).map((_, d) => axes.includes(d));
   const { heap, start: from } = heapOf(backend, x);
   const to = heapOf(backend, out).start;

@@ -46,7 +46,7 @@ import type {
   TensorInfo,
 } from '@tensorflow/tfjs-core';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { channelMajorPaddedOnHeap, concatOnHeap, heaps, isHeapDtype, LONG_RUN, padOnHeap, padsLongRuns, reverseOnHeap, sliceOnHeap, stockKernels, WASM, WasmScratch } from './wasmHeap';
+import { channelMajorPaddedOnHeap, concatOnHeap, heaps, isHeapDtype, padOnHeap, padsLongRuns, reverseOnHeap, reversesLongRuns, sliceOnHeap, stockKernels, WASM, WasmScratch } from './wasmHeap';
 
 type Shape4D = [number, number, number, number];
 
@@ -92,9 +92,7 @@ const conv2DBackpropFilter: KernelFunc = ({ inputs, backend, attrs }) => {
     const hp = inHeight + top + bottom;
     const wp = inWidth + left + right;
     const grid = n * hp * wp;
-    const channelMajor = x.dtype === 'float32'
-      ? scratch.track(channelMajorPaddedOnHeap(scratch.backend, x, [top, bottom], [left, right]))
-      : scratch.transpose(scratch.reshape(scratch.pad(x, [[0, 0], [top, bottom], [left, right], [0, 1]]), [grid, cin + 1]), [1, 0]);
+    const channelMajor = scratch.track(channelMajorPaddedOnHeap(scratch.backend, x, [top, bottom], [left, right])); // [cin + 1, grid]
     const dyGrid = scratch.reshape(scratch.pad(dy, [[0, 0], [0, hp - oh], [0, wp - ow], [0, 0]]), [grid, cout]);
     const taps: TensorInfo[] = [];
     for (let i = 0; i < kh; i++) {
@@ -273,8 +271,7 @@ const reverse: KernelFunc = (args) => {
   const { inputs, backend, attrs } = args;
   const x = inputs.x as TensorInfo;
   const axes = util.parseAxisParam((attrs as unknown as ReverseAttrs).dims, x.shape);
-  const run = util.sizeFromShape(x.shape.slice(axes.length === 0 ? 0 : Math.max(...axes) + 1));
-  if (!isHeapDtype(x.dtype) || run < LONG_RUN) return stockOrThrow(Reverse).kernelFunc(args);
+  if (!isHeapDtype(x.dtype) || !reversesLongRuns(x.shape, axes)) return stockOrThrow(Reverse).kernelFunc(args);
   return reverseOnHeap(backend as BackendWasm, x, axes);
 };
 
